@@ -1,0 +1,377 @@
+/*
+ * downline.h — the C ABI of downline: enrollment and genealogy logic for
+ * direct-selling companies, callable from C and from any language with a C
+ * foreign-function interface.
+ *
+ * This header is C99 and the whole contract: nothing else of the C ABI is
+ * published. It is a thin layer over the C++ API (<downline/company.hpp>):
+ * every rule, every check and every write happens there.
+ *
+ * Conventions (docs/c-api.md has the long form):
+ *
+ * Errors
+ *   Every fallible function returns a downline_status. DOWNLINE_OK (0) is
+ *   success; any other value is a failure, and downline_error_last() then
+ *   describes it (message, offending field, JSON detail). Expected negative
+ *   outcomes are data, not errors: a rejected enrollment returns DOWNLINE_OK
+ *   with "accepted": false and every finding in the output JSON. A NULL
+ *   pointer where a value is required is DOWNLINE_INVALID_ARGUMENT naming the
+ *   parameter, never a crash. A failed call writes nothing to the store.
+ *
+ * Ownership
+ *   Input strings are borrowed for the duration of the call only; the library
+ *   keeps no pointer to them. Output strings and JSON go into a caller-owned
+ *   downline_buf that the caller releases with downline_buf_dispose(). Handles
+ *   are opaque; each constructor names its destructor; destructors accept
+ *   NULL.
+ *
+ * JSON
+ *   Inputs and outputs are UTF-8 JSON documents: keys snake_case, 64-bit ids
+ *   as strings ("42"; integers are accepted on input), instants RFC 3339 UTC,
+ *   dates YYYY-MM-DD, enums lower-case strings.
+ *
+ * Actors
+ *   Every call that touches the company says who it runs for, as JSON: a
+ *   head-office user {"login": "backend", "roles": ["admin"]} (the roles
+ *   "admin" and "operator" see every person) or a consultant acting for
+ *   themselves {"person": "42"} (sees themselves and their sponsor
+ *   downline). The host authenticates; the library authorises.
+ *
+ * Threads
+ *   One downline_company handle may be used from many threads at once: reads
+ *   run in parallel, writes are serialised inside the company, and no reader
+ *   sees a half-applied write. The last-error record is per thread. The only
+ *   call that must not race with others on the same handle is
+ *   downline_company_close().
+ */
+#ifndef DOWNLINE_H
+#define DOWNLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* DOWNLINE_C_API marks the exported functions. The library is built with
+ * hidden symbol visibility and DOWNLINE_C_BUILDING defined; a host needs
+ * nothing special. */
+#if defined(DOWNLINE_C_BUILDING) && (defined(__GNUC__) || defined(__clang__))
+#define DOWNLINE_C_API __attribute__((visibility("default")))
+#else
+#define DOWNLINE_C_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status codes and the last error                                          */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * The result of every fallible call. Same numbers as the C++ downline::Code
+ * and the Python exception classes (numbered like abseil's canonical codes).
+ */
+typedef enum downline_status {
+  /** Success. */
+  DOWNLINE_OK = 0,
+  /** The caller passed something malformed: NULL, bad JSON, bad value. */
+  DOWNLINE_INVALID_ARGUMENT = 3,
+  /** A referenced entity (person, network, ...) does not exist. */
+  DOWNLINE_NOT_FOUND = 5,
+  /** The entity to create exists already. */
+  DOWNLINE_ALREADY_EXISTS = 6,
+  /** The actor may not see or do this. */
+  DOWNLINE_PERMISSION_DENIED = 7,
+  /** A business rule forbids the operation in the current state. */
+  DOWNLINE_FAILED_PRECONDITION = 9,
+  /** A conflict with another writer: retry the whole operation. */
+  DOWNLINE_ABORTED = 10,
+  /** A value does not fit (decimal overflow, depth beyond limits, ...). */
+  DOWNLINE_OUT_OF_RANGE = 11,
+  /** The operation is not supported (yet, or by this store). */
+  DOWNLINE_UNIMPLEMENTED = 12,
+  /** A bug in downline, or out of memory: please report it. */
+  DOWNLINE_INTERNAL = 13,
+  /** The store is busy or unreachable: retry the call. */
+  DOWNLINE_UNAVAILABLE = 14,
+  /** The store is corrupt or from an unknown future schema. */
+  DOWNLINE_DATA_LOSS = 15
+} downline_status;
+
+/**
+ * What went wrong in the last failed call on this thread.
+ *
+ * status       the code the call returned (DOWNLINE_OK after a success).
+ * message      a human-readable, English, UTF-8 message ("" after success).
+ * detail_json  the same as a JSON object ("" after success), e.g.
+ *              {"code": "INVALID_ARGUMENT", "field": "person.email",
+ *               "message": "..."}; "field" is the path of the offending
+ *              input (a JSON path inside a document, or the name of the C
+ *              parameter such as "actor_json"), "" when there is none.
+ *
+ * The strings are never NULL.
+ */
+typedef struct downline_error {
+  downline_status status;
+  const char *message;
+  const char *detail_json;
+} downline_error;
+
+/**
+ * Returns the error record of the calling thread.
+ *
+ * Every function that returns a downline_status overwrites the record: with
+ * the failure, or with DOWNLINE_OK and empty strings on success. The void
+ * functions (downline_buf_dispose, downline_company_close) and
+ * downline_version leave it alone, so a host may release its buffers and
+ * handles before reporting the error.
+ *
+ * Never returns NULL; never fails. The record and its strings belong to the
+ * library and stay valid until the next downline call on the same thread;
+ * copy what you need to keep. Thread-safe: each thread has its own record.
+ */
+DOWNLINE_C_API const downline_error *downline_error_last(void);
+
+/* ------------------------------------------------------------------------ */
+/* Output buffers                                                           */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A string the library returns, owned by the caller.
+ *
+ * ptr       the bytes, NUL-terminated (NULL when the buffer is empty).
+ * size      number of bytes, excluding the terminating NUL.
+ * reserved  for the library; do not touch.
+ *
+ * Initialise with DOWNLINE_BUF_INIT before first use and release with
+ * downline_buf_dispose(); never free() ptr yourself (the library may use a
+ * different allocator than yours). A buffer may be reused for many calls:
+ * writing into a buffer that already holds data releases the old data first.
+ * When a call fails, its output buffer is left empty (as DOWNLINE_BUF_INIT).
+ * A buffer must not be used by two threads at once.
+ */
+typedef struct downline_buf {
+  char *ptr;
+  size_t size;
+  size_t reserved;
+} downline_buf;
+
+/** An empty downline_buf: `downline_buf out = DOWNLINE_BUF_INIT;`. */
+#define DOWNLINE_BUF_INIT \
+  { NULL, 0, 0 }
+
+/**
+ * Releases the memory held by `buf` and resets it to DOWNLINE_BUF_INIT, so
+ * that disposing twice is harmless. Accepts NULL and empty buffers. Never
+ * fails; does not touch downline_error_last().
+ */
+DOWNLINE_C_API void downline_buf_dispose(downline_buf *buf);
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** Pass as a length to say "the string is NUL-terminated". */
+#define DOWNLINE_NUL_TERMINATED ((size_t)-1)
+
+/**
+ * Returns the library's version as "MAJOR.MINOR.PATCH" (a static string, do
+ * not free). Never fails; thread-safe.
+ */
+DOWNLINE_C_API const char *downline_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Company                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A direct-selling company: its configuration, its store, its persons and
+ * networks. Opaque; create with downline_company_open(), destroy with
+ * downline_company_close(). Thread-safe (see "Threads" above).
+ */
+typedef struct downline_company downline_company;
+
+/**
+ * Opens (creating if needed) the company stored at `uri` with the company
+ * configuration JSON document `config`.
+ *
+ * uri         "sqlite:PATH" (the default when no scheme is given) or
+ *             "memory:" (nothing persists after close).
+ * config      the configuration JSON, e.g.
+ *             {"company": {"name": "Acme", "currency": "USD",
+ *                          "time_zone": "UTC"}}.
+ * config_len  its length in bytes, or DOWNLINE_NUL_TERMINATED.
+ *
+ * On success stores a new handle in *out and returns DOWNLINE_OK; the caller
+ * owns it and must release it with downline_company_close(). On failure *out
+ * is set to NULL (when `out` is not NULL) and the call returns
+ * DOWNLINE_INVALID_ARGUMENT (NULL argument, bad URI, bad configuration: the
+ * field names the JSON path), DOWNLINE_UNAVAILABLE (the store cannot be
+ * opened), DOWNLINE_DATA_LOSS (corrupt store or newer schema) or
+ * DOWNLINE_INTERNAL.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_company_open(downline_company **out, const char *uri,
+                                                     const char *config, size_t config_len);
+
+/**
+ * Closes the store and releases `company`. Every write call has committed
+ * before returning, so nothing is pending. Accepts NULL. Never fails.
+ *
+ * Not thread-safe with respect to `company`: no other call may be using the
+ * handle, and it must not be used afterwards.
+ */
+DOWNLINE_C_API void downline_company_close(downline_company *company);
+
+/* ------------------------------------------------------------------------ */
+/* Enrollment                                                               */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Enrolls one person, in one storage transaction.
+ *
+ * request_json  {"type": "consultant", "sponsor": "1",
+ *                "person": {"first_name": "Ana", "last_name": "Root",
+ *                           "email": "ana@example.com", "external_id": "A1"}}
+ *               The sponsor may be given as "sponsor_external_id" instead;
+ *               optional keys: "referrer", "referrer_external_id",
+ *               "channel", "effective_at", "reason". Without a sponsor the
+ *               person becomes a parent of the sponsor network (only actors
+ *               who see everyone may do that).
+ *
+ * Writes the outcome into `out`:
+ *   {"accepted": true, "person": "42", "event": "7", "findings": []}
+ * A rejected enrollment is not an error: the call returns DOWNLINE_OK, writes
+ * nothing to the store, and `out` lists every finding:
+ *   {"accepted": false, "findings": [{"code": "INVALID_ARGUMENT",
+ *     "reason": "invalid_email", "field": "person.email", "message": "...",
+ *     "actual": "...", "required": "..."}]}
+ * Reasons include "required", "invalid_email", "duplicate_external_id",
+ * "sponsor_not_found" and "sponsor_inactive".
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor or
+ * request JSON), DOWNLINE_PERMISSION_DENIED (the actor may not enroll under
+ * that sponsor), DOWNLINE_UNAVAILABLE (store busy: retry) or
+ * DOWNLINE_INTERNAL; then nothing is written and `out` is left empty.
+ *
+ * Thread-safe; concurrent writes are serialised.
+ */
+DOWNLINE_C_API downline_status downline_enroll_json(downline_buf *out, downline_company *company,
+                                                    const char *actor_json,
+                                                    const char *request_json);
+
+/**
+ * Enrolls many persons in one storage transaction, all or nothing.
+ *
+ * requests_json  a JSON array of requests shaped as for
+ *                downline_enroll_json(); a request's "sponsor_external_id"
+ *                may name a person enrolled earlier in the same array.
+ *
+ * Writes {"accepted": true, "persons": ["42", "43"], "last_event": "9",
+ * "findings": []} into `out`. When any request is rejected, the call returns
+ * DOWNLINE_OK with "accepted": false, nothing is written, and "findings"
+ * lists every problem with fields prefixed by the request's index
+ * ("[3].person.email"). Fails like downline_enroll_json().
+ *
+ * Thread-safe; concurrent writes are serialised.
+ */
+DOWNLINE_C_API downline_status downline_enroll_many_json(downline_buf *out,
+                                                         downline_company *company,
+                                                         const char *actor_json,
+                                                         const char *requests_json);
+
+/* ------------------------------------------------------------------------ */
+/* Persons and networks                                                     */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Writes the person with id `person_id` into `out`: {"id": "42",
+ * "external_id", "first_name", "last_name", "email", "phone", "country",
+ * "birth_date", "type", "status", "sponsor", "referrer", "channel",
+ * "enrolled_at"} (absent ids and dates are null).
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor),
+ * DOWNLINE_NOT_FOUND (no such person), DOWNLINE_PERMISSION_DENIED (the actor
+ * may not see that person) or DOWNLINE_INTERNAL; `out` is then left empty.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_person_json(downline_buf *out, downline_company *company,
+                                                    const char *actor_json, int64_t person_id);
+
+/**
+ * Writes the upline of `person_id` in `network`, nearest first, into `out`:
+ * a JSON array of members, each {"id", "parent", "level", "relative_level",
+ * "type", "status"}. The list stops before the first person the actor may
+ * not see.
+ *
+ * network     the network's name; NULL means "sponsor".
+ * max_levels  at most this many uplines; any negative value means all.
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor),
+ * DOWNLINE_NOT_FOUND (unknown person or network), DOWNLINE_PERMISSION_DENIED
+ * or DOWNLINE_INTERNAL; `out` is then left empty.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_upline_json(downline_buf *out, downline_company *company,
+                                                    const char *actor_json, int64_t person_id,
+                                                    const char *network, int32_t max_levels);
+
+/**
+ * Writes one page of the downline of `person_id` (the person excluded) into
+ * `out`: {"total": N, "members": [...]} with members shaped as in
+ * downline_upline_json(), depth-first, each person's recruits in enrollment
+ * order; "total" counts the members matching the query before paging.
+ *
+ * query_json  {"network": "sponsor", "max_depth": 3, "types": ["consultant"],
+ *             "statuses": ["active"], "offset": 0, "limit": 100}, every key
+ *             optional; NULL means all defaults (the whole sponsor
+ *             downline).
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor or
+ * query), DOWNLINE_NOT_FOUND (unknown person or network),
+ * DOWNLINE_PERMISSION_DENIED or DOWNLINE_INTERNAL; `out` is then left empty.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_downline_json(downline_buf *out, downline_company *company,
+                                                      const char *actor_json, int64_t person_id,
+                                                      const char *query_json);
+
+/**
+ * Stores in *out 1 when `person_id` is strictly below `of_id` in `network`
+ * (e.g. "sponsor", "referral"), else 0.
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor),
+ * DOWNLINE_NOT_FOUND (unknown person or network), DOWNLINE_PERMISSION_DENIED
+ * (the actor may not see one of the two) or DOWNLINE_INTERNAL; *out is then
+ * set to 0 (when `out` is not NULL).
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_is_in_downline(int *out, downline_company *company,
+                                                       const char *actor_json, const char *network,
+                                                       int64_t person_id, int64_t of_id);
+
+/**
+ * Writes the network id of `person_id` in `network` into `out`: the ids
+ * from the network's parent down to the person, joined with "." ("1.5.42";
+ * a plain string, not JSON).
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor),
+ * DOWNLINE_NOT_FOUND (unknown person or network), DOWNLINE_PERMISSION_DENIED
+ * or DOWNLINE_INTERNAL; `out` is then left empty.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_network_id(downline_buf *out, downline_company *company,
+                                                   const char *actor_json, const char *network,
+                                                   int64_t person_id);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* DOWNLINE_H */

@@ -1,0 +1,288 @@
+// The C ABI: parse the inputs with downline::json, call downline::Company,
+// serialise with downline::json. No business logic and no second validation
+// here; the only checks are the ones C adds (NULL pointers).
+
+#include "downline.h"
+
+#include <downline/company.hpp>
+#include <downline/error.hpp>
+#include <downline/json.hpp>
+#include <downline/version.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+struct downline_company {
+  downline::Company company;
+};
+
+namespace {
+
+using downline::Code;
+
+// The thread's last error. The strings live here; `view` points into them (or
+// at static literals when even recording the error ran out of memory).
+struct LastError {
+  std::string message;
+  std::string detail_json;
+  downline_error view{DOWNLINE_OK, "", ""};
+};
+
+LastError& last_error() noexcept {
+  thread_local LastError error;
+  return error;
+}
+
+void clear_last_error() noexcept {
+  LastError& e = last_error();
+  e.message.clear();  // keeps the capacity: never allocates
+  e.detail_json.clear();
+  e.view = {DOWNLINE_OK, "", ""};
+}
+
+downline_status set_last_error(Code code, std::string_view message,
+                               std::string_view field) noexcept {
+  const auto status = static_cast<downline_status>(code);
+  LastError& e = last_error();
+  try {
+    e.message.assign(message);
+    nlohmann::json detail = {{"code", std::string(downline::code_name(code))},
+                             {"field", std::string(field)},
+                             {"message", std::string(message)}};
+    // Messages may quote host input that is not valid UTF-8.
+    e.detail_json = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    e.view = {status, e.message.c_str(), e.detail_json.c_str()};
+  } catch (...) {
+    e.view = {
+        status, "out of memory while recording an error",
+        R"({"code":"INTERNAL","field":"","message":"out of memory while recording an error"})"};
+  }
+  return status;
+}
+
+downline_status set_out_of_memory() noexcept {
+  LastError& e = last_error();
+  e.message.clear();
+  e.detail_json.clear();
+  e.view = {DOWNLINE_INTERNAL, "out of memory",
+            R"({"code":"INTERNAL","field":"","message":"out of memory"})"};
+  return DOWNLINE_INTERNAL;
+}
+
+}  // namespace
+
+// Every extern "C" body sits between these two: the error record is reset,
+// and every exception becomes a status code. Nothing unwinds into C.
+#define DOWNLINE_C_TRY \
+  clear_last_error();  \
+  try {
+#define DOWNLINE_C_CATCH                                            \
+  }                                                                 \
+  catch (const downline::Error& e) {                                \
+    return set_last_error(e.code(), e.what(), e.field());           \
+  }                                                                 \
+  catch (const std::bad_alloc&) {                                   \
+    return set_out_of_memory();                                     \
+  }                                                                 \
+  catch (const std::exception& e) {                                 \
+    return set_last_error(Code::internal, e.what(), "");            \
+  }                                                                 \
+  catch (...) {                                                     \
+    return set_last_error(Code::internal, "unknown exception", ""); \
+  }
+
+namespace {
+
+template <class T>
+T* require(T* p, const char* parameter) {
+  if (p == nullptr) {
+    throw downline::InvalidArgument(std::string(parameter) + " must not be NULL", parameter);
+  }
+  return p;
+}
+
+// Runs a JSON parser on a C string argument; a parse error that names no
+// field inside the document names the C parameter instead.
+template <class Parse>
+auto parse_arg(const char* text, const char* parameter, Parse parse) {
+  require(text, parameter);
+  try {
+    return parse(std::string_view(text));
+  } catch (const downline::Error& e) {
+    if (!e.field().empty()) throw;
+    downline::throw_error(e.code(), e.what(), parameter);
+  }
+}
+
+downline::Actor parse_actor(const char* actor_json) {
+  return parse_arg(actor_json, "actor_json", downline::json::parse_actor);
+}
+
+// The output buffer of one call. It is emptied when the call fails; on
+// success its old bytes are replaced only once the new ones exist, so an
+// input that points into the old bytes stays readable for the whole call.
+class OutBuf {
+ public:
+  explicit OutBuf(downline_buf* buf) : buf_(require(buf, "out")) {}
+  OutBuf(const OutBuf&) = delete;
+  OutBuf& operator=(const OutBuf&) = delete;
+  ~OutBuf() {
+    if (!done_) downline_buf_dispose(buf_);
+  }
+
+  downline_status set(std::string_view bytes) {
+    char* p = static_cast<char*>(std::malloc(bytes.size() + 1));
+    if (p == nullptr) throw std::bad_alloc();
+    std::memcpy(p, bytes.data(), bytes.size());
+    p[bytes.size()] = '\0';
+    downline_buf_dispose(buf_);
+    *buf_ = {p, bytes.size(), bytes.size() + 1};
+    done_ = true;
+    return DOWNLINE_OK;
+  }
+
+ private:
+  downline_buf* buf_;
+  bool done_ = false;
+};
+
+downline::Company& company_of(downline_company* company) {
+  return require(company, "company")->company;
+}
+
+}  // namespace
+
+extern "C" {
+
+const downline_error* downline_error_last(void) {
+  return &last_error().view;
+}
+
+void downline_buf_dispose(downline_buf* buf) {
+  if (buf == nullptr) return;
+  std::free(buf->ptr);
+  *buf = {nullptr, 0, 0};
+}
+
+const char* downline_version(void) {
+  return downline::version();
+}
+
+downline_status downline_company_open(downline_company** out, const char* uri, const char* config,
+                                      size_t config_len) {
+  DOWNLINE_C_TRY
+  *require(out, "out") = nullptr;
+  require(uri, "uri");
+  require(config, "config");
+  const std::string_view config_text = config_len == DOWNLINE_NUL_TERMINATED
+                                           ? std::string_view(config)
+                                           : std::string_view(config, config_len);
+  *out = new downline_company{downline::Company::open(uri, config_text)};
+  return DOWNLINE_OK;
+  DOWNLINE_C_CATCH
+}
+
+// ~Company is noexcept: closing cannot fail or throw.
+void downline_company_close(downline_company* company) {
+  delete company;
+}
+
+downline_status downline_enroll_json(downline_buf* out, downline_company* company,
+                                     const char* actor_json, const char* request_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto request =
+      parse_arg(request_json, "request_json", downline::json::parse_enrollment_request);
+  return result.set(downline::json::to_json(co.enroll(actor, request)));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_enroll_many_json(downline_buf* out, downline_company* company,
+                                          const char* actor_json, const char* requests_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto requests =
+      parse_arg(requests_json, "requests_json", downline::json::parse_enrollment_requests);
+  return result.set(downline::json::to_json(co.enroll_many(actor, requests)));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_person_json(downline_buf* out, downline_company* company,
+                                     const char* actor_json, int64_t person_id) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  return result.set(downline::json::to_json(co.person(actor, downline::PersonId{person_id})));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_upline_json(downline_buf* out, downline_company* company,
+                                     const char* actor_json, int64_t person_id, const char* network,
+                                     int32_t max_levels) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  std::optional<std::uint32_t> levels;
+  if (max_levels >= 0) levels = static_cast<std::uint32_t>(max_levels);
+  return result.set(downline::json::to_json(
+      co.upline(actor, downline::PersonId{person_id},
+                network != nullptr ? network : downline::kSponsorNetwork, levels)));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_downline_json(downline_buf* out, downline_company* company,
+                                       const char* actor_json, int64_t person_id,
+                                       const char* query_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto query = query_json != nullptr
+                         ? parse_arg(query_json, "query_json", downline::json::parse_downline_query)
+                         : downline::DownlineQuery{};
+  return result.set(
+      downline::json::to_json(co.downline(actor, downline::PersonId{person_id}, query)));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_is_in_downline(int* out, downline_company* company, const char* actor_json,
+                                        const char* network, int64_t person_id, int64_t of_id) {
+  DOWNLINE_C_TRY
+  *require(out, "out") = 0;
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  require(network, "network");
+  *out = co.is_in_downline(actor, downline::PersonId{person_id}, downline::PersonId{of_id}, network)
+             ? 1
+             : 0;
+  return DOWNLINE_OK;
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_network_id(downline_buf* out, downline_company* company,
+                                    const char* actor_json, const char* network,
+                                    int64_t person_id) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  require(network, "network");
+  return result.set(co.network_id(actor, downline::PersonId{person_id}, network));
+  DOWNLINE_C_CATCH
+}
+
+}  // extern "C"

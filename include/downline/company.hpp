@@ -1,0 +1,178 @@
+// downline — the Company facade: one company's configuration, store and
+// in-memory genealogy index.
+//
+// Thread safety: one Company may be read from many threads at once; writes
+// are serialised inside it. Readers never see a half-applied change. Several
+// processes may open the same SQLite file: before answering, a Company
+// applies what the others have committed.
+#pragma once
+
+#include <downline/enrollment.hpp>
+#include <downline/error.hpp>
+#include <downline/export.hpp>
+#include <downline/genealogy.hpp>
+#include <downline/ids.hpp>
+#include <downline/person.hpp>
+#include <downline/time.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+DOWNLINE_BEGIN_NAMESPACE
+
+/// One entry of the append-only event log.
+struct Event {
+  EventSeq seq;
+  std::string kind;  ///< "enrolled", ...
+  PersonId person;
+  Instant effective_at;
+  Instant recorded_at;
+  std::string actor;  ///< the actor's login
+  std::string reason;
+  std::string payload_json;  ///< kind-specific detail, a JSON object
+};
+
+/// How a Company is opened.
+struct OpenOptions {
+  /// The clock that stamps events; the system clock when null.
+  std::shared_ptr<const Clock> clock;
+  /// Milliseconds a write waits for another process's lock before failing
+  /// with UNAVAILABLE.
+  int busy_timeout_ms = 5000;
+};
+
+namespace internal {
+class CompanyState;
+struct CompanyAccess;
+}
+
+/// A consistent read view of one network, for many questions in a row.
+///
+/// It holds the company's read lock for its lifetime: keep it short-lived,
+/// and do not write to the same Company from the thread that holds it (that
+/// would wait forever). Every query checks the actor's visibility like the
+/// Company's one-shot queries do, and throws the same errors.
+class DOWNLINE_API NetworkReader {
+ public:
+  NetworkReader(NetworkReader&&) noexcept;
+  NetworkReader& operator=(NetworkReader&&) noexcept;
+  ~NetworkReader();
+
+  /// True when `person` is strictly below `of` in this network; throws
+  /// NotFound for an unknown id, PermissionDenied when the actor may not see
+  /// `of` or `person`.
+  bool is_in_downline(PersonId person, PersonId of) const;
+  /// Absolute level of `person` (0 for a network parent); throws like
+  /// is_in_downline.
+  std::uint32_t level(PersonId person) const;
+  /// Level of `person` below `upline` (1 = direct); throws
+  /// FailedPrecondition when `upline` is not above `person`.
+  std::uint32_t relative_level(PersonId person, PersonId upline) const;
+  /// Upline of `person`, nearest first, up to `max_levels` (all when none),
+  /// stopping before the first person the actor may not see.
+  std::vector<NetworkMember> upline(PersonId person,
+                                    std::optional<std::uint32_t> max_levels = {}) const;
+  /// A page of `person`'s downline filtered by `query` (its `network` field
+  /// is ignored: the reader's network is used).
+  DownlinePage downline(PersonId person, const DownlineQuery& query) const;
+  /// Network id of `person`: the ids from the network's parent down to the
+  /// person, inclusive; throws like is_in_downline.
+  std::vector<PersonId> path(PersonId person) const;
+  /// Members of `person`'s downline per relative level (index 0 = level 1)
+  /// matching the query's filters and depth.
+  std::vector<std::uint64_t> level_counts(PersonId person, const DownlineQuery& query) const;
+  /// The `limit` visible persons with the largest downlines, largest first
+  /// (ties by id).
+  std::vector<DownlineSize> largest_downlines(std::size_t limit) const;
+  /// Figures of the visible part of the network.
+  NetworkSummary summary() const;
+
+ private:
+  friend class Company;
+  struct Impl;
+  explicit NetworkReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// A direct-selling company: its persons, networks and history.
+class DOWNLINE_API Company {
+ public:
+  /// Opens (creating if needed) the company stored at `uri` —
+  /// "sqlite:PATH" (the default when no scheme is given) or "memory:" — with
+  /// the configuration JSON document. Throws InvalidArgument for a bad URI or
+  /// configuration (the field names the JSON path), Unavailable when the
+  /// store cannot be opened, DataLoss for a corrupt or newer store.
+  static Company open(std::string_view uri, std::string_view config_json, OpenOptions options = {});
+
+  Company(Company&&) noexcept;
+  Company& operator=(Company&&) noexcept;
+  /// Closes the store; pending nothing (every write call has committed).
+  ~Company();
+
+  /// Enrolls one person in one storage transaction. Rejections come back as
+  /// findings with nothing written; throws PermissionDenied when the actor
+  /// may not enroll under that sponsor, Unavailable when the store is busy.
+  EnrollmentOutcome enroll(const Actor& actor, const EnrollmentRequest& request);
+  /// Enrolls many persons in one storage transaction, all or nothing.
+  /// `progress` (may be empty) is called as requests are validated and
+  /// written. Throws like enroll.
+  BulkEnrollmentOutcome enroll_many(const Actor& actor, std::span<const EnrollmentRequest> requests,
+                                    const ProgressFn& progress = {});
+
+  /// The person with this id; throws NotFound, PermissionDenied.
+  Person person(const Actor& actor, PersonId id) const;
+  /// The id of the person with this external id, if any visible one exists.
+  std::optional<PersonId> find_person(const Actor& actor, std::string_view external_id) const;
+  /// Number of persons the actor sees.
+  std::uint64_t person_count(const Actor& actor) const;
+
+  /// A consistent read view of `network` for `actor`; throws NotFound for
+  /// an unknown network, PermissionDenied for an actor who sees no one.
+  NetworkReader reader(const Actor& actor, std::string_view network = kSponsorNetwork) const;
+  /// Upline of `person` in `network`, nearest first (see NetworkReader).
+  std::vector<NetworkMember> upline(const Actor& actor, PersonId person,
+                                    std::string_view network = kSponsorNetwork,
+                                    std::optional<std::uint32_t> max_levels = {}) const;
+  /// A page of `person`'s downline (see NetworkReader::downline).
+  DownlinePage downline(const Actor& actor, PersonId person, const DownlineQuery& query = {}) const;
+  /// True when `person` is strictly below `of` in `network`.
+  bool is_in_downline(const Actor& actor, PersonId person, PersonId of,
+                      std::string_view network = kSponsorNetwork) const;
+  /// Absolute level of `person` in `network`.
+  std::uint32_t level(const Actor& actor, PersonId person,
+                      std::string_view network = kSponsorNetwork) const;
+  /// Level of `person` below `upline` in `network`.
+  std::uint32_t relative_level(const Actor& actor, PersonId person, PersonId upline,
+                               std::string_view network = kSponsorNetwork) const;
+  /// Network id of `person`: ids from the network's parent to the person,
+  /// joined with "." ("1.5.42").
+  std::string network_id(const Actor& actor, PersonId person,
+                         std::string_view network = kSponsorNetwork) const;
+  /// Members of `person`'s downline per relative level (index 0 = level 1).
+  std::vector<std::uint64_t> level_counts(const Actor& actor, PersonId person,
+                                          const DownlineQuery& query = {}) const;
+
+  /// Events with a sequence after `after`, oldest first, at most `limit`.
+  /// Staff actors only; throws PermissionDenied otherwise.
+  std::vector<Event> events(const Actor& actor, EventSeq after, std::size_t limit) const;
+  /// The sequence of the last event applied to this Company's index.
+  EventSeq last_event() const;
+  /// Applies what other processes have committed since the last call; the
+  /// queries do this on their own, this only forces it.
+  void refresh() const;
+  /// The names of the configured networks.
+  std::vector<std::string> networks() const;
+
+ private:
+  friend struct internal::CompanyAccess;
+  explicit Company(std::unique_ptr<internal::CompanyState> state);
+  std::unique_ptr<internal::CompanyState> state_;
+};
+
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,50 @@
+// downline — the versioned JSON forms of downline's objects, shared by the C
+// API, the Python package and hosts that speak JSON.
+//
+// Conventions: keys snake_case, 64-bit ids as strings (integers accepted on
+// input), instants RFC 3339 UTC, dates YYYY-MM-DD, enums lower-case strings.
+// Every parser throws InvalidArgument naming the offending field.
+#pragma once
+
+#include <downline/company.hpp>
+#include <downline/enrollment.hpp>
+#include <downline/export.hpp>
+#include <downline/genealogy.hpp>
+#include <downline/person.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+DOWNLINE_BEGIN_NAMESPACE
+
+namespace json {
+
+/// {"login": "...", "person": "42", "roles": ["admin"]}.
+DOWNLINE_API Actor parse_actor(std::string_view text);
+/// {"type": "consultant", "sponsor": "1", "person": {"first_name": ...}, ...}.
+DOWNLINE_API EnrollmentRequest parse_enrollment_request(std::string_view text);
+/// A JSON array of enrollment requests.
+DOWNLINE_API std::vector<EnrollmentRequest> parse_enrollment_requests(std::string_view text);
+/// {"network": "sponsor", "max_depth": 3, "types": [...], "statuses": [...],
+///  "offset": 0, "limit": 100}; every key optional.
+DOWNLINE_API DownlineQuery parse_downline_query(std::string_view text);
+
+/// {"accepted": true, "person": "42", "event": "7", "findings": [...]}.
+DOWNLINE_API std::string to_json(const EnrollmentOutcome& outcome);
+/// {"accepted": true, "persons": [...], "last_event": "9", "findings": [...]}.
+DOWNLINE_API std::string to_json(const BulkEnrollmentOutcome& outcome);
+/// The person with data, type, status, sponsor, referrer, enrolled_at.
+DOWNLINE_API std::string to_json(const Person& person);
+/// An array of members, each {"id", "parent", "level", "relative_level",
+/// "type", "status"}.
+DOWNLINE_API std::string to_json(const std::vector<NetworkMember>& members);
+/// {"total": N, "members": [...]}.
+DOWNLINE_API std::string to_json(const DownlinePage& page);
+/// {"code": "INVALID_ARGUMENT", "reason", "field", "message", "actual",
+///  "required"}.
+DOWNLINE_API std::string to_json(const Finding& finding);
+
+}  // namespace json
+
+DOWNLINE_END_NAMESPACE

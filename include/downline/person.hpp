@@ -1,0 +1,79 @@
+// downline — persons, their commercial extension, and the actor a call runs for.
+#pragma once
+
+#include <downline/export.hpp>
+#include <downline/ids.hpp>
+#include <downline/time.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+DOWNLINE_BEGIN_NAMESPACE
+
+/// What a person is to the company commercially.
+enum class CustomerType : std::uint8_t { guest, customer, consultant };
+
+/// Where a person stands in the enrollment / commercial life cycle.
+enum class Status : std::uint8_t {
+  pre_registered,
+  pending_kit,
+  active,
+  inactive,
+  blocked,
+  retired,
+};
+
+/// Lower-case name ("consultant"); never fails.
+DOWNLINE_API std::string_view to_string(CustomerType type) noexcept;
+/// Lower-case name ("pending_kit"); never fails.
+DOWNLINE_API std::string_view to_string(Status status) noexcept;
+/// Parses a lower-case name; std::nullopt when unknown.
+DOWNLINE_API std::optional<CustomerType> parse_customer_type(std::string_view name) noexcept;
+/// Parses a lower-case name; std::nullopt when unknown.
+DOWNLINE_API std::optional<Status> parse_status(std::string_view name) noexcept;
+
+/// Identity and contact data of a person, as given at enrollment.
+struct PersonData {
+  std::string external_id;  ///< the host's id, unique when not empty
+  std::string first_name;
+  std::string last_name;
+  std::string email;
+  std::string phone;
+  std::string country;  ///< ISO 3166-1 alpha-2 ("CO")
+  std::optional<LocalDate> birth_date;
+};
+
+/// A person with their commercial extension and network parents.
+struct Person {
+  PersonId id;
+  PersonData data;
+  CustomerType type = CustomerType::customer;
+  Status status = Status::active;
+  PersonId sponsor;   ///< unset for a parent of the sponsor network
+  PersonId referrer;  ///< unset for a parent of the referral network
+  std::string channel;
+  Instant enrolled_at;
+};
+
+/// Who a call runs for. The host authenticates; the library authorises.
+///
+/// An actor with the role "admin" or "operator" sees every person. An actor
+/// bound to a person sees that person and their sponsor downline. Any other
+/// actor is refused with PERMISSION_DENIED.
+struct Actor {
+  std::string login;               ///< recorded in the event log
+  PersonId person;                 ///< the person the actor is, if any
+  std::vector<std::string> roles;  ///< lower-case role names
+
+  /// A head-office user with the given roles (e.g. {"admin"}).
+  DOWNLINE_API static Actor staff(std::string login, std::vector<std::string> roles);
+  /// A consultant or customer acting for themselves.
+  DOWNLINE_API static Actor of_person(PersonId person, std::string login = {});
+  /// True when the actor's roles grant a view of the whole company.
+  DOWNLINE_API bool sees_everyone() const noexcept;
+};
+
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,411 @@
+"""downline — enrollment and genealogy of direct-selling companies, from Python.
+
+A thin layer over the C++ library: every decision (validation, permissions,
+levels, ...) is taken by the library. This package only turns Python values
+into the library's JSON forms and back::
+
+    import downline
+
+    config = {"company": {"name": "Acme", "currency": "USD", "time_zone": "UTC"}}
+    with downline.open("sqlite:acme.db", config) as co:
+        admin = downline.Actor.staff("backend", ["admin"])
+        out = co.enroll(admin, {"person": {"first_name": "Ana", "last_name": "Ruiz",
+                                           "email": "ana@example.com"}})
+        if out.accepted:
+            print(co.person(admin, out.person))
+        else:
+            for f in out.findings:
+                print(f.field, f.reason, f.message)
+
+Failures raise subclasses of :class:`downline.Error` (``.code``, ``.field``);
+expected negative outcomes (a rejected enrollment) come back as data.
+"""
+
+from __future__ import annotations
+
+import builtins as _builtins
+import datetime as _datetime
+import decimal as _decimal
+import json as _json
+import operator as _operator
+import os as _os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import _downline as _native
+from ._downline import (
+    Actor,
+    BulkEnrollmentOutcome,
+    DownlinePage,
+    EnrollmentOutcome,
+    Event,
+    Finding,
+    NetworkMember,
+    Person,
+    PersonData,
+)
+from ._errors import (
+    Aborted,
+    AlreadyExists,
+    DataLoss,
+    Error,
+    FailedPrecondition,
+    Internal,
+    InvalidArgument,
+    NotFound,
+    OutOfRange,
+    PermissionDenied,
+    Unavailable,
+    Unimplemented,
+)
+
+__version__: str = _native.__version__
+
+__all__ = [
+    "open",
+    "Company",
+    "Actor",
+    "Money",
+    "money",
+    "Person",
+    "PersonData",
+    "NetworkMember",
+    "DownlinePage",
+    "EnrollmentOutcome",
+    "BulkEnrollmentOutcome",
+    "Finding",
+    "Event",
+    "Error",
+    "InvalidArgument",
+    "NotFound",
+    "AlreadyExists",
+    "PermissionDenied",
+    "FailedPrecondition",
+    "Aborted",
+    "OutOfRange",
+    "Unimplemented",
+    "Internal",
+    "Unavailable",
+    "DataLoss",
+    "SPONSOR",
+    "REFERRAL",
+    "__version__",
+]
+
+#: The network every query uses unless told otherwise.
+SPONSOR = "sponsor"
+#: The network of who invited whom.
+REFERRAL = "referral"
+
+
+# --- Python values to the library's JSON forms ---------------------------------
+# Type conversion only: whether a value is acceptable is the library's call.
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, _datetime.datetime):
+        # RFC 3339; a naive datetime has no offset and the library refuses it.
+        return value.isoformat()
+    if isinstance(value, _datetime.date):
+        return value.isoformat()
+    if isinstance(value, _decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, Money):
+        return {"amount": format(value.amount, "f"), "currency": value.currency}
+    raise TypeError(f"{type(value).__name__} is not a JSON value downline understands")
+
+
+def _to_json(value: Any) -> str:
+    return _json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _mapping(value: Any, name: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict, not {_type_name(value)}")
+    return value
+
+
+def _int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
+        raise TypeError(f"{name} must be an int, not {_type_name(value)}")
+    return _operator.index(value)
+
+
+def _str(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {_type_name(value)}")
+    return value
+
+
+def _names(value: Any, name: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, Iterable) or isinstance(value, (bytes, Mapping)):
+        raise TypeError(f"{name} must be a str or a list of str, not {_type_name(value)}")
+    names = list(value)
+    for item in names:
+        _str(item, f"{name}[]")
+    return names
+
+
+def _query(
+    network: str,
+    max_depth: int | None,
+    types: Iterable[str] | str | None,
+    statuses: Iterable[str] | str | None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> str:
+    query: dict[str, Any] = {"network": _str(network, "network"), "offset": _int(offset, "offset")}
+    if max_depth is not None:
+        query["max_depth"] = _int(max_depth, "max_depth")
+    if types is not None:
+        query["types"] = _names(types, "types")
+    if statuses is not None:
+        query["statuses"] = _names(statuses, "statuses")
+    if limit is not None:
+        query["limit"] = _int(limit, "limit")
+    return _to_json(query)
+
+
+def _config_json(config: Any) -> str:
+    if isinstance(config, str):
+        return config
+    if isinstance(config, Mapping):
+        return _to_json(config)
+    if isinstance(config, _os.PathLike):
+        with _builtins.open(config, encoding="utf-8") as f:
+            return f.read()
+    raise TypeError(f"config must be a JSON str, a dict or a path, not {_type_name(config)}")
+
+
+
+# --- money ------------------------------------------------------------------------
+
+
+def _amount_text(amount: Any) -> str:
+    if isinstance(amount, str):
+        return amount
+    if isinstance(amount, _decimal.Decimal):
+        return format(amount, "f")
+    if isinstance(amount, int) and not isinstance(amount, bool):
+        return str(amount)
+    raise TypeError(f"amount must be a str, int or Decimal (never a float), not {_type_name(amount)}")
+
+
+@dataclass(frozen=True)
+class Money:
+    """An exact amount in a currency (ISO 4217 code).
+
+    Built through the library's parser, so an instance always holds a valid
+    amount (at most 6 decimals) and currency; ``amount`` is a
+    :class:`decimal.Decimal` in canonical form (``Decimal('12.5')``).
+    Raises InvalidArgument (bad amount or currency) or OutOfRange.
+    """
+
+    amount: _decimal.Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        amount, currency = _native.money(_amount_text(self.amount), _str(self.currency, "currency"))
+        object.__setattr__(self, "amount", _decimal.Decimal(amount))
+        object.__setattr__(self, "currency", currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+def money(amount: str | int | _decimal.Decimal, currency: str) -> Money:
+    """``money("12.345", "USD")`` → ``Money(amount=Decimal('12.345'), currency='USD')``."""
+    return Money(amount, currency)  # type: ignore[arg-type]
+
+
+# --- the company --------------------------------------------------------------------
+
+
+class Company:
+    """A direct-selling company: its persons, networks and history.
+
+    Returned by :func:`downline.open`. Safe to use from several threads (the
+    library serialises writes); calls release the GIL. Close it with
+    :meth:`close` or a ``with`` block.
+    """
+
+    __slots__ = ("_native", "_uri")
+
+    def __init__(self, native: Any, uri: str) -> None:
+        self._native = native
+        self._uri = uri
+
+    # lifecycle
+    def close(self) -> None:
+        """Closes the store; later calls raise FailedPrecondition. Idempotent."""
+        self._native.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._native.closed)
+
+    @property
+    def uri(self) -> str:
+        return self._uri
+
+    def __enter__(self) -> Company:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<downline.Company {self._uri!r} {state}>"
+
+    # enrollment
+    def enroll(self, actor: Actor, request: Mapping[str, Any]) -> EnrollmentOutcome:
+        """Enrolls one person (one transaction). A rejection is an outcome with
+        ``accepted == False`` and every finding, nothing written."""
+        return self._native.enroll(actor, _to_json(_mapping(request, "request")))
+
+    def enroll_many(
+        self,
+        actor: Actor,
+        requests: Iterable[Mapping[str, Any]],
+        *,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> BulkEnrollmentOutcome:
+        """Enrolls many persons in one transaction, all or nothing. A sponsor
+        may be named by ``sponsor_external_id`` of an earlier request.
+        ``progress(done, total)`` is called as work goes on; it must not call
+        back into this Company, and an exception it raises cancels the call."""
+        if isinstance(requests, (str, bytes, Mapping)) or not isinstance(requests, Iterable):
+            raise TypeError(f"requests must be a list of dicts, not {_type_name(requests)}")
+        items = [_mapping(r, f"requests[{i}]") for i, r in enumerate(requests)]
+        return self._native.enroll_many(actor, _to_json(items), progress)
+
+    # persons
+    def person(self, actor: Actor, person: int) -> Person:
+        """The person with this id; raises NotFound, PermissionDenied."""
+        return self._native.person(actor, _int(person, "person"))
+
+    def find_person(self, actor: Actor, external_id: str) -> int | None:
+        """The id of the visible person with this external id, or None."""
+        return self._native.find_person(actor, _str(external_id, "external_id"))
+
+    def person_count(self, actor: Actor) -> int:
+        """Number of persons the actor sees."""
+        return self._native.person_count(actor)
+
+    # genealogy
+    def upline(
+        self, actor: Actor, person: int, *, network: str = SPONSOR, max_levels: int | None = None
+    ) -> list[NetworkMember]:
+        """The upline of ``person``, nearest first, up to ``max_levels``."""
+        return self._native.upline(
+            actor,
+            _int(person, "person"),
+            _str(network, "network"),
+            None if max_levels is None else _int(max_levels, "max_levels"),
+        )
+
+    def downline(
+        self,
+        actor: Actor,
+        person: int,
+        *,
+        network: str = SPONSOR,
+        max_depth: int | None = None,
+        types: Iterable[str] | str | None = None,
+        statuses: Iterable[str] | str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> DownlinePage:
+        """A page of ``person``'s downline, depth-first in enrollment order.
+        ``max_depth`` 1 = direct recruits; ``types`` / ``statuses`` filter by
+        lower-case names ("consultant", "active"); ``total`` counts the
+        matches before paging."""
+        return self._native.downline(
+            actor,
+            _int(person, "person"),
+            _query(network, max_depth, types, statuses, offset, limit),
+        )
+
+    def is_in_downline(self, actor: Actor, person: int, of: int, *, network: str = SPONSOR) -> bool:
+        """True when ``person`` is strictly below ``of``."""
+        return self._native.is_in_downline(
+            actor, _int(person, "person"), _int(of, "of"), _str(network, "network")
+        )
+
+    def level(self, actor: Actor, person: int, *, network: str = SPONSOR) -> int:
+        """Absolute level of ``person`` (0 for a parent of the network)."""
+        return self._native.level(actor, _int(person, "person"), _str(network, "network"))
+
+    def relative_level(
+        self, actor: Actor, person: int, upline: int, *, network: str = SPONSOR
+    ) -> int:
+        """Level of ``person`` below ``upline`` (1 = direct); FailedPrecondition
+        when ``upline`` is not above ``person``."""
+        return self._native.relative_level(
+            actor, _int(person, "person"), _int(upline, "upline"), _str(network, "network")
+        )
+
+    def network_id(self, actor: Actor, person: int, *, network: str = SPONSOR) -> str:
+        """Ids from the network's parent down to ``person``: ``"1.5.42"``."""
+        return self._native.network_id(actor, _int(person, "person"), _str(network, "network"))
+
+    def level_counts(
+        self,
+        actor: Actor,
+        person: int,
+        *,
+        network: str = SPONSOR,
+        max_depth: int | None = None,
+        types: Iterable[str] | str | None = None,
+        statuses: Iterable[str] | str | None = None,
+    ) -> list[int]:
+        """Members of ``person``'s downline per relative level (index 0 = level 1)."""
+        return self._native.level_counts(
+            actor, _int(person, "person"), _query(network, max_depth, types, statuses)
+        )
+
+    def networks(self) -> list[str]:
+        """Names of the configured networks."""
+        return self._native.networks()
+
+    # history
+    def events(self, actor: Actor, after: int = 0, limit: int = 1000) -> list[Event]:
+        """Events with a sequence after ``after``, oldest first (staff only)."""
+        return self._native.events(actor, _int(after, "after"), _int(limit, "limit"))
+
+    def last_event(self) -> int:
+        """Sequence of the last event applied to this Company (0 when none)."""
+        return self._native.last_event()
+
+    def refresh(self) -> None:
+        """Applies what other processes have committed (queries do it anyway)."""
+        self._native.refresh()
+
+
+def open(  # noqa: A001 - the natural name, like io.open / sqlite3.connect
+    uri: str | _os.PathLike[str],
+    config: str | Mapping[str, Any] | _os.PathLike[str],
+    *,
+    busy_timeout_ms: int = 5000,
+) -> Company:
+    """Opens (creating if needed) the company stored at ``uri``:
+    ``"sqlite:PATH"`` (a path-like is a SQLite file too) or ``"memory:"``.
+
+    ``config`` is the configuration as JSON text, a dict, or a path-like to a
+    JSON file. Raises InvalidArgument for a bad URI or configuration (``.field``
+    names the JSON path), Unavailable when the store cannot be opened,
+    DataLoss for a corrupt or newer store.
+    """
+    if isinstance(uri, _os.PathLike):
+        uri = "sqlite:" + _os.fsdecode(uri)
+    uri = _str(uri, "uri")
+    native = _native.Company.open(uri, _config_json(config), _int(busy_timeout_ms, "busy_timeout_ms"))
+    return Company(native, uri)

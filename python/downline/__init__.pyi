@@ -1,0 +1,117 @@
+# Type stubs of the public package `downline`.
+import decimal
+import os
+from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any, Final
+
+from ._downline import Actor as Actor
+from ._downline import BulkEnrollmentOutcome as BulkEnrollmentOutcome
+from ._downline import DownlinePage as DownlinePage
+from ._downline import EnrollmentOutcome as EnrollmentOutcome
+from ._downline import Event as Event
+from ._downline import Finding as Finding
+from ._downline import NetworkMember as NetworkMember
+from ._downline import Person as Person
+from ._downline import PersonData as PersonData
+from ._errors import Aborted as Aborted
+from ._errors import AlreadyExists as AlreadyExists
+from ._errors import DataLoss as DataLoss
+from ._errors import Error as Error
+from ._errors import FailedPrecondition as FailedPrecondition
+from ._errors import Internal as Internal
+from ._errors import InvalidArgument as InvalidArgument
+from ._errors import NotFound as NotFound
+from ._errors import OutOfRange as OutOfRange
+from ._errors import PermissionDenied as PermissionDenied
+from ._errors import Unavailable as Unavailable
+from ._errors import Unimplemented as Unimplemented
+
+__version__: Final[str]
+SPONSOR: Final = "sponsor"
+REFERRAL: Final = "referral"
+
+_Names = Iterable[str] | str
+
+@dataclass(frozen=True)
+class Money:
+    """An exact amount in a currency; built through the library's parser."""
+
+    amount: decimal.Decimal
+    currency: str
+    def __init__(self, amount: decimal.Decimal | str | int, currency: str) -> None: ...
+    def __post_init__(self) -> None: ...
+
+def money(amount: decimal.Decimal | str | int, currency: str) -> Money: ...
+
+class Company:
+    """A direct-selling company: its persons, networks and history."""
+
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def uri(self) -> str: ...
+    def __enter__(self) -> Company: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def enroll(self, actor: Actor, request: Mapping[str, Any]) -> EnrollmentOutcome: ...
+    def enroll_many(
+        self,
+        actor: Actor,
+        requests: Iterable[Mapping[str, Any]],
+        *,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> BulkEnrollmentOutcome: ...
+    def person(self, actor: Actor, person: int) -> Person: ...
+    def find_person(self, actor: Actor, external_id: str) -> int | None: ...
+    def person_count(self, actor: Actor) -> int: ...
+    def upline(
+        self, actor: Actor, person: int, *, network: str = "sponsor", max_levels: int | None = None
+    ) -> list[NetworkMember]: ...
+    def downline(
+        self,
+        actor: Actor,
+        person: int,
+        *,
+        network: str = "sponsor",
+        max_depth: int | None = None,
+        types: _Names | None = None,
+        statuses: _Names | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> DownlinePage: ...
+    def is_in_downline(
+        self, actor: Actor, person: int, of: int, *, network: str = "sponsor"
+    ) -> bool: ...
+    def level(self, actor: Actor, person: int, *, network: str = "sponsor") -> int: ...
+    def relative_level(
+        self, actor: Actor, person: int, upline: int, *, network: str = "sponsor"
+    ) -> int: ...
+    def network_id(self, actor: Actor, person: int, *, network: str = "sponsor") -> str: ...
+    def level_counts(
+        self,
+        actor: Actor,
+        person: int,
+        *,
+        network: str = "sponsor",
+        max_depth: int | None = None,
+        types: _Names | None = None,
+        statuses: _Names | None = None,
+    ) -> list[int]: ...
+    def networks(self) -> list[str]: ...
+    def events(self, actor: Actor, after: int = 0, limit: int = 1000) -> list[Event]: ...
+    def last_event(self) -> int: ...
+    def refresh(self) -> None: ...
+
+def open(
+    uri: str | os.PathLike[str],
+    config: str | Mapping[str, Any] | os.PathLike[str],
+    *,
+    busy_timeout_ms: int = 5000,
+) -> Company: ...

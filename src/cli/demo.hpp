@@ -1,0 +1,21 @@
+// The `downline demo` command: the library's main job, end to end.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace downline::cli {
+
+struct DemoOptions {
+  std::string db = "downline-demo.db";
+  std::string config_path;  // empty: the sample configuration built in
+  std::uint64_t persons = 100000;
+  std::uint64_t seed = 2026;
+  bool progress = true;
+};
+
+/// Creates the demo company, enrolls, reopens and prints the figures.
+/// Returns the process exit code.
+int run_demo(const DemoOptions& options);
+
+}  // namespace downline::cli

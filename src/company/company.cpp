@@ -1,0 +1,407 @@
+#include <downline/company.hpp>
+
+#include "company/company_state.hpp"
+#include "enrollment/validation.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace downline {
+inline namespace v0 {
+
+namespace internal {
+
+CompanyState::CompanyState(Config cfg, std::unique_ptr<Store> st,
+                           std::shared_ptr<const Clock> clk)
+    : config(std::move(cfg)),
+      store(std::move(st)),
+      clock(std::move(clk)),
+      index(config.networks.size()) {
+  for (const auto& n : config.networks) store_network_ids.push_back(store->network_id(n.name));
+}
+
+void CompanyState::rebuild_index() {
+  std::lock_guard apply(apply_mu);
+  std::unique_lock lock(index_mu);
+  std::vector<std::uint8_t> types, statuses;
+  std::vector<std::vector<Node>> parents(config.networks.size());
+  EventSeq last;
+  store->with_read_snapshot([&] {
+    last = store->last_event_seq();
+    store->scan_persons([&](PersonId id, CustomerType type, Status status) {
+      if (id.value() != static_cast<std::int64_t>(types.size()) + 1)
+        throw DataLoss("person ids in the store are not dense at id " + std::to_string(id.value()));
+      types.push_back(static_cast<std::uint8_t>(type));
+      statuses.push_back(static_cast<std::uint8_t>(status));
+    });
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      parents[i].assign(types.size(), kNoNode);
+      store->scan_nodes(store_network_ids[i], [&](PersonId person, PersonId parent) {
+        if (!index.contains(person) && person.value() > static_cast<std::int64_t>(types.size()))
+          throw DataLoss("network node of unknown person " + std::to_string(person.value()));
+        if (parent && parent.value() > static_cast<std::int64_t>(types.size()))
+          throw DataLoss("network node with unknown parent " + std::to_string(parent.value()));
+        parents[i][GenealogyIndex::node_of(person)] =
+            parent ? GenealogyIndex::node_of(parent) : kNoNode;
+      });
+    }
+  });
+  index.assign(std::move(types), std::move(statuses), parents);
+  last_applied.store(last.value());
+}
+
+void CompanyState::sync() const {
+  std::lock_guard apply(apply_mu);
+  if (!store->others_may_have_written()) return;
+  for (;;) {
+    auto events = store->events_after(EventSeq{last_applied.load()}, 10000);
+    if (events.empty()) return;
+    apply_events(events);
+  }
+}
+
+void CompanyState::apply_events(const std::vector<EventRow>& events) const {
+  std::unique_lock lock(index_mu);
+  std::vector<PersonId> parents(config.networks.size());
+  for (const auto& e : events) {
+    if (e.kind == "enrolled") {
+      auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+      if (payload.is_discarded()) throw DataLoss("event " + std::to_string(e.seq.value()) + " is corrupt");
+      auto type = parse_customer_type(payload.value("type", ""));
+      auto status = parse_status(payload.value("status", ""));
+      if (!type || !status) throw DataLoss("event " + std::to_string(e.seq.value()) + " is corrupt");
+      const auto& p = payload["parents"];
+      for (std::size_t i = 0; i < parents.size(); ++i) {
+        auto it = p.find(config.networks[i].name);
+        parents[i] = it != p.end() && it->is_number_integer() ? PersonId{it->get<std::int64_t>()}
+                                                              : PersonId{};
+      }
+      index.add_person(e.person, *type, *status, parents);
+    }
+    last_applied.store(e.seq.value());
+  }
+}
+
+Scope CompanyState::scope_of(const Actor& actor) const {
+  if (actor.sees_everyone()) return Scope{true, kNoNode};
+  if (actor.person && index.contains(actor.person))
+    return Scope{false, GenealogyIndex::node_of(actor.person)};
+  throw PermissionDenied("actor '" + actor.login + "' sees no one: give it a role or a person",
+                         "actor");
+}
+
+std::size_t CompanyState::network_of(std::string_view name) const {
+  int i = config.network_index(name);
+  if (i < 0) throw NotFound("unknown network '" + std::string(name) + "'", "network");
+  return static_cast<std::size_t>(i);
+}
+
+namespace {
+
+struct Resolved {
+  PersonId id;         // set when the person exists already
+  std::size_t batch = SIZE_MAX;  // or index of the request in this batch
+  Status status = Status::active;
+  explicit operator bool() const { return id || batch != SIZE_MAX; }
+};
+
+}  // namespace
+}  // namespace internal
+
+using internal::CompanyState;
+using internal::GenealogyIndex;
+using internal::kNoNode;
+using internal::Node;
+
+Company::Company(std::unique_ptr<CompanyState> state) : state_(std::move(state)) {}
+Company::Company(Company&&) noexcept = default;
+Company& Company::operator=(Company&&) noexcept = default;
+Company::~Company() = default;
+
+Company Company::open(std::string_view uri, std::string_view config_json, OpenOptions options) {
+  auto config = internal::parse_config(config_json);
+  auto store = internal::open_store(uri, internal::StoreOptions{options.busy_timeout_ms});
+  std::shared_ptr<const Clock> clock =
+      options.clock ? options.clock : std::make_shared<SystemClock>();
+  auto state = std::make_unique<CompanyState>(std::move(config), std::move(store), std::move(clock));
+  state->rebuild_index();
+  return Company(std::move(state));
+}
+
+EnrollmentOutcome Company::enroll(const Actor& actor, const EnrollmentRequest& request) {
+  auto bulk = enroll_many(actor, std::span<const EnrollmentRequest>(&request, 1));
+  EnrollmentOutcome out;
+  out.accepted = bulk.accepted;
+  if (bulk.accepted) {
+    out.person = bulk.persons.front();
+    out.event = bulk.last_event;
+  }
+  out.findings = std::move(bulk.findings);
+  for (auto& f : out.findings) f.field = f.field.substr(f.field.find('.') + 1);
+  return out;
+}
+
+BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
+                                           std::span<const EnrollmentRequest> requests,
+                                           const ProgressFn& progress) {
+  using namespace internal;
+  CompanyState& s = *state_;
+  std::lock_guard writer(s.writer_mu);
+  auto txn = s.store->begin_write();
+  s.sync();  // under the store's write lock: no one else can commit now
+
+  BulkEnrollmentOutcome out;
+  const std::size_t n = requests.size();
+  const std::size_t networks = s.config.networks.size();
+  // parents[i * networks + k]: parent of request i in network k.
+  std::vector<PersonId> parents(n * networks);
+  std::vector<PersonId> ids(n);
+  std::unordered_map<std::string_view, std::size_t> batch_ext;
+  const auto report = [&](std::size_t done) {
+    if (progress && (done % 4096 == 0 || done == n)) progress(done, n);
+  };
+  {
+    std::shared_lock lock(s.index_mu);
+    s.index.tree(0).ensure_intervals();
+    const Scope scope = s.scope_of(actor);
+    const PersonId first_id = s.index.next_id();
+    const Status initial = s.config.enrollment.initial_status;
+
+    auto resolve = [&](PersonId id, const std::string& ext, const std::string& prefix,
+                       const char* what) -> Resolved {
+      const std::string field = std::string(what);
+      if (id) {
+        if (!s.index.contains(id) && id.value() < first_id.value()) {
+        }
+        if (s.index.contains(id))
+          return Resolved{id, SIZE_MAX, s.index.status(GenealogyIndex::node_of(id))};
+        out.findings.push_back({Code::not_found, field + "_not_found", prefix + field,
+                                "no person has id " + std::to_string(id.value()),
+                                std::to_string(id.value()), "an enrolled person"});
+        return {};
+      }
+      if (auto it = batch_ext.find(ext); it != batch_ext.end())
+        return Resolved{{}, it->second, initial};
+      if (auto found = s.store->find_external_id(ext))
+        return Resolved{*found, SIZE_MAX, s.index.status(GenealogyIndex::node_of(*found))};
+      out.findings.push_back({Code::not_found, field + "_not_found",
+                              prefix + field + "_external_id",
+                              "no person has external id '" + ext + "'", ext,
+                              "an enrolled person"});
+      return {};
+    };
+
+    for (std::size_t i = 0; i < n; ++i) {
+      const EnrollmentRequest& r = requests[i];
+      const std::string prefix = "[" + std::to_string(i) + "].";
+      const std::size_t before = out.findings.size();
+      validate_request(r, s.config.enrollment, prefix, out.findings);
+      ids[i] = PersonId{first_id.value() + static_cast<std::int64_t>(i)};
+
+      Resolved sponsor;
+      if (r.sponsor || !r.sponsor_external_id.empty()) {
+        sponsor = resolve(r.sponsor, r.sponsor_external_id, prefix, "sponsor");
+        if (sponsor && sponsor.status != Status::active)
+          out.findings.push_back({Code::failed_precondition, "sponsor_inactive", prefix + "sponsor",
+                                  "the sponsor is not active", std::string(to_string(sponsor.status)),
+                                  "active"});
+        if (sponsor.id && !scope.sees(s.index, GenealogyIndex::node_of(sponsor.id)))
+          throw PermissionDenied("actor '" + actor.login + "' may not enroll under person " +
+                                     std::to_string(sponsor.id.value()),
+                                 prefix + "sponsor");
+      } else if (!scope.everyone) {
+        throw PermissionDenied("only staff may enroll a person without a sponsor",
+                               prefix + "sponsor");
+      }
+      Resolved referrer = sponsor;
+      if (r.referrer || !r.referrer_external_id.empty()) {
+        referrer = resolve(r.referrer, r.referrer_external_id, prefix, "referrer");
+        if (referrer.id && !scope.sees(s.index, GenealogyIndex::node_of(referrer.id)))
+          throw PermissionDenied("actor '" + actor.login + "' may not see person " +
+                                     std::to_string(referrer.id.value()),
+                                 prefix + "referrer");
+      }
+      auto id_of = [&](const Resolved& x) { return x.id ? x.id : x.batch != SIZE_MAX ? ids[x.batch] : PersonId{}; };
+      parents[i * networks + 0] = id_of(sponsor);
+      if (networks > 1) parents[i * networks + 1] = id_of(referrer);
+
+      const std::string& ext = r.person.external_id;
+      if (!ext.empty()) {
+        if (batch_ext.count(ext) || txn->external_id_exists(ext))
+          out.findings.push_back({Code::already_exists, "duplicate_external_id",
+                                  prefix + "person.external_id",
+                                  "external id '" + ext + "' is taken", ext, "a new external id"});
+        else if (out.findings.size() == before)
+          batch_ext.emplace(ext, i);
+      }
+      report(i + 1);
+    }
+  }
+  if (!out.findings.empty()) return out;  // the transaction rolls back
+
+  const Instant now = s.clock->now();
+  PersonRow row;
+  EventRow event;
+  event.kind = "enrolled";
+  event.recorded_at = now;
+  event.actor = actor.login;
+  const Status initial = s.config.enrollment.initial_status;
+  for (std::size_t i = 0; i < n; ++i) {
+    const EnrollmentRequest& r = requests[i];
+    row.id = ids[i];
+    row.data = r.person;
+    row.type = r.type;
+    row.status = initial;
+    row.channel = r.channel;
+    row.enrolled_at = r.effective_at.value_or(now);
+    txn->insert_person(row);
+    nlohmann::json payload{{"type", to_string(r.type)}, {"status", to_string(initial)}};
+    auto& pj = payload["parents"] = nlohmann::json::object();
+    for (std::size_t k = 0; k < networks; ++k) {
+      PersonId parent = parents[i * networks + k];
+      txn->insert_node(NodeRow{s.store_network_ids[k], ids[i], parent});
+      pj[s.config.networks[k].name] = parent ? nlohmann::json(parent.value()) : nlohmann::json();
+    }
+    if (!r.channel.empty()) payload["channel"] = r.channel;
+    event.person = ids[i];
+    event.effective_at = row.enrolled_at;
+    event.reason = r.reason;
+    event.payload = payload.dump();
+    out.last_event = txn->append_event(event);
+  }
+  txn->commit();
+
+  {
+    // A reader's sync() may have applied these events from the log already.
+    std::lock_guard apply(s.apply_mu);
+    if (s.last_applied.load() < out.last_event.value()) {
+      std::unique_lock lock(s.index_mu);
+      for (std::size_t i = 0; i < n; ++i)
+        s.index.add_person(ids[i], requests[i].type, initial,
+                           std::span<const PersonId>(&parents[i * networks], networks));
+      s.last_applied.store(out.last_event.value());
+    }
+  }
+  out.accepted = true;
+  out.persons = std::move(ids);
+  return out;
+}
+
+Person Company::person(const Actor& actor, PersonId id) const {
+  state_->sync();
+  Person p;
+  {
+    std::shared_lock lock(state_->index_mu);
+    state_->index.tree(0).ensure_intervals();
+    auto scope = state_->scope_of(actor);
+    if (!state_->index.contains(id))
+      throw NotFound("no person has id " + std::to_string(id.value()), "person");
+    const Node n = GenealogyIndex::node_of(id);
+    if (!scope.sees(state_->index, n))
+      throw PermissionDenied("actor '" + actor.login + "' may not see person " +
+                                 std::to_string(id.value()),
+                             "person");
+    auto parent_of = [&](std::size_t k) {
+      if (k >= state_->index.network_count()) return PersonId{};
+      Node parent = state_->index.tree(k).parent(n);
+      return parent == kNoNode ? PersonId{} : GenealogyIndex::id_of(parent);
+    };
+    p.sponsor = parent_of(0);
+    p.referrer = parent_of(1);
+    p.type = state_->index.type(n);
+    p.status = state_->index.status(n);
+  }
+  auto row = state_->store->get_person(id);
+  if (!row) throw Internal("person " + std::to_string(id.value()) + " is in the index, not the store");
+  p.id = id;
+  p.data = std::move(row->data);
+  p.channel = std::move(row->channel);
+  p.enrolled_at = row->enrolled_at;
+  return p;
+}
+
+std::optional<PersonId> Company::find_person(const Actor& actor, std::string_view external_id) const {
+  state_->sync();
+  auto id = state_->store->find_external_id(external_id);
+  std::shared_lock lock(state_->index_mu);
+  state_->index.tree(0).ensure_intervals();
+  auto scope = state_->scope_of(actor);
+  if (!id || !state_->index.contains(*id) ||
+      !scope.sees(state_->index, GenealogyIndex::node_of(*id)))
+    return std::nullopt;
+  return id;
+}
+
+std::uint64_t Company::person_count(const Actor& actor) const {
+  state_->sync();
+  std::shared_lock lock(state_->index_mu);
+  state_->index.tree(0).ensure_intervals();
+  auto scope = state_->scope_of(actor);
+  if (scope.everyone) return state_->index.size();
+  return state_->index.tree(0).downline_size(scope.self) + 1;
+}
+
+std::vector<NetworkMember> Company::upline(const Actor& actor, PersonId person,
+                                           std::string_view network,
+                                           std::optional<std::uint32_t> max_levels) const {
+  return reader(actor, network).upline(person, max_levels);
+}
+
+DownlinePage Company::downline(const Actor& actor, PersonId person,
+                               const DownlineQuery& query) const {
+  return reader(actor, query.network).downline(person, query);
+}
+
+bool Company::is_in_downline(const Actor& actor, PersonId person, PersonId of,
+                             std::string_view network) const {
+  return reader(actor, network).is_in_downline(person, of);
+}
+
+std::uint32_t Company::level(const Actor& actor, PersonId person, std::string_view network) const {
+  return reader(actor, network).level(person);
+}
+
+std::uint32_t Company::relative_level(const Actor& actor, PersonId person, PersonId upline,
+                                      std::string_view network) const {
+  return reader(actor, network).relative_level(person, upline);
+}
+
+std::string Company::network_id(const Actor& actor, PersonId person,
+                                std::string_view network) const {
+  std::string out;
+  for (PersonId id : reader(actor, network).path(person)) {
+    if (!out.empty()) out += '.';
+    out += std::to_string(id.value());
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> Company::level_counts(const Actor& actor, PersonId person,
+                                                 const DownlineQuery& query) const {
+  return reader(actor, query.network).level_counts(person, query);
+}
+
+std::vector<Event> Company::events(const Actor& actor, EventSeq after, std::size_t limit) const {
+  if (!actor.sees_everyone())
+    throw PermissionDenied("only staff may read the event log", "actor");
+  std::vector<Event> out;
+  for (auto& e : state_->store->events_after(after, limit))
+    out.push_back(Event{e.seq, std::move(e.kind), e.person, e.effective_at, e.recorded_at,
+                        std::move(e.actor), std::move(e.reason), std::move(e.payload)});
+  return out;
+}
+
+EventSeq Company::last_event() const { return EventSeq{state_->last_applied.load()}; }
+
+void Company::refresh() const { state_->sync(); }
+
+std::vector<std::string> Company::networks() const {
+  std::vector<std::string> names;
+  for (const auto& n : state_->config.networks) names.push_back(n.name);
+  return names;
+}
+
+}  // namespace v0
+}  // namespace downline

@@ -1,0 +1,67 @@
+// What a Company holds, shared by the facade and its readers.
+#pragma once
+
+#include <downline/company.hpp>
+
+#include "config/config.hpp"
+#include "genealogy/network_index.hpp"
+#include "storage/store.hpp"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+
+namespace downline::inline v0::internal {
+
+/// Who an actor sees: everyone, or one person and their sponsor downline.
+struct Scope {
+  bool everyone = false;
+  Node self = kNoNode;
+
+  /// True when the actor may see node `n` (the sponsor tree's intervals must
+  /// be fresh).
+  bool sees(const GenealogyIndex& index, Node n) const {
+    return everyone || n == self || index.tree(0).is_below(n, self);
+  }
+};
+
+/// Locks, in the order they are taken: writer_mu (one write call at a time)
+/// → apply_mu (one application of events to the index at a time) →
+/// index_mu (exclusive only while the index changes).
+class CompanyState {
+ public:
+  CompanyState(Config config, std::unique_ptr<Store> store, std::shared_ptr<const Clock> clock);
+
+  /// Reads the whole index from the store (on open).
+  void rebuild_index();
+  /// Applies to the index what other connections have committed.
+  void sync() const;
+  /// The actor's scope; throws PermissionDenied for an actor who sees no
+  /// one. Needs index_mu held (shared) and the sponsor intervals fresh.
+  Scope scope_of(const Actor& actor) const;
+  /// The configured network's position; throws NotFound.
+  std::size_t network_of(std::string_view name) const;
+
+  const Config config;
+  const std::unique_ptr<Store> store;
+  const std::shared_ptr<const Clock> clock;
+  std::vector<int> store_network_ids;
+
+  mutable std::mutex writer_mu;
+  mutable std::mutex apply_mu;
+  mutable std::shared_mutex index_mu;
+  // mutable: sync() applies others' events from const queries.
+  mutable GenealogyIndex index;
+  mutable std::atomic<std::int64_t> last_applied{0};
+
+ private:
+  void apply_events(const std::vector<EventRow>& events) const;
+};
+
+/// For tests and benchmarks of the library's internals (not installed).
+struct CompanyAccess {
+  static const CompanyState& state(const Company& company) { return *company.state_; }
+};
+
+}  // namespace downline::inline v0::internal

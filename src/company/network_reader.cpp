@@ -1,0 +1,203 @@
+#include <downline/company.hpp>
+
+#include "company/company_state.hpp"
+
+#include <algorithm>
+
+namespace downline {
+inline namespace v0 {
+
+using internal::CompanyState;
+using internal::GenealogyIndex;
+using internal::kNoNode;
+using internal::NetworkTree;
+using internal::Node;
+using internal::Scope;
+
+struct NetworkReader::Impl {
+  const CompanyState* s;
+  std::shared_lock<std::shared_mutex> lock;
+  Scope scope;
+  std::size_t network;
+  std::string login;
+
+  const GenealogyIndex& index() const { return s->index; }
+  const NetworkTree& tree() const { return s->index.tree(network); }
+  bool sees(Node n) const { return scope.sees(s->index, n); }
+
+  /// The node of a person the actor may see; throws NotFound / PermissionDenied.
+  Node visible(PersonId id, const char* field) const {
+    if (!index().contains(id))
+      throw NotFound("no person has id " + std::to_string(id.value()), field);
+    const Node n = GenealogyIndex::node_of(id);
+    if (!sees(n))
+      throw PermissionDenied(
+          "actor '" + login + "' may not see person " + std::to_string(id.value()), field);
+    return n;
+  }
+
+  NetworkMember member(Node n, std::uint32_t relative) const {
+    const Node parent = tree().parent(n);
+    return NetworkMember{GenealogyIndex::id_of(n),
+                         parent == kNoNode ? PersonId{} : GenealogyIndex::id_of(parent),
+                         tree().depth(n),
+                         relative,
+                         index().type(n),
+                         index().status(n)};
+  }
+
+  /// Calls fn(node, relative_level) for every member of `root`'s downline
+  /// the actor sees and the query's filters and depth admit, in pre-order.
+  template <class Fn>
+  void for_each_match(Node root, const DownlineQuery& q, Fn&& fn) const {
+    const NetworkTree& t = tree();
+    const std::uint32_t base = t.depth(root);
+    const std::uint32_t deepest =
+        q.max_depth ? base + std::min<std::uint32_t>(*q.max_depth, UINT32_MAX - base) : UINT32_MAX;
+    // Only the sponsor network's downlines coincide with a consultant's scope.
+    const bool check_scope = !scope.everyone && network != 0;
+    std::uint32_t type_mask = 0, status_mask = 0;
+    for (auto x : q.types) type_mask |= 1u << static_cast<unsigned>(x);
+    for (auto x : q.statuses) status_mask |= 1u << static_cast<unsigned>(x);
+    const auto& idx = index();
+    for (std::uint32_t pos = t.enter(root) + 1, end = t.exit(root); pos < end; ++pos) {
+      const Node n = t.at(pos);
+      const std::uint32_t d = t.depth(n);
+      if (d > deepest) continue;
+      if (type_mask && !(type_mask & (1u << static_cast<unsigned>(idx.type(n))))) continue;
+      if (status_mask && !(status_mask & (1u << static_cast<unsigned>(idx.status(n))))) continue;
+      if (check_scope && !sees(n)) continue;
+      fn(n, d - base);
+    }
+  }
+};
+
+NetworkReader::NetworkReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+NetworkReader::NetworkReader(NetworkReader&&) noexcept = default;
+NetworkReader& NetworkReader::operator=(NetworkReader&&) noexcept = default;
+NetworkReader::~NetworkReader() = default;
+
+NetworkReader Company::reader(const Actor& actor, std::string_view network) const {
+  const std::size_t net = state_->network_of(network);
+  state_->sync();
+  auto impl = std::make_unique<NetworkReader::Impl>(
+      NetworkReader::Impl{state_.get(), std::shared_lock(state_->index_mu), {}, net, actor.login});
+  state_->index.tree(0).ensure_intervals();
+  state_->index.tree(net).ensure_intervals();
+  impl->scope = state_->scope_of(actor);
+  return NetworkReader(std::move(impl));
+}
+
+bool NetworkReader::is_in_downline(PersonId person, PersonId of) const {
+  const Node n = impl_->visible(person, "person");
+  const Node o = impl_->visible(of, "of");
+  return impl_->tree().is_below(n, o);
+}
+
+std::uint32_t NetworkReader::level(PersonId person) const {
+  return impl_->tree().depth(impl_->visible(person, "person"));
+}
+
+std::uint32_t NetworkReader::relative_level(PersonId person, PersonId upline) const {
+  const Node n = impl_->visible(person, "person");
+  const Node u = impl_->visible(upline, "upline");
+  if (!impl_->tree().is_below(n, u))
+    throw FailedPrecondition("person " + std::to_string(upline.value()) + " is not in the upline of " +
+                                 std::to_string(person.value()),
+                             "upline");
+  return impl_->tree().depth(n) - impl_->tree().depth(u);
+}
+
+std::vector<NetworkMember> NetworkReader::upline(PersonId person,
+                                                 std::optional<std::uint32_t> max_levels) const {
+  Node n = impl_->visible(person, "person");
+  std::vector<NetworkMember> out;
+  const std::uint32_t limit = max_levels.value_or(UINT32_MAX);
+  for (std::uint32_t up = 1; up <= limit; ++up) {
+    n = impl_->tree().parent(n);
+    if (n == kNoNode || !impl_->sees(n)) break;
+    out.push_back(impl_->member(n, up));
+  }
+  return out;
+}
+
+DownlinePage NetworkReader::downline(PersonId person, const DownlineQuery& query) const {
+  const Node root = impl_->visible(person, "person");
+  DownlinePage page;
+  const std::uint64_t end =
+      query.limit > UINT64_MAX - query.offset ? UINT64_MAX : query.offset + query.limit;
+  impl_->for_each_match(root, query, [&](Node n, std::uint32_t relative) {
+    if (page.total >= query.offset && page.total < end)
+      page.members.push_back(impl_->member(n, relative));
+    ++page.total;
+  });
+  return page;
+}
+
+std::vector<PersonId> NetworkReader::path(PersonId person) const {
+  std::vector<PersonId> out;
+  for (Node n = impl_->visible(person, "person"); n != kNoNode && impl_->sees(n);
+       n = impl_->tree().parent(n))
+    out.push_back(GenealogyIndex::id_of(n));
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::uint64_t> NetworkReader::level_counts(PersonId person,
+                                                       const DownlineQuery& query) const {
+  const Node root = impl_->visible(person, "person");
+  std::vector<std::uint64_t> counts;
+  impl_->for_each_match(root, query, [&](Node, std::uint32_t relative) {
+    if (counts.size() < relative) counts.resize(relative, 0);
+    ++counts[relative - 1];
+  });
+  return counts;
+}
+
+std::vector<DownlineSize> NetworkReader::largest_downlines(std::size_t limit) const {
+  const NetworkTree& t = impl_->tree();
+  const std::size_t n = t.size();
+  std::vector<DownlineSize> all;
+  if (impl_->scope.everyone || impl_->network == 0) {
+    // Sizes are the interval widths; a consultant's sponsor scope is the
+    // whole subtree, so nothing invisible is counted.
+    for (Node v = 0; v < n; ++v)
+      if (impl_->sees(v)) all.push_back({GenealogyIndex::id_of(v), t.downline_size(v)});
+  } else {
+    // Count only visible members: one sweep in reverse pre-order.
+    std::vector<std::uint64_t> size(n, 0);
+    for (std::uint32_t pos = static_cast<std::uint32_t>(n); pos-- > 0;) {
+      const Node v = t.at(pos);
+      const Node p = t.parent(v);
+      if (p != kNoNode) size[p] += size[v] + (impl_->sees(v) ? 1 : 0);
+    }
+    for (Node v = 0; v < n; ++v)
+      if (impl_->sees(v)) all.push_back({GenealogyIndex::id_of(v), size[v]});
+  }
+  auto by_size = [](const DownlineSize& a, const DownlineSize& b) {
+    return a.size != b.size ? a.size > b.size : a.id < b.id;
+  };
+  const std::size_t k = std::min(limit, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(), by_size);
+  all.resize(k);
+  return all;
+}
+
+NetworkSummary NetworkReader::summary() const {
+  const NetworkTree& t = impl_->tree();
+  NetworkSummary out;
+  for (Node v = 0; v < t.size(); ++v) {
+    if (!impl_->sees(v)) continue;
+    ++out.persons;
+    const Node p = t.parent(v);
+    if (p == kNoNode || !impl_->sees(p)) ++out.parents;
+    const std::uint32_t d = t.depth(v);
+    if (out.per_level.size() <= d) out.per_level.resize(d + 1, 0);
+    ++out.per_level[d];
+    out.depth = std::max(out.depth, d);
+  }
+  return out;
+}
+
+}  // namespace v0
+}  // namespace downline

@@ -1,0 +1,13 @@
+#include <downline/version.hpp>
+
+#define DOWNLINE_STR2(x) #x
+#define DOWNLINE_STR(x) DOWNLINE_STR2(x)
+
+DOWNLINE_BEGIN_NAMESPACE
+
+const char* version() noexcept {
+  return DOWNLINE_STR(DOWNLINE_VERSION_MAJOR) "." DOWNLINE_STR(
+      DOWNLINE_VERSION_MINOR) "." DOWNLINE_STR(DOWNLINE_VERSION_PATCH);
+}
+
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,518 @@
+#include <downline/error.hpp>
+#include <downline/json.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+DOWNLINE_BEGIN_NAMESPACE
+
+namespace json {
+
+namespace {
+
+using Json = nlohmann::json;
+// Output keeps the documented key order, which a plain (sorted) object would not.
+using OrderedJson = nlohmann::ordered_json;
+
+// Our documents are at most four levels deep; the limit keeps hostile input
+// from building arbitrarily deep trees.
+constexpr std::size_t kMaxDepth = 64;
+
+std::string child(const std::string& path, std::string_view key) {
+  if (path.empty()) return std::string(key);
+  std::string out = path;
+  out += '.';
+  out += key;
+  return out;
+}
+
+std::string element(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+// ---------------------------------------------------------------------------
+// Parsing into a DOM. nlohmann's own parser silently keeps the last of two
+// equal keys, and its callback parser rescans the parent container after each
+// nested value (quadratic on bulk arrays), so the DOM is built here.
+
+class DomBuilder final : public nlohmann::json_sax<Json> {
+ public:
+  Json take() { return std::move(root_); }
+
+  bool null() override { return put(nullptr); }
+  bool boolean(bool value) override { return put(value); }
+  bool number_integer(number_integer_t value) override { return put(value); }
+  bool number_unsigned(number_unsigned_t value) override { return put(value); }
+  bool number_float(number_float_t value, const string_t&) override { return put(value); }
+  bool string(string_t& value) override { return put(std::move(value)); }
+  bool binary(binary_t&) override {
+    throw InvalidArgument("malformed JSON: binary values are not JSON", path());
+  }
+
+  bool start_object(std::size_t) override { return open(Json::object(), false); }
+  bool key(string_t& name) override {
+    Frame& top = frames_.back();
+    top.key = name;
+    if (!top.keys.insert(name).second) {
+      throw InvalidArgument("duplicate key '" + name + "'", path());
+    }
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(Json::array(), true); }
+  bool end_array() override { return close(); }
+
+  bool parse_error(std::size_t, const std::string&, const Json::exception& error) override {
+    // Drop nlohmann's "[json.exception.parse_error.101] " tag.
+    std::string_view what = error.what();
+    if (const auto tag_end = what.find("] ");
+        !what.empty() && what[0] == '[' && tag_end != std::string_view::npos) {
+      what.remove_prefix(tag_end + 2);
+    }
+    throw InvalidArgument("malformed JSON: " + std::string(what));
+  }
+
+ private:
+  struct Frame {
+    Json* container;
+    bool is_array;
+    std::string key;  // current key of an object
+    std::unordered_set<std::string> keys;
+  };
+
+  // Stores `value` where the parser stands and returns where it went.
+  Json* place(Json value) {
+    if (frames_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    Frame& top = frames_.back();
+    if (top.is_array) {
+      top.container->push_back(std::move(value));
+      return &top.container->back();
+    }
+    Json& slot = (*top.container)[top.key];
+    slot = std::move(value);
+    return &slot;
+  }
+
+  template <class Value>
+  bool put(Value&& value) {
+    place(Json(std::forward<Value>(value)));
+    return true;
+  }
+
+  bool open(Json container, bool is_array) {
+    if (frames_.size() >= kMaxDepth) {
+      throw InvalidArgument(
+          "malformed JSON: nested deeper than " + std::to_string(kMaxDepth) + " levels", path());
+    }
+    // The pointer stays valid: a container is not modified while a child of
+    // it is open.
+    Json* where = place(std::move(container));
+    frames_.push_back(Frame{where, is_array, {}, {}});
+    return true;
+  }
+
+  bool close() {
+    frames_.pop_back();
+    return true;
+  }
+
+  // The path of the value the parser stands at. An array below the top frame
+  // is at its last element (the open child); the top array at its next one.
+  std::string path() const {
+    std::string out;
+    for (std::size_t i = 0; i < frames_.size(); ++i) {
+      const Frame& frame = frames_[i];
+      if (!frame.is_array) {
+        out = child(out, frame.key);
+        continue;
+      }
+      const std::size_t size = frame.container->size();
+      out = element(out, i + 1 < frames_.size() ? size - 1 : size);
+    }
+    return out;
+  }
+
+  Json root_;
+  std::vector<Frame> frames_;
+};
+
+Json parse_document(std::string_view text) {
+  DomBuilder builder;
+  try {
+    Json::sax_parse(text.begin(), text.end(), &builder);
+  } catch (const Json::exception& error) {
+    throw InvalidArgument("malformed JSON: " + std::string(error.what()));
+  }
+  return builder.take();
+}
+
+// ---------------------------------------------------------------------------
+// Typed readers. Each names the JSON path of what it reads in its errors.
+
+std::string described(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::object: return "an object";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::string: return "a string";
+    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "the integer " + value.dump();
+    case Json::value_t::number_float: return "the number " + value.dump();
+    default: return "an unsupported value";
+  }
+}
+
+[[noreturn]] void throw_expected(std::string_view expected, const Json& actual,
+                                 const std::string& path) {
+  throw InvalidArgument("expected " + std::string(expected) + ", got " + described(actual), path);
+}
+
+void require_object(const Json& value, const std::string& path, std::string_view what) {
+  if (!value.is_object()) throw_expected(what, value, path);
+}
+
+void reject_unknown_keys(const Json& object, const std::string& path,
+                         std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string message = "unknown key '" + key + "'; expected ";
+    std::size_t i = 0;
+    for (std::string_view name : allowed) {
+      if (i > 0) message += i + 1 == allowed.size() ? " or " : ", ";
+      message += name;
+      ++i;
+    }
+    throw InvalidArgument(std::move(message), child(path, key));
+  }
+}
+
+// The member `key` of `object`, or null when absent or JSON null: an optional
+// key given as null keeps its default.
+const Json* member(const Json& object, std::string_view key) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::string read_string(const Json& value, const std::string& path) {
+  if (!value.is_string()) throw_expected("a string", value, path);
+  return value.get<std::string>();
+}
+
+PersonId read_id(const Json& value, const std::string& path) {
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  constexpr std::string_view kExpected = "an id: a positive integer or a string of digits";
+  std::uint64_t id = 0;
+  if (value.is_number_unsigned()) {
+    id = value.get<std::uint64_t>();
+  } else if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                     [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) {
+      throw InvalidArgument("expected " + std::string(kExpected) + ", got \"" + text + "\"", path);
+    }
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (error != std::errc{} || id > kMax) {
+      throw InvalidArgument(
+          "id " + text + " is out of range; ids are at most " + std::to_string(kMax), path);
+    }
+  } else {
+    throw_expected(kExpected, value, path);
+  }
+  if (id == 0) throw InvalidArgument("invalid id 0: ids start at 1", path);
+  if (id > kMax) {
+    throw InvalidArgument(
+        "id " + std::to_string(id) + " is out of range; ids are at most " + std::to_string(kMax),
+        path);
+  }
+  return PersonId{static_cast<std::int64_t>(id)};
+}
+
+std::uint64_t read_count(const Json& value, const std::string& path) {
+  if (!value.is_number_unsigned()) throw_expected("a non-negative integer", value, path);
+  return value.get<std::uint64_t>();
+}
+
+std::vector<std::string> read_strings(const Json& value, const std::string& path) {
+  if (!value.is_array()) throw_expected("an array of strings", value, path);
+  std::vector<std::string> out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    out.push_back(read_string(value[i], element(path, i)));
+  }
+  return out;
+}
+
+CustomerType read_customer_type(const Json& value, const std::string& path) {
+  const std::string name = read_string(value, path);
+  if (const auto type = parse_customer_type(name)) return *type;
+  throw InvalidArgument(
+      "unknown customer type '" + name + "'; expected guest, customer or consultant", path);
+}
+
+Status read_status(const Json& value, const std::string& path) {
+  const std::string name = read_string(value, path);
+  if (const auto status = parse_status(name)) return *status;
+  throw InvalidArgument("unknown status '" + name +
+                            "'; expected pre_registered, pending_kit, active, inactive, blocked "
+                            "or retired",
+                        path);
+}
+
+// Time parsers throw without a field; the path is added here.
+Instant read_instant(const Json& value, const std::string& path) {
+  const std::string text = read_string(value, path);
+  try {
+    return Instant::parse_rfc3339(text);
+  } catch (const InvalidArgument& error) {
+    throw InvalidArgument(error.what(), path);
+  }
+}
+
+LocalDate read_date(const Json& value, const std::string& path) {
+  const std::string text = read_string(value, path);
+  try {
+    return LocalDate::parse(text);
+  } catch (const InvalidArgument& error) {
+    throw InvalidArgument(error.what(), path);
+  }
+}
+
+PersonData read_person_data(const Json& value, const std::string& path) {
+  require_object(value, path, "an object");
+  reject_unknown_keys(
+      value, path,
+      {"external_id", "first_name", "last_name", "email", "phone", "country", "birth_date"});
+  PersonData data;
+  const auto text = [&](std::string_view key, std::string& out) {
+    if (const Json* v = member(value, key)) out = read_string(*v, child(path, key));
+  };
+  text("external_id", data.external_id);
+  text("first_name", data.first_name);
+  text("last_name", data.last_name);
+  text("email", data.email);
+  text("phone", data.phone);
+  text("country", data.country);
+  if (const Json* v = member(value, "birth_date")) {
+    data.birth_date = read_date(*v, child(path, "birth_date"));
+  }
+  return data;
+}
+
+EnrollmentRequest read_enrollment_request(const Json& value, const std::string& path) {
+  require_object(value, path, "an enrollment request object");
+  reject_unknown_keys(value, path,
+                      {"type", "person", "sponsor", "sponsor_external_id", "referrer",
+                       "referrer_external_id", "channel", "effective_at", "reason"});
+  EnrollmentRequest request;
+  const auto text = [&](std::string_view key, std::string& out) {
+    if (const Json* v = member(value, key)) out = read_string(*v, child(path, key));
+  };
+  if (const Json* v = member(value, "type"))
+    request.type = read_customer_type(*v, child(path, "type"));
+  if (const Json* v = member(value, "person")) {
+    request.person = read_person_data(*v, child(path, "person"));
+  }
+  if (const Json* v = member(value, "sponsor"))
+    request.sponsor = read_id(*v, child(path, "sponsor"));
+  text("sponsor_external_id", request.sponsor_external_id);
+  if (const Json* v = member(value, "referrer")) {
+    request.referrer = read_id(*v, child(path, "referrer"));
+  }
+  text("referrer_external_id", request.referrer_external_id);
+  text("channel", request.channel);
+  if (const Json* v = member(value, "effective_at")) {
+    request.effective_at = read_instant(*v, child(path, "effective_at"));
+  }
+  text("reason", request.reason);
+  return request;
+}
+
+// ---------------------------------------------------------------------------
+// Output.
+
+template <class Tag>
+OrderedJson id_json(StrongId<Tag> id) {
+  if (!id) return nullptr;
+  return std::to_string(id.value());
+}
+
+OrderedJson finding_json(const Finding& finding) {
+  OrderedJson out = OrderedJson::object();
+  out["code"] = code_name(finding.code);
+  out["reason"] = finding.reason;
+  out["field"] = finding.field;
+  out["message"] = finding.message;
+  out["actual"] = finding.actual;
+  out["required"] = finding.required;
+  return out;
+}
+
+OrderedJson findings_json(const std::vector<Finding>& findings) {
+  OrderedJson out = OrderedJson::array();
+  for (const Finding& finding : findings) out.push_back(finding_json(finding));
+  return out;
+}
+
+OrderedJson member_json(const NetworkMember& member) {
+  OrderedJson out = OrderedJson::object();
+  out["id"] = id_json(member.id);
+  out["parent"] = id_json(member.parent);
+  out["level"] = member.level;
+  out["relative_level"] = member.relative_level;
+  out["type"] = to_string(member.type);
+  out["status"] = to_string(member.status);
+  return out;
+}
+
+OrderedJson members_json(const std::vector<NetworkMember>& members) {
+  OrderedJson out = OrderedJson::array();
+  for (const NetworkMember& member : members) out.push_back(member_json(member));
+  return out;
+}
+
+// Invalid UTF-8 in stored text becomes U+FFFD rather than failing the whole
+// answer: serialising never throws on content.
+std::string dump(const OrderedJson& value) {
+  return value.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+}  // namespace
+
+Actor parse_actor(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "an actor object");
+  reject_unknown_keys(document, path, {"login", "person", "roles"});
+  Actor actor;
+  if (const Json* v = member(document, "login")) actor.login = read_string(*v, "login");
+  if (const Json* v = member(document, "person")) actor.person = read_id(*v, "person");
+  if (const Json* v = member(document, "roles")) actor.roles = read_strings(*v, "roles");
+  return actor;
+}
+
+EnrollmentRequest parse_enrollment_request(std::string_view text) {
+  return read_enrollment_request(parse_document(text), "");
+}
+
+std::vector<EnrollmentRequest> parse_enrollment_requests(std::string_view text) {
+  const Json document = parse_document(text);
+  if (!document.is_array()) throw_expected("an array of enrollment requests", document, "");
+  std::vector<EnrollmentRequest> requests;
+  requests.reserve(document.size());
+  for (std::size_t i = 0; i < document.size(); ++i) {
+    requests.push_back(read_enrollment_request(document[i], element("", i)));
+  }
+  return requests;
+}
+
+DownlineQuery parse_downline_query(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a downline query object");
+  reject_unknown_keys(document, path,
+                      {"network", "max_depth", "types", "statuses", "offset", "limit"});
+  DownlineQuery query;
+  if (const Json* v = member(document, "network")) query.network = read_string(*v, "network");
+  if (const Json* v = member(document, "max_depth")) {
+    const std::uint64_t depth = read_count(*v, "max_depth");
+    constexpr std::uint64_t kMaxDepthValue = std::numeric_limits<std::uint32_t>::max();
+    if (depth > kMaxDepthValue) {
+      throw InvalidArgument("max_depth " + std::to_string(depth) + " is out of range; at most " +
+                                std::to_string(kMaxDepthValue),
+                            "max_depth");
+    }
+    query.max_depth = static_cast<std::uint32_t>(depth);
+  }
+  if (const Json* v = member(document, "types")) {
+    if (!v->is_array()) throw_expected("an array of customer types", *v, "types");
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      query.types.push_back(read_customer_type((*v)[i], element("types", i)));
+    }
+  }
+  if (const Json* v = member(document, "statuses")) {
+    if (!v->is_array()) throw_expected("an array of statuses", *v, "statuses");
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      query.statuses.push_back(read_status((*v)[i], element("statuses", i)));
+    }
+  }
+  if (const Json* v = member(document, "offset")) query.offset = read_count(*v, "offset");
+  if (const Json* v = member(document, "limit")) query.limit = read_count(*v, "limit");
+  return query;
+}
+
+std::string to_json(const EnrollmentOutcome& outcome) {
+  OrderedJson out = OrderedJson::object();
+  out["accepted"] = outcome.accepted;
+  out["person"] = outcome.accepted ? id_json(outcome.person) : OrderedJson(nullptr);
+  out["event"] = outcome.accepted ? id_json(outcome.event) : OrderedJson(nullptr);
+  out["findings"] = findings_json(outcome.findings);
+  return dump(out);
+}
+
+std::string to_json(const BulkEnrollmentOutcome& outcome) {
+  OrderedJson out = OrderedJson::object();
+  out["accepted"] = outcome.accepted;
+  OrderedJson persons = OrderedJson::array();
+  for (PersonId id : outcome.persons) persons.push_back(id_json(id));
+  out["persons"] = std::move(persons);
+  out["last_event"] = outcome.accepted ? id_json(outcome.last_event) : OrderedJson(nullptr);
+  out["findings"] = findings_json(outcome.findings);
+  return dump(out);
+}
+
+std::string to_json(const Person& person) {
+  OrderedJson out = OrderedJson::object();
+  out["id"] = id_json(person.id);
+  out["external_id"] = person.data.external_id;
+  out["first_name"] = person.data.first_name;
+  out["last_name"] = person.data.last_name;
+  out["email"] = person.data.email;
+  out["phone"] = person.data.phone;
+  out["country"] = person.data.country;
+  out["birth_date"] =
+      person.data.birth_date ? OrderedJson(person.data.birth_date->to_string()) : nullptr;
+  out["type"] = to_string(person.type);
+  out["status"] = to_string(person.status);
+  out["sponsor"] = id_json(person.sponsor);
+  out["referrer"] = id_json(person.referrer);
+  out["channel"] = person.channel;
+  out["enrolled_at"] = person.enrolled_at.to_rfc3339();
+  return dump(out);
+}
+
+std::string to_json(const std::vector<NetworkMember>& members) {
+  return dump(members_json(members));
+}
+
+std::string to_json(const DownlinePage& page) {
+  OrderedJson out = OrderedJson::object();
+  out["total"] = page.total;
+  out["members"] = members_json(page.members);
+  return dump(out);
+}
+
+std::string to_json(const Finding& finding) {
+  return dump(finding_json(finding));
+}
+
+}  // namespace json
+
+DOWNLINE_END_NAMESPACE

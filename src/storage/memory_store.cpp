@@ -1,0 +1,147 @@
+// The memory store: plain containers behind one mutex. For tests and
+// notebooks; nothing survives the process.
+#include <downline/error.hpp>
+
+#include "storage/store.hpp"
+
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+namespace downline::inline v0::internal {
+namespace {
+
+struct MemoryData {
+  std::map<std::int64_t, PersonRow> persons;
+  std::unordered_map<std::string, PersonId> by_external_id;
+  std::map<std::pair<int, std::int64_t>, PersonId> nodes;
+  std::vector<EventRow> events;
+  std::map<std::string, int, std::less<>> networks;
+};
+
+class MemoryStore;
+
+class MemoryTxn final : public WriteTxn {
+ public:
+  MemoryTxn(MemoryData& data, std::mutex& mu, std::unique_lock<std::mutex> writer)
+      : data_(data), mu_(mu), writer_(std::move(writer)) {
+    std::lock_guard lock(mu_);
+    next_seq_ = static_cast<std::int64_t>(data_.events.size()) + 1;
+  }
+  void insert_person(const PersonRow& row) override {
+    if (!row.data.external_id.empty() && external_id_exists(row.data.external_id))
+      throw AlreadyExists("external id '" + row.data.external_id + "' exists", "external_id");
+    if (!row.data.external_id.empty()) staged_ext_.emplace(row.data.external_id, row.id);
+    persons_.push_back(row);
+  }
+  void insert_node(const NodeRow& row) override { nodes_.push_back(row); }
+  EventSeq append_event(const EventRow& row) override {
+    events_.push_back(row);
+    events_.back().seq = EventSeq{next_seq_++};
+    return events_.back().seq;
+  }
+  bool external_id_exists(std::string_view external_id) override {
+    std::string key(external_id);
+    if (staged_ext_.count(key)) return true;
+    std::lock_guard lock(mu_);
+    return data_.by_external_id.count(key) > 0;
+  }
+  void commit() override {
+    std::lock_guard lock(mu_);
+    for (auto& p : persons_) {
+      if (!p.data.external_id.empty()) data_.by_external_id.emplace(p.data.external_id, p.id);
+      data_.persons.emplace(p.id.value(), std::move(p));
+    }
+    for (auto& n : nodes_) data_.nodes[{n.network, n.person.value()}] = n.parent;
+    for (auto& e : events_) data_.events.push_back(std::move(e));
+    persons_.clear();
+    nodes_.clear();
+    events_.clear();
+  }
+
+ private:
+  MemoryData& data_;
+  std::mutex& mu_;
+  std::unique_lock<std::mutex> writer_;
+  std::int64_t next_seq_ = 1;
+  std::vector<PersonRow> persons_;
+  std::vector<NodeRow> nodes_;
+  std::vector<EventRow> events_;
+  std::unordered_map<std::string, PersonId> staged_ext_;
+};
+
+class MemoryStore final : public Store {
+ public:
+  std::unique_ptr<WriteTxn> begin_write() override {
+    return std::make_unique<MemoryTxn>(data_, mu_, std::unique_lock(writer_));
+  }
+  int network_id(std::string_view name) override {
+    std::lock_guard lock(mu_);
+    auto it = data_.networks.find(name);
+    if (it != data_.networks.end()) return it->second;
+    int id = static_cast<int>(data_.networks.size()) + 1;
+    data_.networks.emplace(std::string(name), id);
+    return id;
+  }
+  void scan_persons(const std::function<void(PersonId, CustomerType, Status)>& fn) const override {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, p] : data_.persons) fn(p.id, p.type, p.status);
+  }
+  void scan_nodes(int network,
+                  const std::function<void(PersonId, PersonId)>& fn) const override {
+    std::lock_guard lock(mu_);
+    for (auto it = data_.nodes.lower_bound({network, 0});
+         it != data_.nodes.end() && it->first.first == network; ++it)
+      fn(PersonId{it->first.second}, it->second);
+  }
+  std::optional<PersonRow> get_person(PersonId id) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.persons.find(id.value());
+    if (it == data_.persons.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<PersonId> get_parent(int network, PersonId person) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.nodes.find({network, person.value()});
+    if (it == data_.nodes.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<PersonId> find_external_id(std::string_view external_id) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.by_external_id.find(std::string(external_id));
+    if (it == data_.by_external_id.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<EventRow> events_after(EventSeq after, std::size_t limit) const override {
+    std::lock_guard lock(mu_);
+    std::vector<EventRow> out;
+    for (auto i = static_cast<std::size_t>(std::max<std::int64_t>(after.value(), 0));
+         i < data_.events.size() && out.size() < limit; ++i)
+      out.push_back(data_.events[i]);
+    return out;
+  }
+  StoreCounts counts() const override {
+    std::lock_guard lock(mu_);
+    return StoreCounts{data_.persons.size(), data_.persons.size(), data_.nodes.size(),
+                       data_.events.size(), static_cast<std::int64_t>(data_.events.size())};
+  }
+  bool others_may_have_written() const override { return false; }
+  EventSeq last_event_seq() const override {
+    std::lock_guard lock(mu_);
+    return EventSeq{static_cast<std::int64_t>(data_.events.size())};
+  }
+  // No other process reaches this store and the caller holds the writer
+  // lock, so plain reads are already a snapshot.
+  void with_read_snapshot(const std::function<void()>& fn) const override { fn(); }
+
+ private:
+  mutable std::mutex mu_;
+  std::mutex writer_;
+  MemoryData data_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_memory_store() { return std::make_unique<MemoryStore>(); }
+
+}  // namespace downline::inline v0::internal

@@ -1,0 +1,504 @@
+// The SQLite store (default, embedded), through SQLiteCpp.
+//
+// Two connections: one for the single write transaction, one for readers
+// (WAL lets them run side by side). Each is used under its own mutex because
+// prepared statements are not thread-safe.
+#include <downline/error.hpp>
+
+#include "storage/store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <array>
+#include <mutex>
+
+namespace downline::inline v0::internal {
+namespace {
+
+// Forward migrations: entry i brings the schema from version i to i + 1.
+// Never edit a released entry; append a new one.
+constexpr std::array<const char*, 1> kMigrations = {
+    R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE networks (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE persons (
+  id INTEGER PRIMARY KEY,
+  external_id TEXT UNIQUE,
+  first_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  country TEXT NOT NULL,
+  birth_date TEXT
+);
+-- type: 0 guest, 1 customer, 2 consultant.
+-- status: 0 pre_registered, 1 pending_kit, 2 active, 3 inactive, 4 blocked, 5 retired.
+CREATE TABLE customers (
+  person_id INTEGER PRIMARY KEY REFERENCES persons(id),
+  type INTEGER NOT NULL CHECK (type BETWEEN 0 AND 2),
+  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 5),
+  channel TEXT NOT NULL,
+  enrolled_at_us INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  person_id INTEGER REFERENCES persons(id),
+  roles TEXT NOT NULL
+);
+CREATE TABLE network_nodes (
+  network_id INTEGER NOT NULL REFERENCES networks(id),
+  person_id INTEGER NOT NULL REFERENCES persons(id),
+  parent_id INTEGER REFERENCES persons(id),
+  PRIMARY KEY (network_id, person_id)
+) WITHOUT ROWID;
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  person_id INTEGER REFERENCES persons(id),
+  effective_at_us INTEGER NOT NULL,
+  recorded_at_us INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
+)sql",
+};
+
+[[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& what) {
+  const std::string message = what + ": " + e.what();
+  switch (e.getErrorCode()) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: throw Unavailable(message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: throw DataLoss(message);
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY: throw Unavailable(message);
+    case SQLITE_CONSTRAINT: throw FailedPrecondition(message);
+    default: throw Internal(message);
+  }
+}
+
+void bind_text_or_null(SQLite::Statement& st, int index, const std::string& text) {
+  if (text.empty()) st.bind(index);
+  else st.bindNoCopy(index, text);
+}
+
+void pragmas(SQLite::Database& db) {
+  db.exec("PRAGMA journal_mode=WAL");
+  db.exec("PRAGMA synchronous=NORMAL");
+  db.exec("PRAGMA foreign_keys=ON");
+}
+
+class SqliteStore;
+
+class SqliteTxn final : public WriteTxn {
+ public:
+  SqliteTxn(SqliteStore& store, std::unique_lock<std::mutex> lock);
+  ~SqliteTxn() override;
+  void insert_person(const PersonRow& row) override;
+  void insert_node(const NodeRow& row) override;
+  EventSeq append_event(const EventRow& row) override;
+  bool external_id_exists(std::string_view external_id) override;
+  void commit() override;
+
+ private:
+  SqliteStore& s_;
+  std::unique_lock<std::mutex> lock_;
+  bool open_ = true;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, const StoreOptions& options)
+      : db_(open_db(path, options)), rdb_(open_db(path, options)) {
+    try {
+      migrate();
+      ins_person_.emplace(db_,
+                          "INSERT INTO persons (id, external_id, first_name, last_name, email, "
+                          "phone, country, birth_date) VALUES (?,?,?,?,?,?,?,?)");
+      ins_customer_.emplace(db_,
+                            "INSERT INTO customers (person_id, type, status, channel, "
+                            "enrolled_at_us) VALUES (?,?,?,?,?)");
+      ins_node_.emplace(db_,
+                        "INSERT INTO network_nodes (network_id, person_id, parent_id) "
+                        "VALUES (?,?,?)");
+      ins_event_.emplace(db_,
+                         "INSERT INTO events (kind, person_id, effective_at_us, recorded_at_us, "
+                         "actor, reason, payload) VALUES (?,?,?,?,?,?,?)");
+      w_ext_.emplace(db_, "SELECT 1 FROM persons WHERE external_id = ?");
+      r_person_.emplace(rdb_,
+                        "SELECT p.id, p.external_id, p.first_name, p.last_name, p.email, p.phone, "
+                        "p.country, p.birth_date, c.type, c.status, c.channel, c.enrolled_at_us "
+                        "FROM persons p JOIN customers c ON c.person_id = p.id WHERE p.id = ?");
+      r_ext_.emplace(rdb_, "SELECT id FROM persons WHERE external_id = ?");
+      r_parent_.emplace(rdb_,
+                        "SELECT parent_id FROM network_nodes WHERE network_id = ? AND "
+                        "person_id = ?");
+      r_events_.emplace(rdb_,
+                        "SELECT seq, kind, person_id, effective_at_us, recorded_at_us, actor, "
+                        "reason, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+      r_version_.emplace(rdb_, "PRAGMA data_version");
+      others_may_have_written();  // remember the starting data_version
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot open the SQLite store '" + path + "'");
+    }
+  }
+
+  std::unique_ptr<WriteTxn> begin_write() override {
+    return std::make_unique<SqliteTxn>(*this, std::unique_lock(write_mu_));
+  }
+
+  int network_id(std::string_view name) override {
+    std::lock_guard lock(write_mu_);
+    try {
+      SQLite::Statement sel(db_, "SELECT id FROM networks WHERE name = ?");
+      sel.bind(1, std::string(name));
+      if (sel.executeStep()) return sel.getColumn(0).getInt();
+      SQLite::Statement ins(db_, "INSERT INTO networks (name) VALUES (?)");
+      ins.bind(1, std::string(name));
+      ins.exec();
+      return static_cast<int>(db_.getLastInsertRowid());
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot register network");
+    }
+  }
+
+  void scan_persons(const std::function<void(PersonId, CustomerType, Status)>& fn) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_, "SELECT person_id, type, status FROM customers ORDER BY person_id");
+      while (st.executeStep())
+        fn(PersonId{st.getColumn(0).getInt64()},
+           static_cast<CustomerType>(st.getColumn(1).getInt()),
+           static_cast<Status>(st.getColumn(2).getInt()));
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read persons");
+    }
+  }
+
+  void scan_nodes(int network,
+                  const std::function<void(PersonId, PersonId)>& fn) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT person_id, parent_id FROM network_nodes WHERE network_id = ? "
+                           "ORDER BY person_id");
+      st.bind(1, network);
+      while (st.executeStep())
+        fn(PersonId{st.getColumn(0).getInt64()}, PersonId{st.getColumn(1).getInt64()});
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read network");
+    }
+  }
+
+  std::optional<PersonRow> get_person(PersonId id) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      auto& st = *r_person_;
+      st.reset();
+      st.bind(1, id.value());
+      if (!st.executeStep()) return std::nullopt;
+      PersonRow row;
+      row.id = PersonId{st.getColumn(0).getInt64()};
+      row.data.external_id = st.getColumn(1).getString();
+      row.data.first_name = st.getColumn(2).getString();
+      row.data.last_name = st.getColumn(3).getString();
+      row.data.email = st.getColumn(4).getString();
+      row.data.phone = st.getColumn(5).getString();
+      row.data.country = st.getColumn(6).getString();
+      if (!st.getColumn(7).isNull()) row.data.birth_date = LocalDate::parse(st.getColumn(7).getString());
+      row.type = static_cast<CustomerType>(st.getColumn(8).getInt());
+      row.status = static_cast<Status>(st.getColumn(9).getInt());
+      row.channel = st.getColumn(10).getString();
+      row.enrolled_at = Instant{st.getColumn(11).getInt64()};
+      st.reset();
+      return row;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read person");
+    }
+  }
+
+  std::optional<PersonId> get_parent(int network, PersonId person) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      auto& st = *r_parent_;
+      st.reset();
+      st.bind(1, network);
+      st.bind(2, person.value());
+      if (!st.executeStep()) return std::nullopt;
+      PersonId parent{st.getColumn(0).getInt64()};
+      st.reset();
+      return parent;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read network node");
+    }
+  }
+
+  std::optional<PersonId> find_external_id(std::string_view external_id) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      auto& st = *r_ext_;
+      st.reset();
+      st.bind(1, std::string(external_id));
+      if (!st.executeStep()) return std::nullopt;
+      PersonId id{st.getColumn(0).getInt64()};
+      st.reset();
+      return id;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot look up external id");
+    }
+  }
+
+  std::vector<EventRow> events_after(EventSeq after, std::size_t limit) const override {
+    std::lock_guard lock(read_mu_);
+    std::vector<EventRow> out;
+    try {
+      auto& st = *r_events_;
+      st.reset();
+      st.bind(1, after.value());
+      st.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+      while (st.executeStep()) {
+        EventRow e;
+        e.seq = EventSeq{st.getColumn(0).getInt64()};
+        e.kind = st.getColumn(1).getString();
+        e.person = PersonId{st.getColumn(2).getInt64()};
+        e.effective_at = Instant{st.getColumn(3).getInt64()};
+        e.recorded_at = Instant{st.getColumn(4).getInt64()};
+        e.actor = st.getColumn(5).getString();
+        e.reason = st.getColumn(6).getString();
+        e.payload = st.getColumn(7).getString();
+        out.push_back(std::move(e));
+      }
+      st.reset();
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read events");
+    }
+    return out;
+  }
+
+  StoreCounts counts() const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM "
+                           "customers), (SELECT count(*) FROM network_nodes), (SELECT count(*) "
+                           "FROM events), (SELECT coalesce(max(seq), 0) FROM events)");
+      st.executeStep();
+      return StoreCounts{static_cast<std::uint64_t>(st.getColumn(0).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(1).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(2).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(3).getInt64()),
+                         st.getColumn(4).getInt64()};
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot count rows");
+    }
+  }
+
+  EventSeq last_event_seq() const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_, "SELECT coalesce(max(seq), 0) FROM events");
+      st.executeStep();
+      return EventSeq{st.getColumn(0).getInt64()};
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read the event log");
+    }
+  }
+
+  void with_read_snapshot(const std::function<void()>& fn) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      rdb_.exec("BEGIN");
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot start a read transaction");
+    }
+    try {
+      fn();
+    } catch (...) {
+      try { rdb_.exec("ROLLBACK"); } catch (...) {}
+      throw;
+    }
+    try {
+      rdb_.exec("COMMIT");
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot end a read transaction");
+    }
+  }
+
+  bool others_may_have_written() const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      auto& st = *r_version_;
+      st.reset();
+      st.executeStep();
+      std::int64_t v = st.getColumn(0).getInt64();
+      st.reset();
+      bool changed = v != data_version_;
+      data_version_ = v;
+      return changed;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read data_version");
+    }
+  }
+
+ private:
+  friend class SqliteTxn;
+
+  static SQLite::Database open_db(const std::string& path, const StoreOptions& options) {
+    try {
+      SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+                          options.busy_timeout_ms);
+      pragmas(db);
+      return db;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot open the SQLite store '" + path + "'");
+    }
+  }
+
+  void migrate() {
+    std::lock_guard lock(write_mu_);
+    db_.exec("BEGIN IMMEDIATE");
+    try {
+      db_.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      SQLite::Statement sel(db_, "SELECT version FROM schema_version");
+      std::int64_t version = 0;
+      bool has_row = sel.executeStep();
+      if (has_row) version = sel.getColumn(0).getInt64();
+      sel.reset();
+      if (version > static_cast<std::int64_t>(kMigrations.size()))
+        throw DataLoss("the store has schema version " + std::to_string(version) +
+                       ", newer than this downline knows (" +
+                       std::to_string(kMigrations.size()) + ")");
+      for (auto v = static_cast<std::size_t>(version); v < kMigrations.size(); ++v)
+        db_.exec(kMigrations[v]);
+      if (!has_row) db_.exec("INSERT INTO schema_version (version) VALUES (0)");
+      db_.exec("UPDATE schema_version SET version = " + std::to_string(kMigrations.size()));
+      db_.exec("COMMIT");
+    } catch (...) {
+      db_.exec("ROLLBACK");
+      throw;
+    }
+  }
+
+  mutable std::mutex write_mu_;
+  mutable std::recursive_mutex read_mu_;
+  SQLite::Database db_;
+  mutable SQLite::Database rdb_;
+  std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_;
+  mutable std::optional<SQLite::Statement> r_person_, r_ext_, r_parent_, r_events_, r_version_;
+  mutable std::int64_t data_version_ = -1;
+};
+
+SqliteTxn::SqliteTxn(SqliteStore& store, std::unique_lock<std::mutex> lock)
+    : s_(store), lock_(std::move(lock)) {
+  try {
+    s_.db_.exec("BEGIN IMMEDIATE");
+  } catch (const SQLite::Exception& e) {
+    open_ = false;
+    rethrow_sqlite(e, "cannot start a write transaction");
+  }
+}
+
+SqliteTxn::~SqliteTxn() {
+  if (!open_) return;
+  try {
+    s_.db_.exec("ROLLBACK");
+  } catch (...) {  // the connection rolls back on its own when it cannot
+  }
+}
+
+void SqliteTxn::insert_person(const PersonRow& row) {
+  try {
+    auto& p = *s_.ins_person_;
+    p.reset();
+    p.bind(1, row.id.value());
+    bind_text_or_null(p, 2, row.data.external_id);
+    p.bindNoCopy(3, row.data.first_name);
+    p.bindNoCopy(4, row.data.last_name);
+    p.bindNoCopy(5, row.data.email);
+    p.bindNoCopy(6, row.data.phone);
+    p.bindNoCopy(7, row.data.country);
+    if (row.data.birth_date) p.bind(8, row.data.birth_date->to_string());
+    else p.bind(8);
+    p.exec();
+    auto& c = *s_.ins_customer_;
+    c.reset();
+    c.bind(1, row.id.value());
+    c.bind(2, static_cast<int>(row.type));
+    c.bind(3, static_cast<int>(row.status));
+    c.bindNoCopy(4, row.channel);
+    c.bind(5, row.enrolled_at.micros_since_epoch);
+    c.exec();
+  } catch (const SQLite::Exception& e) {
+    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
+      throw AlreadyExists("external id '" + row.data.external_id + "' exists", "external_id");
+    rethrow_sqlite(e, "cannot insert person");
+  }
+}
+
+void SqliteTxn::insert_node(const NodeRow& row) {
+  try {
+    auto& n = *s_.ins_node_;
+    n.reset();
+    n.bind(1, row.network);
+    n.bind(2, row.person.value());
+    if (row.parent) n.bind(3, row.parent.value());
+    else n.bind(3);
+    n.exec();
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot insert network node");
+  }
+}
+
+EventSeq SqliteTxn::append_event(const EventRow& row) {
+  try {
+    auto& ev = *s_.ins_event_;
+    ev.reset();
+    ev.bindNoCopy(1, row.kind);
+    if (row.person) ev.bind(2, row.person.value());
+    else ev.bind(2);
+    ev.bind(3, row.effective_at.micros_since_epoch);
+    ev.bind(4, row.recorded_at.micros_since_epoch);
+    ev.bindNoCopy(5, row.actor);
+    ev.bindNoCopy(6, row.reason);
+    ev.bindNoCopy(7, row.payload);
+    ev.exec();
+    return EventSeq{s_.db_.getLastInsertRowid()};
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot append event");
+  }
+}
+
+bool SqliteTxn::external_id_exists(std::string_view external_id) {
+  try {
+    auto& st = *s_.w_ext_;
+    st.reset();
+    st.bind(1, std::string(external_id));
+    bool found = st.executeStep();
+    st.reset();
+    return found;
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot look up external id");
+  }
+}
+
+void SqliteTxn::commit() {
+  try {
+    s_.db_.exec("COMMIT");
+    open_ = false;
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot commit");
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOptions& options) {
+  return std::make_unique<SqliteStore>(path, options);
+}
+
+}  // namespace downline::inline v0::internal

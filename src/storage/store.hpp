@@ -1,0 +1,118 @@
+// The storage interface: the only place that knows how rows are kept.
+// Domain services talk to it; SQL lives only in sqlite_store.cpp.
+#pragma once
+
+#include <downline/ids.hpp>
+#include <downline/person.hpp>
+#include <downline/time.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace downline::inline v0::internal {
+
+/// A person with their commercial extension, as stored (persons + customers).
+struct PersonRow {
+  PersonId id;
+  PersonData data;
+  CustomerType type = CustomerType::customer;
+  Status status = Status::active;
+  std::string channel;
+  Instant enrolled_at;
+};
+
+/// A person's parent in one network (parent unset for a network parent).
+struct NodeRow {
+  int network = 0;
+  PersonId person;
+  PersonId parent;
+};
+
+struct EventRow {
+  EventSeq seq;  // assigned by the store on append
+  std::string kind;
+  PersonId person;
+  Instant effective_at;
+  Instant recorded_at;
+  std::string actor;
+  std::string reason;
+  std::string payload;  // JSON object
+};
+
+/// Row counts, for diagnostics and for tests that prove nothing was written.
+struct StoreCounts {
+  std::uint64_t persons = 0;
+  std::uint64_t customers = 0;
+  std::uint64_t nodes = 0;
+  std::uint64_t events = 0;
+  std::int64_t last_event = 0;
+  friend bool operator==(const StoreCounts&, const StoreCounts&) = default;
+};
+
+/// One write transaction. Destroying it without commit() rolls back.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+  virtual void insert_person(const PersonRow& row) = 0;
+  virtual void insert_node(const NodeRow& row) = 0;
+  /// Appends the event and returns the sequence it was given.
+  virtual EventSeq append_event(const EventRow& row) = 0;
+  /// True when a person with this external id exists, written rows included.
+  virtual bool external_id_exists(std::string_view external_id) = 0;
+  /// Makes the transaction durable; throws Unavailable/Internal on failure,
+  /// in which case nothing was written.
+  virtual void commit() = 0;
+};
+
+/// A store. Thread-safe: reads may run from many threads while one write
+/// transaction is open.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Starts the one write transaction (BEGIN IMMEDIATE on SQLite: other
+  /// processes' writers wait, up to the busy timeout, then Unavailable).
+  virtual std::unique_ptr<WriteTxn> begin_write() = 0;
+  /// The numeric id of a network, registering it when new.
+  virtual int network_id(std::string_view name) = 0;
+
+  /// Calls `fn` for every person, in id order (index rebuild).
+  virtual void scan_persons(
+      const std::function<void(PersonId, CustomerType, Status)>& fn) const = 0;
+  /// Calls `fn` for every node of a network, in person id order.
+  virtual void scan_nodes(int network,
+                          const std::function<void(PersonId person, PersonId parent)>& fn) const = 0;
+  virtual std::optional<PersonRow> get_person(PersonId id) const = 0;
+  /// The parent of `person` in `network` (unset when a network parent).
+  virtual std::optional<PersonId> get_parent(int network, PersonId person) const = 0;
+  virtual std::optional<PersonId> find_external_id(std::string_view external_id) const = 0;
+  virtual std::vector<EventRow> events_after(EventSeq after, std::size_t limit) const = 0;
+  virtual StoreCounts counts() const = 0;
+  /// The sequence of the last committed event (0 when none).
+  virtual EventSeq last_event_seq() const = 0;
+  /// Runs `fn` inside one read transaction, so that every read it makes
+  /// sees the same committed state (index rebuild on open).
+  virtual void with_read_snapshot(const std::function<void()>& fn) const = 0;
+  /// True when another connection or process may have committed since the
+  /// last call (always false for stores no one else can reach).
+  virtual bool others_may_have_written() const = 0;
+};
+
+struct StoreOptions {
+  int busy_timeout_ms = 5000;
+};
+
+/// Opens the store named by a URI: "sqlite:PATH", "memory:", or a bare
+/// path (SQLite). Throws InvalidArgument for an unknown scheme.
+std::unique_ptr<Store> open_store(std::string_view uri, const StoreOptions& options);
+
+std::unique_ptr<Store> open_memory_store();
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOptions& options);
+
+}  // namespace downline::inline v0::internal

@@ -1,0 +1,30 @@
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed: ${ARGN}\n${out}\n${err}")
+  endif()
+  message("${out}")
+endfunction()
+
+file(REMOVE_RECURSE ${PREFIX} ${WORK})
+run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX})
+run(${CMAKE_COMMAND} -S ${SOURCE} -B ${WORK} -DCMAKE_PREFIX_PATH=${PREFIX}
+    -DCMAKE_BUILD_TYPE=Release -DWITH_CAPI=${WITH_CAPI})
+run(${CMAKE_COMMAND} --build ${WORK})
+run(${WORK}/consumer)
+if(WITH_CAPI)
+  run(${WORK}/consumer_c)
+endif()
+# pkg-config sees the same library.
+find_program(PKG_CONFIG pkg-config)
+if(PKG_CONFIG)
+  file(GLOB pcdir ${PREFIX}/lib*/pkgconfig ${PREFIX}/lib/*/pkgconfig)
+  set(ENV{PKG_CONFIG_PATH} "${pcdir}")
+  run(${PKG_CONFIG} --exists --print-errors downline)
+  execute_process(COMMAND ${PKG_CONFIG} --cflags --libs downline OUTPUT_VARIABLE flags
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  run(c++ -std=c++20 ${SOURCE}/main.cpp -o ${WORK}/consumer_pc ${flags}
+      -Wl,-rpath,${PREFIX}/lib -Wl,-rpath,${pcdir}/..)
+  run(${WORK}/consumer_pc)
+endif()

@@ -1,0 +1,114 @@
+#include "storage/store.hpp"
+
+#include <downline/downline.hpp>
+
+#include "support/company_fixture.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace downline::inline v0::internal {
+namespace {
+
+PersonRow row(std::int64_t id, const std::string& ext) {
+  PersonRow r;
+  r.id = PersonId{id};
+  r.data.external_id = ext;
+  r.data.first_name = "F";
+  r.data.last_name = "L";
+  r.data.email = "f@example.com";
+  r.data.birth_date = LocalDate{1990, 2, 28};
+  r.enrolled_at = Instant{42};
+  return r;
+}
+
+class Store : public ::testing::TestWithParam<bool> {
+ protected:
+  std::unique_ptr<internal::Store> open() {
+    return GetParam() ? open_store("sqlite:" + path_, {}) : open_memory_store();
+  }
+  std::string path_ = testing::temp_db("store");
+};
+
+TEST_P(Store, CommitsRowsAndEventsTogether) {
+  auto s = open();
+  const int net = s->network_id("sponsor");
+  EXPECT_EQ(s->network_id("sponsor"), net);
+  {
+    auto txn = s->begin_write();
+    txn->insert_person(row(1, "A"));
+    txn->insert_node({net, PersonId{1}, PersonId{}});
+    EXPECT_EQ(txn->append_event({EventSeq{}, "enrolled", PersonId{1}, {}, {}, "t", "", "{}"}),
+              EventSeq{1});
+    EXPECT_TRUE(txn->external_id_exists("A"));
+    txn->commit();
+  }
+  auto p = s->get_person(PersonId{1});
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->data.birth_date, (LocalDate{1990, 2, 28}));
+  EXPECT_EQ(s->find_external_id("A"), PersonId{1});
+  EXPECT_EQ(s->get_parent(net, PersonId{1}), PersonId{});
+  EXPECT_EQ(s->last_event_seq(), EventSeq{1});
+  EXPECT_EQ(s->counts(), (StoreCounts{1, 1, 1, 1, 1}));
+}
+
+TEST_P(Store, DroppingATransactionRollsEverythingBack) {
+  auto s = open();
+  const int net = s->network_id("sponsor");
+  {
+    auto txn = s->begin_write();
+    txn->insert_person(row(1, "A"));
+    txn->insert_node({net, PersonId{1}, PersonId{}});
+    txn->append_event({EventSeq{}, "enrolled", PersonId{1}, {}, {}, "t", "", "{}"});
+  }
+  EXPECT_EQ(s->counts(), StoreCounts{});
+  EXPECT_FALSE(s->find_external_id("A"));
+}
+
+TEST_P(Store, RejectsADuplicateExternalId) {
+  auto s = open();
+  auto txn = s->begin_write();
+  txn->insert_person(row(1, "A"));
+  EXPECT_THROW(txn->insert_person(row(2, "A")), AlreadyExists);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, Store, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "sqlite" : "memory"; });
+
+TEST(SqliteStore, RecordsItsSchemaVersionAndRefusesANewerOne) {
+  const auto path = testing::temp_db("schema");
+  open_store("sqlite:" + path, {});
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 1);
+    EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
+    db.exec("UPDATE schema_version SET version = 99");
+  }
+  EXPECT_THROW(open_store("sqlite:" + path, {}), DataLoss);
+}
+
+TEST(SqliteStore, ReopeningAppliesNoMigrationTwice) {
+  const auto path = testing::temp_db("reopen");
+  { open_store("sqlite:" + path, {})->network_id("sponsor"); }
+  auto s = open_store(path, {});  // a bare path means SQLite too
+  EXPECT_EQ(s->network_id("sponsor"), 1);
+}
+
+TEST(SqliteStore, ACorruptFileIsDataLoss) {
+  const auto path = testing::temp_db("corrupt");
+  { std::ofstream(path) << std::string(8192, 'x'); }
+  EXPECT_THROW(Company::open("sqlite:" + path, testing::kConfig), DataLoss);
+}
+
+TEST(SqliteStore, SecondWriterWaitsThenIsUnavailable) {
+  const auto path = testing::temp_db("busy");
+  auto a = open_store("sqlite:" + path, StoreOptions{50});
+  auto b = open_store("sqlite:" + path, StoreOptions{50});
+  auto txn = a->begin_write();
+  EXPECT_THROW(b->begin_write(), Unavailable);
+}
+
+}  // namespace
+}  // namespace downline::inline v0::internal
