@@ -147,11 +147,14 @@ int main(int argc, char **argv) {
   }
   printf("Uma's network id: %s\n", out.ptr);
 
-  /* A consultant sees only their own downline: this is refused. */
-  snprintf(request, sizeof request, "{\"person\": \"%lld\"}", leader);
-  if (downline_person_json(&out, company, request, founder) != DOWNLINE_OK) {
-    report("the leader reading the founder (expected)");
+  /* A consultant sees only their own downline: reading the founder is refused,
+   * and downline_error_last() says why. */
+  snprintf(request, sizeof request, "{\"person\": \"%lld\", \"login\": \"luis\"}", leader);
+  if (downline_person_json(&out, company, request, founder) != DOWNLINE_PERMISSION_DENIED) {
+    report("the leader reading the founder");
+    goto done;
   }
+  printf("the leader may not read the founder: %s\n", downline_error_last()->detail_json);
   status = 0;
 
 done:

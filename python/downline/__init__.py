@@ -117,7 +117,9 @@ def _json_default(value: Any) -> Any:
 
 
 def _to_json(value: Any) -> str:
-    return _json.dumps(value, default=_json_default, ensure_ascii=False)
+    # ASCII with \u escapes: the library's parser decodes them, and decides
+    # about lone surrogates (a str that is not valid Unicode).
+    return _json.dumps(value, default=_json_default)
 
 
 def _type_name(value: Any) -> str:

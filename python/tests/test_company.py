@@ -80,6 +80,19 @@ def test_person_has_data_and_tz_aware_utc_enrolled_at(company, admin):
     assert json.loads(p.to_json())["first_name"] == "Ana"
 
 
+def test_unicode_round_trips(company, admin):
+    out = company.enroll(admin, {"person": {"first_name": "José 🌱", "last_name": "Núñez", "email": "jn@example.com"}})
+    assert out.accepted, out.findings
+    data = company.person(admin, out.person).data
+    assert (data.first_name, data.last_name) == ("José 🌱", "Núñez")
+
+
+def test_enroll_many_takes_any_iterable(company, admin):
+    out = company.enroll_many(admin, ({"person": person(f"G{i}")} for i in range(3)))
+    assert out.accepted and len(out.persons) == 3
+    assert out.last_event == company.last_event()
+
+
 def test_enrolled_at_defaults_to_now(company, admin):
     before = dt.datetime.now(UTC)
     out = company.enroll(admin, {"person": person("Root")})

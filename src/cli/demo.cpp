@@ -47,6 +47,12 @@ class ProgressBar {
   Clock::time_point start_ = Clock::now();
 };
 
+std::string external_id(std::uint64_t n) {
+  char ext[24];
+  std::snprintf(ext, sizeof ext, "D%08llu", static_cast<unsigned long long>(n));
+  return ext;
+}
+
 /// A realistic sponsor tree: a few founders, then each newcomer is sponsored
 /// by a consultant chosen in proportion to how often they recruited already
 /// (active recruiters keep recruiting); a third are customers, who buy but do
@@ -76,9 +82,7 @@ class TreeGenerator {
     }
     if (r.type == CustomerType::consultant) tickets_.push_back(id);
     r.channel = founder ? "backoffice" : roll % 3 == 0 ? "web" : "leader";
-    char ext[24];
-    std::snprintf(ext, sizeof ext, "D%08llu", static_cast<unsigned long long>(n));
-    r.person.external_id = ext;
+    r.person.external_id = external_id(n);
     r.person.first_name = kFirst[rng_() % kFirst.size()];
     r.person.last_name = kLast[rng_() % kLast.size()];
     r.person.email = "p" + std::to_string(n) + "@demo.example.com";
@@ -120,8 +124,16 @@ int run_demo(const DemoOptions& options) {
     const auto start = Clock::now();
     for (std::uint64_t done = 0; done < total;) {
       batch.clear();
-      for (std::uint64_t i = 0; i < batch_size && done + i < total; ++i)
+      for (std::uint64_t i = 0; i < batch_size && done + i < total; ++i) {
         batch.push_back(gen.next(done + i + 1));
+        // A sponsor enrolled in this same batch has no id yet: name them by
+        // external id.
+        auto& r = batch.back();
+        if (r.sponsor.value() > static_cast<std::int64_t>(done)) {
+          r.sponsor_external_id = external_id(static_cast<std::uint64_t>(r.sponsor.value()));
+          r.sponsor = {};
+        }
+      }
       const std::uint64_t base = done;
       auto out = company.enroll_many(admin, batch, [&](std::size_t d, std::size_t) {
         bar.update(base + d, total);

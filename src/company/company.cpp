@@ -131,7 +131,17 @@ Company Company::open(std::string_view uri, std::string_view config_json, OpenOp
 }
 
 EnrollmentOutcome Company::enroll(const Actor& actor, const EnrollmentRequest& request) {
-  auto bulk = enroll_many(actor, std::span<const EnrollmentRequest>(&request, 1));
+  // A single request is the bulk path with one element; its "[0]." field
+  // prefixes are dropped.
+  const auto strip = [](const std::string& field) {
+    return field.starts_with("[0].") ? field.substr(4) : field;
+  };
+  BulkEnrollmentOutcome bulk;
+  try {
+    bulk = enroll_many(actor, std::span<const EnrollmentRequest>(&request, 1));
+  } catch (const Error& e) {
+    throw_error(e.code(), e.what(), strip(e.field()));
+  }
   EnrollmentOutcome out;
   out.accepted = bulk.accepted;
   if (bulk.accepted) {
@@ -139,7 +149,7 @@ EnrollmentOutcome Company::enroll(const Actor& actor, const EnrollmentRequest& r
     out.event = bulk.last_event;
   }
   out.findings = std::move(bulk.findings);
-  for (auto& f : out.findings) f.field = f.field.substr(f.field.find('.') + 1);
+  for (auto& f : out.findings) f.field = strip(f.field);
   return out;
 }
 
@@ -248,6 +258,7 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
   event.recorded_at = now;
   event.actor = actor.login;
   const Status initial = s.config.enrollment.initial_status;
+  std::string payload;
   for (std::size_t i = 0; i < n; ++i) {
     const EnrollmentRequest& r = requests[i];
     row.id = ids[i];
@@ -257,18 +268,22 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
     row.channel = r.channel;
     row.enrolled_at = r.effective_at.value_or(now);
     txn->insert_person(row);
-    nlohmann::json payload{{"type", to_string(r.type)}, {"status", to_string(initial)}};
-    auto& pj = payload["parents"] = nlohmann::json::object();
+    // Written by hand: this runs once per enrolled person and every value
+    // is a number or a fixed name, so nothing needs escaping.
+    payload.assign("{\"type\":\"").append(to_string(r.type));
+    payload.append("\",\"status\":\"").append(to_string(initial)).append("\",\"parents\":{");
     for (std::size_t k = 0; k < networks; ++k) {
-      PersonId parent = parents[i * networks + k];
+      const PersonId parent = parents[i * networks + k];
       txn->insert_node(NodeRow{s.store_network_ids[k], ids[i], parent});
-      pj[s.config.networks[k].name] = parent ? nlohmann::json(parent.value()) : nlohmann::json();
+      if (k) payload += ',';
+      payload.append("\"").append(s.config.networks[k].name).append("\":");
+      payload.append(parent ? std::to_string(parent.value()) : "null");
     }
-    if (!r.channel.empty()) payload["channel"] = r.channel;
+    payload.append("}}");
     event.person = ids[i];
     event.effective_at = row.enrolled_at;
     event.reason = r.reason;
-    event.payload = payload.dump();
+    event.payload = payload;
     out.last_event = txn->append_event(event);
   }
   txn->commit();

@@ -180,7 +180,7 @@ Decimal operator/(const Decimal& a, const Decimal& b) {
 namespace {
 
 std::string currency_name(const Money& m) {
-  return m.currency()[0] == '\0' ? std::string("no currency") : std::string(m.currency());
+  return m.currency().empty() ? std::string("no currency") : std::string(m.currency());
 }
 
 void check_same_currency(const Money& a, const Money& b) {

@@ -33,8 +33,11 @@ std::int64_t sponsor_of(std::int64_t id) {
 std::vector<EnrollmentRequest> batch_requests(std::int64_t first_id) {
   std::vector<EnrollmentRequest> batch;
   for (std::int64_t id = first_id; id < first_id + kBatch; ++id) {
-    auto r = testing::request("p" + std::to_string(id), PersonId{sponsor_of(id)});
-    if (id % 7 == 0) r.referrer = PersonId{id > 1 ? 1 + (id * 31) % (id - 1) : 0};
+    // Sponsors from the same batch are named by external id: their ids do
+    // not exist until the batch commits.
+    auto r = testing::request("p" + std::to_string(id));
+    if (id > 1) r.sponsor_external_id = "ext-p" + std::to_string(sponsor_of(id));
+    if (id % 7 == 0) r.referrer_external_id = "ext-p" + std::to_string(1 + (id * 31) % (id - 1));
     batch.push_back(std::move(r));
   }
   return batch;

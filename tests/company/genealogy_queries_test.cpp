@@ -166,7 +166,9 @@ TEST_F(GenealogyQueries, UnknownPersonAndNetworkAreNotFound) {
   auto r = co.enroll(admin(), request("r")).person;
   EXPECT_THROW(co.upline(admin(), PersonId{42}), NotFound);
   EXPECT_THROW(co.person(admin(), PersonId{0}), NotFound);
-  EXPECT_THROW(co.downline(admin(), r, DownlineQuery{.network = "binary"}), NotFound);
+  DownlineQuery binary;
+  binary.network = "binary";
+  EXPECT_THROW(co.downline(admin(), r, binary), NotFound);
 }
 
 }  // namespace

@@ -73,8 +73,9 @@ TEST_F(Visibility, ListsNeverContainAnInvisiblePerson) {
   EXPECT_EQ(up[0].id, a1);
   EXPECT_EQ(co.network_id(as_a1, a11), std::to_string(a1.value()) + "." + std::to_string(a11.value()));
   // b1 is in a1's referral downline but not in a1's sponsor downline.
-  EXPECT_EQ(co.downline(admin(), a1, DownlineQuery{.network = kReferralNetwork}).total, 2u);
-  DownlineQuery referral{.network = kReferralNetwork};
+  DownlineQuery referral;
+  referral.network = kReferralNetwork;
+  EXPECT_EQ(co.downline(admin(), a1, referral).total, 2u);
   auto page = co.downline(as_a1, a1, referral);
   EXPECT_EQ(page.total, 1u);
   ASSERT_EQ(page.members.size(), 1u);
