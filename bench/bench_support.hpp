@@ -69,7 +69,9 @@ inline double rss_mb() {
 }
 
 /// Gives freed heap memory back to the system so that RSS deltas are honest.
-inline void trim_heap() { malloc_trim(0); }
+inline void trim_heap() {
+  malloc_trim(0);
+}
 
 /// The shape of a generated network of `n` persons (index i becomes the
 /// person with id i + 1 in a fresh store).
@@ -127,18 +129,17 @@ inline EnrollmentRequest request_for(std::size_t i, CustomerType type) {
   static constexpr const char* kFirst[] = {"Ana",   "Luis",  "Marta", "Jorge", "Lucia", "Pedro",
                                            "Sofia", "Diego", "Elena", "Mario", "Clara", "Pablo",
                                            "Julia", "Raul",  "Irene", "Hugo"};
-  static constexpr const char* kLast[] = {"Garcia", "Lopez",  "Perez",  "Gomez",
-                                          "Diaz",   "Torres", "Ruiz",   "Vargas",
-                                          "Rojas",  "Castro", "Moreno", "Suarez",
-                                          "Ortiz",  "Silva",  "Rios",   "Mendez"};
+  static constexpr const char* kLast[] = {"Garcia", "Lopez",  "Perez", "Gomez",  "Diaz",   "Torres",
+                                          "Ruiz",   "Vargas", "Rojas", "Castro", "Moreno", "Suarez",
+                                          "Ortiz",  "Silva",  "Rios",  "Mendez"};
   static constexpr const char* kCountry[] = {"CO", "MX", "PE", "EC", "CL", "AR", "US", "ES"};
   EnrollmentRequest r;
   r.type = type;
   r.person.external_id = external_id(i);
   r.person.first_name = kFirst[i % 16];
   r.person.last_name = kLast[(i / 16) % 16];
-  std::string email = r.person.first_name + "." + r.person.last_name + "." + std::to_string(i) +
-                      "@example.com";
+  std::string email =
+      r.person.first_name + "." + r.person.last_name + "." + std::to_string(i) + "@example.com";
   std::transform(email.begin(), email.end(), email.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   r.person.email = std::move(email);
@@ -158,8 +159,10 @@ inline std::vector<EnrollmentRequest> batch_requests(const TreePlan& plan, std::
   for (std::size_t i = begin; i < end; ++i) {
     auto r = request_for(i, plan.consultant[i] ? CustomerType::consultant : CustomerType::customer);
     const std::int32_t s = plan.sponsor[i];
-    if (s >= 0 && static_cast<std::size_t>(s) < begin) r.sponsor = PersonId{s + 1};
-    else if (s >= 0) r.sponsor_external_id = external_id(static_cast<std::size_t>(s));
+    if (s >= 0 && static_cast<std::size_t>(s) < begin)
+      r.sponsor = PersonId{s + 1};
+    else if (s >= 0)
+      r.sponsor_external_id = external_id(static_cast<std::size_t>(s));
     out.push_back(std::move(r));
   }
   return out;
@@ -171,7 +174,8 @@ inline void enroll_plan(Company& company, const TreePlan& plan) {
     const std::size_t end = std::min(plan.size(), begin + kBatch);
     const auto requests = batch_requests(plan, begin, end);
     const auto outcome = company.enroll_many(admin(), requests);
-    if (!outcome.accepted || outcome.persons.front() != PersonId{static_cast<std::int64_t>(begin) + 1})
+    if (!outcome.accepted ||
+        outcome.persons.front() != PersonId{static_cast<std::int64_t>(begin) + 1})
       throw std::runtime_error("bench: enrollment of the generated network was rejected: " +
                                (outcome.findings.empty() ? std::string("unexpected ids")
                                                          : outcome.findings.front().message));

@@ -83,6 +83,8 @@ TEST_P(Concurrency, FourReadersAndOneWriterAlwaysSeeAConsistentNetwork) {
         ++reads;
       }
     });
+  // Start writing once every reader is reading, so that they overlap.
+  while (reads.load() < 4) std::this_thread::yield();
   write_some(co, 1, kWrites);
   done = true;
   for (auto& r : readers) r.join();
