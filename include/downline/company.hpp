@@ -50,7 +50,7 @@ struct OpenOptions {
 namespace internal {
 class CompanyState;
 struct CompanyAccess;
-}
+}  // namespace internal
 
 /// A consistent read view of one network, for many questions in a row.
 ///

@@ -39,7 +39,9 @@ py::str text(std::string_view s) {
   return py::reinterpret_steal<py::str>(o);
 }
 
-std::string type_name(py::handle h) { return Py_TYPE(h.ptr())->tp_name; }
+std::string type_name(py::handle h) {
+  return Py_TYPE(h.ptr())->tp_name;
+}
 
 // An integer argument: int or anything with __index__ (numpy integers), never
 // bool, float or str. A value outside int64 is OUT_OF_RANGE.
@@ -69,7 +71,9 @@ T count_arg(py::handle h, const char* name) {
   return static_cast<T>(value);
 }
 
-dl::PersonId person_arg(py::handle h, const char* name) { return dl::PersonId{int_arg(h, name)}; }
+dl::PersonId person_arg(py::handle h, const char* name) {
+  return dl::PersonId{int_arg(h, name)};
+}
 
 template <class Tag>
 py::object id_or_none(dl::StrongId<Tag> id) {
@@ -170,7 +174,9 @@ std::string repr_id(dl::PersonId id) {
   return id ? std::to_string(id.value()) : std::string("None");
 }
 
-std::string repr_text(std::string_view s) { return py::repr(text(s)).cast<std::string>(); }
+std::string repr_text(std::string_view s) {
+  return py::repr(text(s)).cast<std::string>();
+}
 
 }  // namespace
 
@@ -188,8 +194,8 @@ PYBIND11_MODULE(_downline, m) {
     } catch (const dl::Error& e) {
       const py::str code = text(dl::code_name(e.code()));
       py::object cls = py::module_::import("downline._errors").attr("class_for_code")(code);
-      py::object error = cls(text(e.what()), py::arg("code") = code,
-                             py::arg("field") = text(e.field()));
+      py::object error =
+          cls(text(e.what()), py::arg("code") = code, py::arg("field") = text(e.field()));
       PyErr_SetObject(cls.ptr(), error.ptr());
     }
   });
@@ -207,7 +213,8 @@ PYBIND11_MODULE(_downline, m) {
       "(amount text, currency). Raises InvalidArgument or OutOfRange.");
 
   // --- Actor ---------------------------------------------------------------------
-  py::class_<dl::Actor>(m, "Actor", "Who a call runs for. The host authenticates; downline authorises.")
+  py::class_<dl::Actor>(m, "Actor",
+                        "Who a call runs for. The host authenticates; downline authorises.")
       .def_static(
           "staff",
           [](std::string login, std::vector<std::string> roles) {
@@ -231,7 +238,8 @@ PYBIND11_MODULE(_downline, m) {
              return a.login == b.login && a.person == b.person && a.roles == b.roles;
            })
       .def("__repr__", [](const dl::Actor& a) {
-        if (a.person) return "Actor.of_person(" + repr_id(a.person) + ", " + repr_text(a.login) + ")";
+        if (a.person)
+          return "Actor.of_person(" + repr_id(a.person) + ", " + repr_text(a.login) + ")";
         return "Actor.staff(" + repr_text(a.login) + ", " +
                py::repr(py::cast(a.roles)).cast<std::string>() + ")";
       });
@@ -239,7 +247,8 @@ PYBIND11_MODULE(_downline, m) {
   // --- result types ----------------------------------------------------------------
   py::class_<dl::Finding>(m, "Finding",
                           "One reason an operation did not go through, with the field it concerns.")
-      .def_property_readonly("code", [](const dl::Finding& f) { return text(dl::code_name(f.code)); })
+      .def_property_readonly("code",
+                             [](const dl::Finding& f) { return text(dl::code_name(f.code)); })
       .def_property_readonly("reason", [](const dl::Finding& f) { return text(f.reason); })
       .def_property_readonly("field", [](const dl::Finding& f) { return text(f.field); })
       .def_property_readonly("message", [](const dl::Finding& f) { return text(f.message); })
@@ -253,43 +262,54 @@ PYBIND11_MODULE(_downline, m) {
       });
 
   py::class_<dl::PersonData>(m, "PersonData", "Identity and contact data of a person.")
-      .def_property_readonly("external_id", [](const dl::PersonData& d) { return text(d.external_id); })
-      .def_property_readonly("first_name", [](const dl::PersonData& d) { return text(d.first_name); })
+      .def_property_readonly("external_id",
+                             [](const dl::PersonData& d) { return text(d.external_id); })
+      .def_property_readonly("first_name",
+                             [](const dl::PersonData& d) { return text(d.first_name); })
       .def_property_readonly("last_name", [](const dl::PersonData& d) { return text(d.last_name); })
       .def_property_readonly("email", [](const dl::PersonData& d) { return text(d.email); })
       .def_property_readonly("phone", [](const dl::PersonData& d) { return text(d.phone); })
       .def_property_readonly("country", [](const dl::PersonData& d) { return text(d.country); })
-      .def_property_readonly("birth_date", [](const dl::PersonData& d) { return to_date(d.birth_date); })
+      .def_property_readonly("birth_date",
+                             [](const dl::PersonData& d) { return to_date(d.birth_date); })
       .def("__repr__", [](const dl::PersonData& d) {
-        return "PersonData(external_id=" + repr_text(d.external_id) + ", first_name=" +
-               repr_text(d.first_name) + ", last_name=" + repr_text(d.last_name) +
+        return "PersonData(external_id=" + repr_text(d.external_id) +
+               ", first_name=" + repr_text(d.first_name) + ", last_name=" + repr_text(d.last_name) +
                ", email=" + repr_text(d.email) + ")";
       });
 
-  py::class_<dl::Person>(m, "Person", "A person with their commercial extension and network parents.")
+  py::class_<dl::Person>(m, "Person",
+                         "A person with their commercial extension and network parents.")
       .def_property_readonly("id", [](const dl::Person& p) { return id_or_zero(p.id); })
       .def_readonly("data", &dl::Person::data)
-      .def_property_readonly("type", [](const dl::Person& p) { return text(dl::to_string(p.type)); })
-      .def_property_readonly("status", [](const dl::Person& p) { return text(dl::to_string(p.status)); })
+      .def_property_readonly("type",
+                             [](const dl::Person& p) { return text(dl::to_string(p.type)); })
+      .def_property_readonly("status",
+                             [](const dl::Person& p) { return text(dl::to_string(p.status)); })
       .def_property_readonly("sponsor", [](const dl::Person& p) { return id_or_none(p.sponsor); })
       .def_property_readonly("referrer", [](const dl::Person& p) { return id_or_none(p.referrer); })
       .def_property_readonly("channel", [](const dl::Person& p) { return text(p.channel); })
-      .def_property_readonly("enrolled_at", [](const dl::Person& p) { return to_datetime(p.enrolled_at); })
+      .def_property_readonly("enrolled_at",
+                             [](const dl::Person& p) { return to_datetime(p.enrolled_at); })
       .def("to_json", [](const dl::Person& p) { return dl::json::to_json(p); })
       .def("__repr__", [](const dl::Person& p) {
-        return "Person(id=" + repr_id(p.id) + ", name=" +
-               repr_text(p.data.first_name + " " + p.data.last_name) + ", type=" +
-               repr_text(dl::to_string(p.type)) + ", status=" + repr_text(dl::to_string(p.status)) +
+        return "Person(id=" + repr_id(p.id) +
+               ", name=" + repr_text(p.data.first_name + " " + p.data.last_name) +
+               ", type=" + repr_text(dl::to_string(p.type)) +
+               ", status=" + repr_text(dl::to_string(p.status)) +
                ", sponsor=" + repr_id(p.sponsor) + ")";
       });
 
   py::class_<dl::NetworkMember>(m, "NetworkMember", "A person's place in one network.")
       .def_property_readonly("id", [](const dl::NetworkMember& n) { return id_or_zero(n.id); })
-      .def_property_readonly("parent", [](const dl::NetworkMember& n) { return id_or_none(n.parent); })
+      .def_property_readonly("parent",
+                             [](const dl::NetworkMember& n) { return id_or_none(n.parent); })
       .def_readonly("level", &dl::NetworkMember::level)
       .def_readonly("relative_level", &dl::NetworkMember::relative_level)
-      .def_property_readonly("type", [](const dl::NetworkMember& n) { return text(dl::to_string(n.type)); })
-      .def_property_readonly("status", [](const dl::NetworkMember& n) { return text(dl::to_string(n.status)); })
+      .def_property_readonly("type",
+                             [](const dl::NetworkMember& n) { return text(dl::to_string(n.type)); })
+      .def_property_readonly(
+          "status", [](const dl::NetworkMember& n) { return text(dl::to_string(n.status)); })
       .def("__eq__", [](const dl::NetworkMember& a, const dl::NetworkMember& b) { return a == b; })
       .def("__repr__", [](const dl::NetworkMember& n) {
         return "NetworkMember(id=" + repr_id(n.id) + ", parent=" + repr_id(n.parent) +
@@ -306,7 +326,9 @@ PYBIND11_MODULE(_downline, m) {
       .def("__len__", [](const dl::DownlinePage& p) { return p.members.size(); })
       .def(
           "__iter__",
-          [](const dl::DownlinePage& p) { return py::make_iterator(p.members.begin(), p.members.end()); },
+          [](const dl::DownlinePage& p) {
+            return py::make_iterator(p.members.begin(), p.members.end());
+          },
           py::keep_alive<0, 1>())
       .def("to_json", [](const dl::DownlinePage& p) { return dl::json::to_json(p); })
       .def(
@@ -333,15 +355,17 @@ PYBIND11_MODULE(_downline, m) {
           },
           "The members as a pandas DataFrame (needs pandas).")
       .def("__repr__", [](const dl::DownlinePage& p) {
-        return "DownlinePage(total=" + std::to_string(p.total) +
-               ", members=<" + std::to_string(p.members.size()) + ">)";
+        return "DownlinePage(total=" + std::to_string(p.total) + ", members=<" +
+               std::to_string(p.members.size()) + ">)";
       });
 
-  py::class_<dl::EnrollmentOutcome>(m, "EnrollmentOutcome",
-                                    "Accepted with the new person's id, or rejected with every finding.")
+  py::class_<dl::EnrollmentOutcome>(
+      m, "EnrollmentOutcome", "Accepted with the new person's id, or rejected with every finding.")
       .def_readonly("accepted", &dl::EnrollmentOutcome::accepted)
-      .def_property_readonly("person", [](const dl::EnrollmentOutcome& o) { return id_or_none(o.person); })
-      .def_property_readonly("event", [](const dl::EnrollmentOutcome& o) { return id_or_none(o.event); })
+      .def_property_readonly("person",
+                             [](const dl::EnrollmentOutcome& o) { return id_or_none(o.person); })
+      .def_property_readonly("event",
+                             [](const dl::EnrollmentOutcome& o) { return id_or_none(o.event); })
       .def_readonly("findings", &dl::EnrollmentOutcome::findings)
       .def("to_json", [](const dl::EnrollmentOutcome& o) { return dl::json::to_json(o); })
       .def("__repr__", [](const dl::EnrollmentOutcome& o) {
@@ -359,14 +383,14 @@ PYBIND11_MODULE(_downline, m) {
                                for (auto id : o.persons) ids.append(id_or_zero(id));
                                return ids;
                              })
-      .def_property_readonly("last_event",
-                             [](const dl::BulkEnrollmentOutcome& o) { return id_or_none(o.last_event); })
+      .def_property_readonly(
+          "last_event", [](const dl::BulkEnrollmentOutcome& o) { return id_or_none(o.last_event); })
       .def_readonly("findings", &dl::BulkEnrollmentOutcome::findings)
       .def("to_json", [](const dl::BulkEnrollmentOutcome& o) { return dl::json::to_json(o); })
       .def("__repr__", [](const dl::BulkEnrollmentOutcome& o) {
         if (o.accepted) {
-          return "BulkEnrollmentOutcome(accepted=True, persons=<" + std::to_string(o.persons.size()) +
-                 ">)";
+          return "BulkEnrollmentOutcome(accepted=True, persons=<" +
+                 std::to_string(o.persons.size()) + ">)";
         }
         return "BulkEnrollmentOutcome(accepted=False, findings=" +
                py::repr(py::cast(o.findings)).cast<std::string>() + ")";
@@ -376,16 +400,20 @@ PYBIND11_MODULE(_downline, m) {
       .def_property_readonly("seq", [](const dl::Event& e) { return id_or_zero(e.seq); })
       .def_property_readonly("kind", [](const dl::Event& e) { return text(e.kind); })
       .def_property_readonly("person", [](const dl::Event& e) { return id_or_none(e.person); })
-      .def_property_readonly("effective_at", [](const dl::Event& e) { return to_datetime(e.effective_at); })
-      .def_property_readonly("recorded_at", [](const dl::Event& e) { return to_datetime(e.recorded_at); })
+      .def_property_readonly("effective_at",
+                             [](const dl::Event& e) { return to_datetime(e.effective_at); })
+      .def_property_readonly("recorded_at",
+                             [](const dl::Event& e) { return to_datetime(e.recorded_at); })
       .def_property_readonly("actor", [](const dl::Event& e) { return text(e.actor); })
       .def_property_readonly("reason", [](const dl::Event& e) { return text(e.reason); })
-      .def_property_readonly("payload_json", [](const dl::Event& e) { return text(e.payload_json); })
-      .def_property_readonly("payload",
-                             [](const dl::Event& e) -> py::object {
-                               if (e.payload_json.empty()) return py::dict();
-                               return py::module_::import("json").attr("loads")(text(e.payload_json));
-                             })
+      .def_property_readonly("payload_json",
+                             [](const dl::Event& e) { return text(e.payload_json); })
+      .def_property_readonly(
+          "payload",
+          [](const dl::Event& e) -> py::object {
+            if (e.payload_json.empty()) return py::dict();
+            return py::module_::import("json").attr("loads")(text(e.payload_json));
+          })
       .def("__repr__", [](const dl::Event& e) {
         return "Event(seq=" + std::to_string(e.seq.value()) + ", kind=" + repr_text(e.kind) +
                ", person=" + repr_id(e.person) + ", actor=" + repr_text(e.actor) + ")";
@@ -425,7 +453,8 @@ PYBIND11_MODULE(_downline, m) {
       .def(
           "find_person",
           [](const CompanyHandle& h, const dl::Actor& actor, const std::string& external_id) {
-            auto found = with_company(h, [&](dl::Company& c) { return c.find_person(actor, external_id); });
+            auto found =
+                with_company(h, [&](dl::Company& c) { return c.find_person(actor, external_id); });
             return found ? id_or_none(*found) : py::object(py::none());
           },
           py::arg("actor"), py::arg("external_id"))
@@ -442,7 +471,8 @@ PYBIND11_MODULE(_downline, m) {
             const auto pid = person_arg(person, "person");
             std::optional<std::uint32_t> levels;
             if (!max_levels.is_none()) levels = count_arg<std::uint32_t>(max_levels, "max_levels");
-            return with_company(h, [&](dl::Company& c) { return c.upline(actor, pid, network, levels); });
+            return with_company(
+                h, [&](dl::Company& c) { return c.upline(actor, pid, network, levels); });
           },
           py::arg("actor"), py::arg("person"), py::arg("network"), py::arg("max_levels"))
       .def(
@@ -461,7 +491,8 @@ PYBIND11_MODULE(_downline, m) {
              const std::string& network) {
             const auto pid = person_arg(person, "person");
             const auto oid = person_arg(of, "of");
-            return with_company(h, [&](dl::Company& c) { return c.is_in_downline(actor, pid, oid, network); });
+            return with_company(
+                h, [&](dl::Company& c) { return c.is_in_downline(actor, pid, oid, network); });
           },
           py::arg("actor"), py::arg("person"), py::arg("of"), py::arg("network"))
       .def(
@@ -478,7 +509,8 @@ PYBIND11_MODULE(_downline, m) {
              const std::string& network) {
             const auto pid = person_arg(person, "person");
             const auto uid = person_arg(upline, "upline");
-            return with_company(h, [&](dl::Company& c) { return c.relative_level(actor, pid, uid, network); });
+            return with_company(
+                h, [&](dl::Company& c) { return c.relative_level(actor, pid, uid, network); });
           },
           py::arg("actor"), py::arg("person"), py::arg("upline"), py::arg("network"))
       .def(
@@ -486,7 +518,8 @@ PYBIND11_MODULE(_downline, m) {
           [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
              const std::string& network) {
             const auto pid = person_arg(person, "person");
-            return with_company(h, [&](dl::Company& c) { return c.network_id(actor, pid, network); });
+            return with_company(h,
+                                [&](dl::Company& c) { return c.network_id(actor, pid, network); });
           },
           py::arg("actor"), py::arg("person"), py::arg("network"))
       .def(

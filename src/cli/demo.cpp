@@ -62,11 +62,11 @@ class TreeGenerator {
   explicit TreeGenerator(std::uint64_t seed) : rng_(seed) {}
 
   EnrollmentRequest next(std::uint64_t n) {
-    static constexpr std::array<const char*, 12> kFirst{"Ana",  "Luis", "Marta", "Jorge",
-                                                        "Sofía", "Pedro", "Lucía", "Diego",
+    static constexpr std::array<const char*, 12> kFirst{"Ana",   "Luis",   "Marta", "Jorge",
+                                                        "Sofía", "Pedro",  "Lucía", "Diego",
                                                         "Carla", "Andrés", "Elena", "Tomás"};
-    static constexpr std::array<const char*, 10> kLast{"García", "Rodríguez", "López", "Martínez",
-                                                       "Pérez",  "Gómez",     "Díaz",  "Torres",
+    static constexpr std::array<const char*, 10> kLast{"García",  "Rodríguez", "López", "Martínez",
+                                                       "Pérez",   "Gómez",     "Díaz",  "Torres",
                                                        "Ramírez", "Vargas"};
     static constexpr std::array<const char*, 4> kCountry{"CO", "MX", "PE", "EC"};
     EnrollmentRequest r;
@@ -106,14 +106,14 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 int run_demo(const DemoOptions& options) {
-  const std::string config = options.config_path.empty() ? kSampleConfig : read_file(options.config_path);
-  for (const char* suffix : {"", "-wal", "-shm"})
-    std::filesystem::remove(options.db + suffix);
+  const std::string config =
+      options.config_path.empty() ? kSampleConfig : read_file(options.config_path);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(options.db + suffix);
   const auto admin = Actor::staff("demo", {"admin"});
   const std::uint64_t total = options.persons;
 
-  std::cout << "downline " << version() << " demo: " << total << " persons into sqlite:"
-            << options.db << "\n";
+  std::cout << "downline " << version() << " demo: " << total
+            << " persons into sqlite:" << options.db << "\n";
   double enroll_seconds = 0;
   {
     auto company = Company::open("sqlite:" + options.db, config);
@@ -135,9 +135,8 @@ int run_demo(const DemoOptions& options) {
         }
       }
       const std::uint64_t base = done;
-      auto out = company.enroll_many(admin, batch, [&](std::size_t d, std::size_t) {
-        bar.update(base + d, total);
-      });
+      auto out = company.enroll_many(
+          admin, batch, [&](std::size_t d, std::size_t) { bar.update(base + d, total); });
       if (!out.accepted) {
         for (const auto& f : out.findings)
           std::cerr << "rejected: " << f.field << ": " << f.message << "\n";
@@ -172,8 +171,8 @@ int run_demo(const DemoOptions& options) {
     const Person p = company.person(admin, d.id);
     std::string name = p.data.first_name + " " + p.data.last_name;
     std::cout << "  " << std::left << std::setw(9) << d.id.value() << " " << std::setw(26) << name
-              << std::right << std::setw(9) << d.size << "  " << std::setw(5)
-              << reader.level(d.id) << "\n";
+              << std::right << std::setw(9) << d.size << "  " << std::setw(5) << reader.level(d.id)
+              << "\n";
   }
   return 0;
 }

@@ -5,8 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include <iostream>
 #include <unistd.h>
+#include <iostream>
 
 int main(int argc, char** argv) {
   CLI::App app{"downline — enrollment and genealogy of a direct-selling company"};

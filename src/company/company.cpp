@@ -13,8 +13,7 @@ inline namespace v0 {
 
 namespace internal {
 
-CompanyState::CompanyState(Config cfg, std::unique_ptr<Store> st,
-                           std::shared_ptr<const Clock> clk)
+CompanyState::CompanyState(Config cfg, std::unique_ptr<Store> st, std::shared_ptr<const Clock> clk)
     : config(std::move(cfg)),
       store(std::move(st)),
       clock(std::move(clk)),
@@ -68,10 +67,12 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
   for (const auto& e : events) {
     if (e.kind == "enrolled") {
       auto payload = nlohmann::json::parse(e.payload, nullptr, false);
-      if (payload.is_discarded()) throw DataLoss("event " + std::to_string(e.seq.value()) + " is corrupt");
+      if (payload.is_discarded())
+        throw DataLoss("event " + std::to_string(e.seq.value()) + " is corrupt");
       auto type = parse_customer_type(payload.value("type", ""));
       auto status = parse_status(payload.value("status", ""));
-      if (!type || !status) throw DataLoss("event " + std::to_string(e.seq.value()) + " is corrupt");
+      if (!type || !status)
+        throw DataLoss("event " + std::to_string(e.seq.value()) + " is corrupt");
       const auto& p = payload["parents"];
       for (std::size_t i = 0; i < parents.size(); ++i) {
         auto it = p.find(config.networks[i].name);
@@ -101,7 +102,7 @@ std::size_t CompanyState::network_of(std::string_view name) const {
 namespace {
 
 struct Resolved {
-  PersonId id;         // set when the person exists already
+  PersonId id;                   // set when the person exists already
   std::size_t batch = SIZE_MAX;  // or index of the request in this batch
   Status status = Status::active;
   explicit operator bool() const { return id || batch != SIZE_MAX; }
@@ -125,7 +126,8 @@ Company Company::open(std::string_view uri, std::string_view config_json, OpenOp
   auto store = internal::open_store(uri, internal::StoreOptions{options.busy_timeout_ms});
   std::shared_ptr<const Clock> clock =
       options.clock ? options.clock : std::make_shared<SystemClock>();
-  auto state = std::make_unique<CompanyState>(std::move(config), std::move(store), std::move(clock));
+  auto state =
+      std::make_unique<CompanyState>(std::move(config), std::move(store), std::move(clock));
   state->rebuild_index();
   return Company(std::move(state));
 }
@@ -196,10 +198,9 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
         return Resolved{{}, it->second, initial};
       if (auto found = s.store->find_external_id(ext))
         return Resolved{*found, SIZE_MAX, s.index.status(GenealogyIndex::node_of(*found))};
-      out.findings.push_back({Code::not_found, field + "_not_found",
-                              prefix + field + "_external_id",
-                              "no person has external id '" + ext + "'", ext,
-                              "an enrolled person"});
+      out.findings.push_back(
+          {Code::not_found, field + "_not_found", prefix + field + "_external_id",
+           "no person has external id '" + ext + "'", ext, "an enrolled person"});
       return {};
     };
 
@@ -215,8 +216,8 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
         sponsor = resolve(r.sponsor, r.sponsor_external_id, prefix, "sponsor");
         if (sponsor && sponsor.status != Status::active)
           out.findings.push_back({Code::failed_precondition, "sponsor_inactive", prefix + "sponsor",
-                                  "the sponsor is not active", std::string(to_string(sponsor.status)),
-                                  "active"});
+                                  "the sponsor is not active",
+                                  std::string(to_string(sponsor.status)), "active"});
         if (sponsor.id && !scope.sees(s.index, GenealogyIndex::node_of(sponsor.id)))
           throw PermissionDenied("actor '" + actor.login + "' may not enroll under person " +
                                      std::to_string(sponsor.id.value()),
@@ -233,7 +234,9 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
                                      std::to_string(referrer.id.value()),
                                  prefix + "referrer");
       }
-      auto id_of = [&](const Resolved& x) { return x.id ? x.id : x.batch != SIZE_MAX ? ids[x.batch] : PersonId{}; };
+      auto id_of = [&](const Resolved& x) {
+        return x.id ? x.id : x.batch != SIZE_MAX ? ids[x.batch] : PersonId{};
+      };
       parents[i * networks + 0] = id_of(sponsor);
       if (networks > 1) parents[i * networks + 1] = id_of(referrer);
 
@@ -315,9 +318,8 @@ Person Company::person(const Actor& actor, PersonId id) const {
       throw NotFound("no person has id " + std::to_string(id.value()), "person");
     const Node n = GenealogyIndex::node_of(id);
     if (!scope.sees(state_->index, n))
-      throw PermissionDenied("actor '" + actor.login + "' may not see person " +
-                                 std::to_string(id.value()),
-                             "person");
+      throw PermissionDenied(
+          "actor '" + actor.login + "' may not see person " + std::to_string(id.value()), "person");
     auto parent_of = [&](std::size_t k) {
       if (k >= state_->index.network_count()) return PersonId{};
       Node parent = state_->index.tree(k).parent(n);
@@ -329,7 +331,8 @@ Person Company::person(const Actor& actor, PersonId id) const {
     p.status = state_->index.status(n);
   }
   auto row = state_->store->get_person(id);
-  if (!row) throw Internal("person " + std::to_string(id.value()) + " is in the index, not the store");
+  if (!row)
+    throw Internal("person " + std::to_string(id.value()) + " is in the index, not the store");
   p.id = id;
   p.data = std::move(row->data);
   p.channel = std::move(row->channel);
@@ -337,7 +340,8 @@ Person Company::person(const Actor& actor, PersonId id) const {
   return p;
 }
 
-std::optional<PersonId> Company::find_person(const Actor& actor, std::string_view external_id) const {
+std::optional<PersonId> Company::find_person(const Actor& actor,
+                                             std::string_view external_id) const {
   state_->sync();
   auto id = state_->store->find_external_id(external_id);
   std::shared_lock lock(state_->index_mu);
@@ -399,8 +403,7 @@ std::vector<std::uint64_t> Company::level_counts(const Actor& actor, PersonId pe
 }
 
 std::vector<Event> Company::events(const Actor& actor, EventSeq after, std::size_t limit) const {
-  if (!actor.sees_everyone())
-    throw PermissionDenied("only staff may read the event log", "actor");
+  if (!actor.sees_everyone()) throw PermissionDenied("only staff may read the event log", "actor");
   std::vector<Event> out;
   for (auto& e : state_->store->events_after(after, limit))
     out.push_back(Event{e.seq, std::move(e.kind), e.person, e.effective_at, e.recorded_at,
@@ -408,9 +411,13 @@ std::vector<Event> Company::events(const Actor& actor, EventSeq after, std::size
   return out;
 }
 
-EventSeq Company::last_event() const { return EventSeq{state_->last_applied.load()}; }
+EventSeq Company::last_event() const {
+  return EventSeq{state_->last_applied.load()};
+}
 
-void Company::refresh() const { state_->sync(); }
+void Company::refresh() const {
+  state_->sync();
+}
 
 std::vector<std::string> Company::networks() const {
   std::vector<std::string> names;

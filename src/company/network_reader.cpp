@@ -38,12 +38,10 @@ struct NetworkReader::Impl {
 
   NetworkMember member(Node n, std::uint32_t relative) const {
     const Node parent = tree().parent(n);
-    return NetworkMember{GenealogyIndex::id_of(n),
-                         parent == kNoNode ? PersonId{} : GenealogyIndex::id_of(parent),
-                         tree().depth(n),
-                         relative,
-                         index().type(n),
-                         index().status(n)};
+    return NetworkMember{
+        GenealogyIndex::id_of(n), parent == kNoNode ? PersonId{} : GenealogyIndex::id_of(parent),
+        tree().depth(n),          relative,
+        index().type(n),          index().status(n)};
   }
 
   /// Calls fn(node, relative_level) for every member of `root`'s downline
@@ -102,8 +100,8 @@ std::uint32_t NetworkReader::relative_level(PersonId person, PersonId upline) co
   const Node n = impl_->visible(person, "person");
   const Node u = impl_->visible(upline, "upline");
   if (!impl_->tree().is_below(n, u))
-    throw FailedPrecondition("person " + std::to_string(upline.value()) + " is not in the upline of " +
-                                 std::to_string(person.value()),
+    throw FailedPrecondition("person " + std::to_string(upline.value()) +
+                                 " is not in the upline of " + std::to_string(person.value()),
                              "upline");
   return impl_->tree().depth(n) - impl_->tree().depth(u);
 }

@@ -12,7 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-void check_keys(const json& obj, const std::string& path, std::initializer_list<const char*> known) {
+void check_keys(const json& obj, const std::string& path,
+                std::initializer_list<const char*> known) {
   if (!obj.is_object())
     throw InvalidArgument("expected an object", path.empty() ? std::string("$") : path);
   for (const auto& [key, value] : obj.items()) {
@@ -58,9 +59,8 @@ Config parse_config(std::string_view json_text) {
     config.name = get_string(*it, "name", "company.", "");
     config.currency = get_string(*it, "currency", "company.", config.currency);
     config.time_zone = get_string(*it, "time_zone", "company.", config.time_zone);
-    if (config.currency.size() != 3 ||
-        !std::all_of(config.currency.begin(), config.currency.end(),
-                     [](char c) { return c >= 'A' && c <= 'Z'; }))
+    if (config.currency.size() != 3 || !std::all_of(config.currency.begin(), config.currency.end(),
+                                                    [](char c) { return c >= 'A' && c <= 'Z'; }))
       throw InvalidArgument("expected an ISO 4217 code such as \"USD\"", "company.currency");
   }
 
@@ -86,7 +86,9 @@ Config parse_config(std::string_view json_text) {
     if (config.network_index(name) < 0) config.networks.push_back({name, "unilevel"});
   std::stable_sort(config.networks.begin(), config.networks.end(),
                    [](const NetworkConfig& a, const NetworkConfig& b) {
-                     auto rank = [](const std::string& n) { return n == "sponsor" ? 0 : n == "referral" ? 1 : 2; };
+                     auto rank = [](const std::string& n) {
+                       return n == "sponsor" ? 0 : n == "referral" ? 1 : 2;
+                     };
                      return rank(a.name) < rank(b.name);
                    });
 
@@ -107,7 +109,8 @@ Config parse_config(std::string_view json_text) {
     }
     auto status = get_string(*it, "initial_status", "enrollment.", "active");
     auto parsed = parse_status(status);
-    if (!parsed) throw InvalidArgument("unknown status '" + status + "'", "enrollment.initial_status");
+    if (!parsed)
+      throw InvalidArgument("unknown status '" + status + "'", "enrollment.initial_status");
     config.enrollment.initial_status = *parsed;
   }
   return config;

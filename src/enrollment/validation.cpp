@@ -74,8 +74,8 @@ void validate_request(const EnrollmentRequest& request, const EnrollmentPolicy& 
                         "'" + p.email + "' is not a valid e-mail address", p.email,
                         "name@domain.tld"});
   if (!p.country.empty() &&
-      (p.country.size() != 2 ||
-       !std::all_of(p.country.begin(), p.country.end(), [](char c) { return c >= 'A' && c <= 'Z'; })))
+      (p.country.size() != 2 || !std::all_of(p.country.begin(), p.country.end(),
+                                             [](char c) { return c >= 'A' && c <= 'Z'; })))
     findings.push_back({Code::invalid_argument, "invalid_country", prefix + "person.country",
                         "country must be an ISO 3166-1 alpha-2 code", p.country, "e.g. CO"});
   if (request.sponsor && !request.sponsor_external_id.empty())

@@ -7,8 +7,10 @@ namespace downline::inline v0::internal {
 void NetworkTree::link_child(Node node, Node parent) {
   Node& last = parent == kNoNode ? last_root_ : last_child_[parent];
   Node& first = parent == kNoNode ? first_root_ : first_child_[parent];
-  if (last == kNoNode) first = node;
-  else next_sibling_[last] = node;
+  if (last == kNoNode)
+    first = node;
+  else
+    next_sibling_[last] = node;
   last = node;
 }
 
@@ -33,7 +35,8 @@ void NetworkTree::assign(std::span<const Node> parents) {
   depth_.assign(n, 0);
   first_root_ = last_root_ = kNoNode;
   for (Node i = 0; i < n; ++i) {
-    if (parent_[i] != kNoNode && parent_[i] >= n) throw DataLoss("network node with unknown parent");
+    if (parent_[i] != kNoNode && parent_[i] >= n)
+      throw DataLoss("network node with unknown parent");
     link_child(i, parent_[i]);
   }
   rebuild_intervals();

@@ -45,9 +45,7 @@ class NetworkTree {
   /// Node at pre-order position `pos`.
   Node at(std::uint32_t pos) const { return preorder_[pos]; }
   /// True when `n` is strictly below `of` (after ensure_intervals).
-  bool is_below(Node n, Node of) const {
-    return enter_[of] < enter_[n] && enter_[n] < exit_[of];
-  }
+  bool is_below(Node n, Node of) const { return enter_[of] < enter_[n] && enter_[n] < exit_[of]; }
   /// Size of `n`'s downline, `n` excluded (after ensure_intervals).
   std::uint32_t downline_size(Node n) const { return exit_[n] - enter_[n] - 1; }
 

@@ -87,8 +87,7 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     for (const auto& [id, p] : data_.persons) fn(p.id, p.type, p.status);
   }
-  void scan_nodes(int network,
-                  const std::function<void(PersonId, PersonId)>& fn) const override {
+  void scan_nodes(int network, const std::function<void(PersonId, PersonId)>& fn) const override {
     std::lock_guard lock(mu_);
     for (auto it = data_.nodes.lower_bound({network, 0});
          it != data_.nodes.end() && it->first.first == network; ++it)
@@ -142,6 +141,8 @@ class MemoryStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> open_memory_store() { return std::make_unique<MemoryStore>(); }
+std::unique_ptr<Store> open_memory_store() {
+  return std::make_unique<MemoryStore>();
+}
 
 }  // namespace downline::inline v0::internal

@@ -83,8 +83,10 @@ CREATE TABLE events (
 }
 
 void bind_text_or_null(SQLite::Statement& st, int index, const std::string& text) {
-  if (text.empty()) st.bind(index);
-  else st.bindNoCopy(index, text);
+  if (text.empty())
+    st.bind(index);
+  else
+    st.bindNoCopy(index, text);
 }
 
 void pragmas(SQLite::Database& db) {
@@ -170,7 +172,8 @@ class SqliteStore final : public Store {
   void scan_persons(const std::function<void(PersonId, CustomerType, Status)>& fn) const override {
     std::lock_guard lock(read_mu_);
     try {
-      SQLite::Statement st(rdb_, "SELECT person_id, type, status FROM customers ORDER BY person_id");
+      SQLite::Statement st(rdb_,
+                           "SELECT person_id, type, status FROM customers ORDER BY person_id");
       while (st.executeStep())
         fn(PersonId{st.getColumn(0).getInt64()},
            static_cast<CustomerType>(st.getColumn(1).getInt()),
@@ -180,8 +183,7 @@ class SqliteStore final : public Store {
     }
   }
 
-  void scan_nodes(int network,
-                  const std::function<void(PersonId, PersonId)>& fn) const override {
+  void scan_nodes(int network, const std::function<void(PersonId, PersonId)>& fn) const override {
     std::lock_guard lock(read_mu_);
     try {
       SQLite::Statement st(rdb_,
@@ -210,7 +212,8 @@ class SqliteStore final : public Store {
       row.data.email = st.getColumn(4).getString();
       row.data.phone = st.getColumn(5).getString();
       row.data.country = st.getColumn(6).getString();
-      if (!st.getColumn(7).isNull()) row.data.birth_date = LocalDate::parse(st.getColumn(7).getString());
+      if (!st.getColumn(7).isNull())
+        row.data.birth_date = LocalDate::parse(st.getColumn(7).getString());
       row.type = static_cast<CustomerType>(st.getColumn(8).getInt());
       row.status = static_cast<Status>(st.getColumn(9).getInt());
       row.channel = st.getColumn(10).getString();
@@ -319,7 +322,10 @@ class SqliteStore final : public Store {
     try {
       fn();
     } catch (...) {
-      try { rdb_.exec("ROLLBACK"); } catch (...) {}
+      try {
+        rdb_.exec("ROLLBACK");
+      } catch (...) {
+      }
       throw;
     }
     try {
@@ -371,8 +377,8 @@ class SqliteStore final : public Store {
       sel.reset();
       if (version > static_cast<std::int64_t>(kMigrations.size()))
         throw DataLoss("the store has schema version " + std::to_string(version) +
-                       ", newer than this downline knows (" +
-                       std::to_string(kMigrations.size()) + ")");
+                       ", newer than this downline knows (" + std::to_string(kMigrations.size()) +
+                       ")");
       for (auto v = static_cast<std::size_t>(version); v < kMigrations.size(); ++v)
         db_.exec(kMigrations[v]);
       if (!has_row) db_.exec("INSERT INTO schema_version (version) VALUES (0)");
@@ -422,8 +428,10 @@ void SqliteTxn::insert_person(const PersonRow& row) {
     p.bindNoCopy(5, row.data.email);
     p.bindNoCopy(6, row.data.phone);
     p.bindNoCopy(7, row.data.country);
-    if (row.data.birth_date) p.bind(8, row.data.birth_date->to_string());
-    else p.bind(8);
+    if (row.data.birth_date)
+      p.bind(8, row.data.birth_date->to_string());
+    else
+      p.bind(8);
     p.exec();
     auto& c = *s_.ins_customer_;
     c.reset();
@@ -446,8 +454,10 @@ void SqliteTxn::insert_node(const NodeRow& row) {
     n.reset();
     n.bind(1, row.network);
     n.bind(2, row.person.value());
-    if (row.parent) n.bind(3, row.parent.value());
-    else n.bind(3);
+    if (row.parent)
+      n.bind(3, row.parent.value());
+    else
+      n.bind(3);
     n.exec();
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot insert network node");
@@ -459,8 +469,10 @@ EventSeq SqliteTxn::append_event(const EventRow& row) {
     auto& ev = *s_.ins_event_;
     ev.reset();
     ev.bindNoCopy(1, row.kind);
-    if (row.person) ev.bind(2, row.person.value());
-    else ev.bind(2);
+    if (row.person)
+      ev.bind(2, row.person.value());
+    else
+      ev.bind(2);
     ev.bind(3, row.effective_at.micros_since_epoch);
     ev.bind(4, row.recorded_at.micros_since_epoch);
     ev.bindNoCopy(5, row.actor);

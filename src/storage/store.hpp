@@ -86,8 +86,8 @@ class Store {
   virtual void scan_persons(
       const std::function<void(PersonId, CustomerType, Status)>& fn) const = 0;
   /// Calls `fn` for every node of a network, in person id order.
-  virtual void scan_nodes(int network,
-                          const std::function<void(PersonId person, PersonId parent)>& fn) const = 0;
+  virtual void scan_nodes(
+      int network, const std::function<void(PersonId person, PersonId parent)>& fn) const = 0;
   virtual std::optional<PersonRow> get_person(PersonId id) const = 0;
   /// The parent of `person` in `network` (unset when a network parent).
   virtual std::optional<PersonId> get_parent(int network, PersonId person) const = 0;

@@ -56,8 +56,8 @@ std::uint64_t digest(const Company& co) {
       const auto next = static_cast<std::int64_t>(co.person_count(testing::admin())) + 1;
       auto out = co.enroll_many(testing::admin(), batch_requests(next));
       if (!out.accepted) _exit(3);
-      std::string line = std::to_string(out.persons.back().value()) + " " +
-                         std::to_string(digest(co)) + "\n";
+      std::string line =
+          std::to_string(out.persons.back().value()) + " " + std::to_string(digest(co)) + "\n";
       if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(4);
     }
   } catch (...) {

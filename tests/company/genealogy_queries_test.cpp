@@ -20,7 +20,8 @@ struct Model {
   std::vector<std::int64_t> sponsor{0}, referrer{0};  // index = id; 0 = none
   std::vector<CustomerType> type{CustomerType::guest};
 
-  std::vector<std::int64_t> children(const std::vector<std::int64_t>& parent, std::int64_t p) const {
+  std::vector<std::int64_t> children(const std::vector<std::int64_t>& parent,
+                                     std::int64_t p) const {
     std::vector<std::int64_t> out;
     for (std::size_t i = 1; i < parent.size(); ++i)
       if (parent[i] == p) out.push_back(static_cast<std::int64_t>(i));
@@ -74,7 +75,8 @@ class GenealogyQueries : public ::testing::Test {
           EXPECT_EQ(got[i].id.value(), up[i]);
           EXPECT_EQ(got[i].relative_level, i + 1);
         }
-        EXPECT_EQ(co.upline(admin(), PersonId{x}, net, 2).size(), std::min<std::size_t>(2, up.size()));
+        EXPECT_EQ(co.upline(admin(), PersonId{x}, net, 2).size(),
+                  std::min<std::size_t>(2, up.size()));
         // is in downline / levels / network id
         const bool below = std::find(up.begin(), up.end(), y) != up.end();
         EXPECT_EQ(co.is_in_downline(admin(), PersonId{x}, PersonId{y}, net), below);
@@ -83,7 +85,8 @@ class GenealogyQueries : public ::testing::Test {
           EXPECT_EQ(co.relative_level(admin(), PersonId{x}, PersonId{y}, net),
                     m.level(parent, x) - m.level(parent, y));
         else
-          EXPECT_THROW(co.relative_level(admin(), PersonId{x}, PersonId{y}, net), FailedPrecondition);
+          EXPECT_THROW(co.relative_level(admin(), PersonId{x}, PersonId{y}, net),
+                       FailedPrecondition);
         std::string path = std::to_string(x);
         for (auto p : up) path = std::to_string(p) + "." + path;
         EXPECT_EQ(co.network_id(admin(), PersonId{x}, net), path);
@@ -109,7 +112,8 @@ class GenealogyQueries : public ::testing::Test {
         for (std::size_t i = 0; i < page.members.size(); ++i)
           EXPECT_EQ(page.members[i].id.value(), expected[q.offset + i]);
         EXPECT_EQ(page.members.size(),
-                  std::min<std::size_t>(q.limit, expected.size() > q.offset ? expected.size() - q.offset : 0));
+                  std::min<std::size_t>(
+                      q.limit, expected.size() > q.offset ? expected.size() - q.offset : 0));
         EXPECT_EQ(co.level_counts(admin(), PersonId{x}, q), per_level);
       }
     }
@@ -133,12 +137,12 @@ TEST_F(GenealogyQueries, AgreeWithAReferenceModelOnMemoryAndAfterReopen) {
 
 TEST_F(GenealogyQueries, DownlineIsInStablePreOrderWithLevels) {
   auto co = Company::open("memory:", testing::kConfig);
-  auto r = co.enroll(admin(), request("r")).person;                // 1
-  auto a = co.enroll(admin(), request("a", r)).person;             // 2
-  auto b = co.enroll(admin(), request("b", r)).person;             // 3
-  auto a1 = co.enroll(admin(), request("a1", a)).person;           // 4
-  auto b1 = co.enroll(admin(), request("b1", b)).person;           // 5
-  auto a2 = co.enroll(admin(), request("a2", a)).person;           // 6
+  auto r = co.enroll(admin(), request("r")).person;       // 1
+  auto a = co.enroll(admin(), request("a", r)).person;    // 2
+  auto b = co.enroll(admin(), request("b", r)).person;    // 3
+  auto a1 = co.enroll(admin(), request("a1", a)).person;  // 4
+  auto b1 = co.enroll(admin(), request("b1", b)).person;  // 5
+  auto a2 = co.enroll(admin(), request("a2", a)).person;  // 6
   auto page = co.downline(admin(), r);
   std::vector<PersonId> ids;
   for (auto& mbr : page.members) ids.push_back(mbr.id);

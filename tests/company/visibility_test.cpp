@@ -71,7 +71,8 @@ TEST_F(Visibility, ListsNeverContainAnInvisiblePerson) {
   auto up = co.upline(as_a1, a11);
   ASSERT_EQ(up.size(), 1u);
   EXPECT_EQ(up[0].id, a1);
-  EXPECT_EQ(co.network_id(as_a1, a11), std::to_string(a1.value()) + "." + std::to_string(a11.value()));
+  EXPECT_EQ(co.network_id(as_a1, a11),
+            std::to_string(a1.value()) + "." + std::to_string(a11.value()));
   // b1 is in a1's referral downline but not in a1's sponsor downline.
   DownlineQuery referral;
   referral.network = kReferralNetwork;

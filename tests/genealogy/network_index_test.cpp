@@ -59,7 +59,8 @@ TEST(GenealogyIndex, RefusesPersonsOutOfOrder) {
   GenealogyIndex idx(2);
   std::vector<PersonId> none(2);
   idx.add_person(PersonId{1}, CustomerType::consultant, Status::active, none);
-  EXPECT_THROW(idx.add_person(PersonId{3}, CustomerType::consultant, Status::active, none), Internal);
+  EXPECT_THROW(idx.add_person(PersonId{3}, CustomerType::consultant, Status::active, none),
+               Internal);
   std::vector<PersonId> unknown{PersonId{9}, PersonId{}};
   EXPECT_THROW(idx.add_person(PersonId{2}, CustomerType::consultant, Status::active, unknown),
                Internal);

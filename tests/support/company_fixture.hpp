@@ -12,9 +12,12 @@
 
 namespace downline::testing {
 
-inline const char* kConfig = R"({"company": {"name": "Test", "currency": "USD", "time_zone": "UTC"}})";
+inline const char* kConfig =
+    R"({"company": {"name": "Test", "currency": "USD", "time_zone": "UTC"}})";
 
-inline Actor admin() { return Actor::staff("backend", {"admin"}); }
+inline Actor admin() {
+  return Actor::staff("backend", {"admin"});
+}
 
 inline EnrollmentRequest request(const std::string& name, PersonId sponsor = {},
                                  CustomerType type = CustomerType::consultant) {
