@@ -68,6 +68,21 @@ inline double rss_mb() {
   return 0;
 }
 
+/// Peak resident set size of this process in MB (VmHWM), since the start or
+/// the last reset_peak_rss().
+inline double peak_rss_mb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+  return 0;
+}
+
+/// Resets VmHWM to the current RSS (Linux: "5" into /proc/self/clear_refs).
+inline void reset_peak_rss() {
+  std::ofstream("/proc/self/clear_refs") << "5";
+}
+
 /// Gives freed heap memory back to the system so that RSS deltas are honest.
 inline void trim_heap() {
   malloc_trim(0);
@@ -185,10 +200,12 @@ inline void enroll_plan(Company& company, const TreePlan& plan) {
 /// A SQLite file holding the generated network of `n` persons, built once and
 /// kept in work_dir() (rebuilt when missing). Built under a temporary name
 /// and renamed, so an interrupted build is never taken for a cached one.
+/// "v1" names the generator: change it whenever plan_tree or request_for
+/// change, so that stale files are not reused.
 inline std::filesystem::path cached_sqlite(std::size_t n) {
-  const auto path = work_dir() / ("downline-bench-" + std::to_string(n) + ".sqlite");
+  const auto path = work_dir() / ("downline-bench-v1-" + std::to_string(n) + ".sqlite");
   if (std::filesystem::exists(path)) return path;
-  const auto tmp = work_dir() / ("downline-bench-" + std::to_string(n) + ".building.sqlite");
+  const auto tmp = work_dir() / ("downline-bench-v1-" + std::to_string(n) + ".building.sqlite");
   remove_sqlite(tmp);
   std::fprintf(stderr, "bench: building %s (%zu persons)...\n", path.c_str(), n);
   {

@@ -120,6 +120,7 @@ void BM_Enrollment_BulkSqlite(benchmark::State& state) {
     company.reset();
     state.ResumeTiming();
   }
+  remove_sqlite(path);
   state.counters["persons"] = static_cast<double>(data.plan.size());
   state.counters["persons/s"] =
       benchmark::Counter(static_cast<double>(enrolled), benchmark::Counter::kIsRate);
@@ -285,6 +286,7 @@ void BM_Enrollment_RawSqliteCeiling(benchmark::State& state) {
     w.reset();
     state.ResumeTiming();
   }
+  remove_sqlite(path);
   state.counters["persons"] = static_cast<double>(data.plan.size());
   state.counters["persons/s"] =
       benchmark::Counter(static_cast<double>(written), benchmark::Counter::kIsRate);
@@ -292,32 +294,37 @@ void BM_Enrollment_RawSqliteCeiling(benchmark::State& state) {
 BENCHMARK(BM_Enrollment_RawSqliteCeiling)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /// Company::enroll, one person (one transaction) per call, into a copy of
-/// the cached network of persons(100,000); each newcomer under a random
-/// consultant of that network.
+/// the cached network of state.range(0) persons; each newcomer under a
+/// random consultant of that network.
 void BM_Enrollment_OnePerCallSqlite(benchmark::State& state) {
   const std::size_t base = static_cast<std::size_t>(state.range(0));
   const auto work = work_dir() / "downline-bench-one-per-call.sqlite";
   remove_sqlite(work);
   std::filesystem::copy_file(cached_sqlite(base), work);
   const TreePlan plan = plan_tree(base);
-  auto company = Company::open("sqlite:" + work.string(), kConfig);
-  std::mt19937_64 rng(7);
-  std::uniform_int_distribution<std::size_t> pick(0, plan.consultants.size() - 1);
-  std::size_t next = base;
-  for (auto _ : state) {
-    auto request = request_for(next++, CustomerType::consultant);
-    request.sponsor = PersonId{plan.consultants[pick(rng)] + 1};
-    const auto outcome = company.enroll(admin(), request);
-    if (!outcome.accepted) {
-      state.SkipWithError(("rejected: " + outcome.findings.front().message).c_str());
-      return;
+  {
+    auto company = Company::open("sqlite:" + work.string(), kConfig);
+    std::mt19937_64 rng(7);
+    std::uniform_int_distribution<std::size_t> pick(0, plan.consultants.size() - 1);
+    std::size_t next = base;
+    for (auto _ : state) {
+      auto request = request_for(next++, CustomerType::consultant);
+      request.sponsor = PersonId{plan.consultants[pick(rng)] + 1};
+      const auto outcome = company.enroll(admin(), request);
+      if (!outcome.accepted) {
+        state.SkipWithError(("rejected: " + outcome.findings.front().message).c_str());
+        break;
+      }
     }
   }
+  remove_sqlite(work);
   state.counters["base_persons"] = static_cast<double>(base);
   state.counters["persons/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
+// A small base too: the difference shows what grows with the network.
 BENCHMARK(BM_Enrollment_OnePerCallSqlite)
+    ->Arg(1000)
     ->Arg(static_cast<std::int64_t>(persons(100000)))
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();

@@ -94,6 +94,24 @@ void BM_Genealogy_IsInDownlineOneShot(benchmark::State& state) {
 }
 BENCHMARK(BM_Genealogy_IsInDownlineOneShot)->Unit(benchmark::kNanosecond);
 
+// Where a one-shot query's time goes: the cross-process check alone
+// (Company::refresh: SQLite's PRAGMA data_version, nothing to apply), and
+// taking a NetworkReader (which includes that check).
+void BM_Genealogy_RefreshCheck(benchmark::State& state) {
+  Fixture& f = fixture();
+  for (auto _ : state) f.company.refresh();
+}
+BENCHMARK(BM_Genealogy_RefreshCheck)->Unit(benchmark::kNanosecond);
+
+void BM_Genealogy_ReaderOpen(benchmark::State& state) {
+  Fixture& f = fixture();
+  for (auto _ : state) {
+    auto reader = f.company.reader(admin());
+    benchmark::DoNotOptimize(&reader);
+  }
+}
+BENCHMARK(BM_Genealogy_ReaderOpen)->Unit(benchmark::kNanosecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -93,6 +93,9 @@ void pragmas(SQLite::Database& db) {
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA synchronous=NORMAL");
   db.exec("PRAGMA foreign_keys=ON");
+  // Bulk enrollment touches several indexes at once; a larger page cache
+  // keeps their hot pages in memory (the default is 2 MB).
+  db.exec("PRAGMA cache_size=-32768");
 }
 
 class SqliteStore;
