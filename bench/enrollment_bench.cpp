@@ -196,6 +196,7 @@ struct RawWriter {
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=NORMAL");
     db.exec("PRAGMA foreign_keys=ON");
+    db.exec("PRAGMA cache_size=-32768");  // as the library's store
     db.exec("BEGIN");
     db.exec(kSchema);
     db.exec("COMMIT");

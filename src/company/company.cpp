@@ -176,7 +176,6 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
   };
   {
     std::shared_lock lock(s.index_mu);
-    s.index.tree(0).ensure_intervals();
     const Scope scope = s.scope_of(actor);
     const PersonId first_id = s.index.next_id();
     const Status initial = s.config.enrollment.initial_status;
@@ -312,7 +311,6 @@ Person Company::person(const Actor& actor, PersonId id) const {
   Person p;
   {
     std::shared_lock lock(state_->index_mu);
-    state_->index.tree(0).ensure_intervals();
     auto scope = state_->scope_of(actor);
     if (!state_->index.contains(id))
       throw NotFound("no person has id " + std::to_string(id.value()), "person");
@@ -345,7 +343,6 @@ std::optional<PersonId> Company::find_person(const Actor& actor,
   state_->sync();
   auto id = state_->store->find_external_id(external_id);
   std::shared_lock lock(state_->index_mu);
-  state_->index.tree(0).ensure_intervals();
   auto scope = state_->scope_of(actor);
   if (!id || !state_->index.contains(*id) ||
       !scope.sees(state_->index, GenealogyIndex::node_of(*id)))
@@ -356,9 +353,9 @@ std::optional<PersonId> Company::find_person(const Actor& actor,
 std::uint64_t Company::person_count(const Actor& actor) const {
   state_->sync();
   std::shared_lock lock(state_->index_mu);
-  state_->index.tree(0).ensure_intervals();
   auto scope = state_->scope_of(actor);
   if (scope.everyone) return state_->index.size();
+  state_->index.tree(0).ensure_intervals();
   return state_->index.tree(0).downline_size(scope.self) + 1;
 }
 

@@ -19,8 +19,7 @@ struct Scope {
   bool everyone = false;
   Node self = kNoNode;
 
-  /// True when the actor may see node `n` (the sponsor tree's intervals must
-  /// be fresh).
+  /// True when the actor may see node `n`.
   bool sees(const GenealogyIndex& index, Node n) const {
     return everyone || n == self || index.tree(0).is_below(n, self);
   }
@@ -38,7 +37,7 @@ class CompanyState {
   /// Applies to the index what other connections have committed.
   void sync() const;
   /// The actor's scope; throws PermissionDenied for an actor who sees no
-  /// one. Needs index_mu held (shared) and the sponsor intervals fresh.
+  /// one. Needs index_mu held (shared).
   Scope scope_of(const Actor& actor) const;
   /// The configured network's position; throws NotFound.
   std::size_t network_of(std::string_view name) const;

@@ -49,6 +49,7 @@ struct NetworkReader::Impl {
   template <class Fn>
   void for_each_match(Node root, const DownlineQuery& q, Fn&& fn) const {
     const NetworkTree& t = tree();
+    t.ensure_intervals();
     const std::uint32_t base = t.depth(root);
     const std::uint32_t deepest =
         q.max_depth ? base + std::min<std::uint32_t>(*q.max_depth, UINT32_MAX - base) : UINT32_MAX;
@@ -80,8 +81,6 @@ NetworkReader Company::reader(const Actor& actor, std::string_view network) cons
   state_->sync();
   auto impl = std::make_unique<NetworkReader::Impl>(
       NetworkReader::Impl{state_.get(), std::shared_lock(state_->index_mu), {}, net, actor.login});
-  state_->index.tree(0).ensure_intervals();
-  state_->index.tree(net).ensure_intervals();
   impl->scope = state_->scope_of(actor);
   return NetworkReader(std::move(impl));
 }
@@ -154,6 +153,7 @@ std::vector<std::uint64_t> NetworkReader::level_counts(PersonId person,
 
 std::vector<DownlineSize> NetworkReader::largest_downlines(std::size_t limit) const {
   const NetworkTree& t = impl_->tree();
+  t.ensure_intervals();
   const std::size_t n = t.size();
   std::vector<DownlineSize> all;
   if (impl_->scope.everyone || impl_->network == 0) {

@@ -34,14 +34,21 @@ void NetworkTree::assign(std::span<const Node> parents) {
   next_sibling_.assign(n, kNoNode);
   depth_.assign(n, 0);
   first_root_ = last_root_ = kNoNode;
+  ordered_ = true;
   for (Node i = 0; i < n; ++i) {
     if (parent_[i] != kNoNode && parent_[i] >= n)
       throw DataLoss("network node with unknown parent");
+    if (parent_[i] != kNoNode && parent_[i] >= i) ordered_ = false;
     link_child(i, parent_[i]);
   }
-  rebuild_intervals();
-  // A node never reached from a network parent sits on a cycle.
+  // The walk reaches only nodes under a network parent: any other sits on a
+  // cycle. An ordered tree cannot have one.
+  if (ordered_)
+    rebuild_intervals_ordered();
+  else
+    rebuild_intervals_by_walk();
   if (preorder_.size() != n) throw DataLoss("the stored network contains a cycle");
+  intervals_fresh_.store(true, std::memory_order_release);
   for (Node v : preorder_) depth_[v] = parent_[v] == kNoNode ? 0 : depth_[parent_[v]] + 1;
 }
 
@@ -53,6 +60,39 @@ void NetworkTree::ensure_intervals() const {
 }
 
 void NetworkTree::rebuild_intervals() const {
+  if (ordered_)
+    rebuild_intervals_ordered();
+  else
+    rebuild_intervals_by_walk();
+  intervals_fresh_.store(true, std::memory_order_release);
+}
+
+void NetworkTree::rebuild_intervals_ordered() const {
+  // Children come after their parent and siblings in node order, so subtree
+  // sizes are one backward pass and pre-order positions one forward pass.
+  const std::size_t n = parent_.size();
+  enter_.resize(n);
+  exit_.resize(n);
+  preorder_.resize(n);
+  std::vector<std::uint32_t>& size = exit_;
+  std::fill(size.begin(), size.end(), 1u);
+  for (std::size_t v = n; v-- > 0;)
+    if (parent_[v] != kNoNode) size[parent_[v]] += size[v];
+  std::vector<std::uint32_t>& next = scratch_;  // next free position below a node
+  next.resize(n);
+  std::uint32_t next_root = 0;
+  for (std::size_t v = 0; v < n; ++v) {
+    const Node p = parent_[v];
+    std::uint32_t& slot = p == kNoNode ? next_root : next[p];
+    enter_[v] = slot;
+    slot += size[v];
+    next[v] = enter_[v] + 1;
+    exit_[v] = enter_[v] + size[v];
+    preorder_[enter_[v]] = static_cast<Node>(v);
+  }
+}
+
+void NetworkTree::rebuild_intervals_by_walk() const {
   const std::size_t n = parent_.size();
   enter_.resize(n);
   exit_.resize(n);
@@ -81,7 +121,6 @@ void NetworkTree::rebuild_intervals() const {
       if (v == root) break;
     }
   }
-  intervals_fresh_.store(true, std::memory_order_release);
 }
 
 void GenealogyIndex::add_person(PersonId id, CustomerType type, Status status,

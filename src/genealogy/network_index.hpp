@@ -38,27 +38,43 @@ class NetworkTree {
 
   /// Brings the intervals up to date; call before the interval queries.
   void ensure_intervals() const;
+  /// True when the intervals match the tree (no change since the last rebuild).
+  bool intervals_fresh() const { return intervals_fresh_.load(std::memory_order_acquire); }
   /// Pre-order position of `n` (after ensure_intervals).
   std::uint32_t enter(Node n) const { return enter_[n]; }
   /// One past the last pre-order position of `n`'s subtree.
   std::uint32_t exit(Node n) const { return exit_[n]; }
   /// Node at pre-order position `pos`.
   Node at(std::uint32_t pos) const { return preorder_[pos]; }
-  /// True when `n` is strictly below `of` (after ensure_intervals).
-  bool is_below(Node n, Node of) const { return enter_[of] < enter_[n] && enter_[n] < exit_[of]; }
+  /// True when `n` is strictly below `of`: two comparisons when the
+  /// intervals are fresh, else a walk up from `n` (one step per level), so
+  /// that a single question after a write does not pay a whole rebuild.
+  bool is_below(Node n, Node of) const {
+    if (intervals_fresh()) return enter_[of] < enter_[n] && enter_[n] < exit_[of];
+    if (depth_[n] <= depth_[of]) return false;
+    for (std::uint32_t d = depth_[n]; d > depth_[of]; --d) n = parent_[n];
+    return n == of;
+  }
   /// Size of `n`'s downline, `n` excluded (after ensure_intervals).
   std::uint32_t downline_size(Node n) const { return exit_[n] - enter_[n] - 1; }
 
  private:
   void link_child(Node node, Node parent);
   void rebuild_intervals() const;
+  void rebuild_intervals_ordered() const;
+  void rebuild_intervals_by_walk() const;
 
   std::vector<Node> parent_, first_child_, last_child_, next_sibling_;
   std::vector<std::uint32_t> depth_;
   Node first_root_ = kNoNode, last_root_ = kNoNode;
+  // True while every parent has a smaller node number than its children
+  // (always, until persons can move): intervals then come from two linear
+  // passes instead of a pointer-chasing walk.
+  bool ordered_ = true;
 
   mutable std::vector<std::uint32_t> enter_, exit_;
   mutable std::vector<Node> preorder_;
+  mutable std::vector<std::uint32_t> scratch_;
   mutable std::atomic<bool> intervals_fresh_{true};
   mutable std::mutex rebuild_mu_;
 };

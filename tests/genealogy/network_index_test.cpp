@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <random>
+
 namespace downline::inline v0::internal {
 namespace {
 
@@ -53,6 +58,46 @@ TEST(NetworkTree, AssignAcceptsAParentWithALargerNode) {
   t.assign(parents);
   EXPECT_EQ(t.depth(0), 2u);
   EXPECT_TRUE(t.is_below(0, 1));
+}
+
+// The two ways of answering "is X below Y" (intervals, walk up) and the
+// pre-order itself against a naive recursive model. Seeded by DOWNLINE_SEED.
+TEST(NetworkTree, IntervalsAndWalksAgreeWithANaiveModel) {
+  const char* env = std::getenv("DOWNLINE_SEED");
+  const std::uint64_t seed = env ? std::stoull(env) : std::random_device{}();
+  std::cout << "DOWNLINE_SEED=" << seed << "\n";
+  std::mt19937_64 rng(seed);
+  NetworkTree t;
+  std::vector<Node> parent;
+  for (Node v = 0; v < 400; ++v) {
+    const Node p = v == 0 || rng() % 15 == 0 ? kNoNode : static_cast<Node>(rng() % v);
+    t.append(v, p);
+    parent.push_back(p);
+  }
+  auto naive_below = [&](Node n, Node of) {
+    for (Node x = parent[n]; x != kNoNode; x = parent[x])
+      if (x == of) return true;
+    return false;
+  };
+  std::vector<Node> order;
+  std::function<void(Node)> visit = [&](Node v) {
+    order.push_back(v);
+    for (Node c = 0; c < parent.size(); ++c)
+      if (parent[c] == v) visit(c);
+  };
+  for (Node r = 0; r < parent.size(); ++r)
+    if (parent[r] == kNoNode) visit(r);
+  ASSERT_FALSE(t.intervals_fresh());
+  for (int i = 0; i < 3000; ++i) {  // stale: answered by walking up
+    const Node a = static_cast<Node>(rng() % parent.size()),
+               b = static_cast<Node>(rng() % parent.size());
+    ASSERT_EQ(t.is_below(a, b), naive_below(a, b)) << a << " " << b;
+  }
+  t.ensure_intervals();
+  ASSERT_TRUE(t.intervals_fresh());
+  for (std::uint32_t pos = 0; pos < order.size(); ++pos) ASSERT_EQ(t.at(pos), order[pos]);
+  for (Node a = 0; a < parent.size(); ++a)
+    for (Node b = 0; b < parent.size(); b += 7) ASSERT_EQ(t.is_below(a, b), naive_below(a, b));
 }
 
 TEST(GenealogyIndex, RefusesPersonsOutOfOrder) {
