@@ -36,15 +36,19 @@ struct NetworkReader::Impl {
     return n;
   }
 
+  NetworkMember member(Node n, Node parent, std::uint32_t depth, std::uint32_t relative) const {
+    return NetworkMember{GenealogyIndex::id_of(n),
+                         parent == kNoNode ? PersonId{} : GenealogyIndex::id_of(parent),
+                         depth,
+                         relative,
+                         index().type(n),
+                         index().status(n)};
+  }
   NetworkMember member(Node n, std::uint32_t relative) const {
-    const Node parent = tree().parent(n);
-    return NetworkMember{
-        GenealogyIndex::id_of(n), parent == kNoNode ? PersonId{} : GenealogyIndex::id_of(parent),
-        tree().depth(n),          relative,
-        index().type(n),          index().status(n)};
+    return member(n, tree().parent(n), tree().depth(n), relative);
   }
 
-  /// Calls fn(node, relative_level) for every member of `root`'s downline
+  /// Calls fn(node, pre-order position, relative_level) for every member of `root`'s downline
   /// the actor sees and the query's filters and depth admit, in pre-order.
   template <class Fn>
   void for_each_match(Node root, const DownlineQuery& q, Fn&& fn) const {
@@ -60,13 +64,13 @@ struct NetworkReader::Impl {
     for (auto x : q.statuses) status_mask |= 1u << static_cast<unsigned>(x);
     const auto& idx = index();
     for (std::uint32_t pos = t.enter(root) + 1, end = t.exit(root); pos < end; ++pos) {
-      const Node n = t.at(pos);
-      const std::uint32_t d = t.depth(n);
+      const std::uint32_t d = t.depth_at(pos);
       if (d > deepest) continue;
+      const Node n = t.at(pos);
       if (type_mask && !(type_mask & (1u << static_cast<unsigned>(idx.type(n))))) continue;
       if (status_mask && !(status_mask & (1u << static_cast<unsigned>(idx.status(n))))) continue;
       if (check_scope && !sees(n)) continue;
-      fn(n, d - base);
+      fn(n, pos, d - base);
     }
   }
 };
@@ -123,9 +127,12 @@ DownlinePage NetworkReader::downline(PersonId person, const DownlineQuery& query
   DownlinePage page;
   const std::uint64_t end =
       query.limit > UINT64_MAX - query.offset ? UINT64_MAX : query.offset + query.limit;
-  impl_->for_each_match(root, query, [&](Node n, std::uint32_t relative) {
+  const NetworkTree& t = impl_->tree();
+  t.ensure_intervals();
+  page.members.reserve(std::min<std::uint64_t>(query.limit, t.downline_size(root)));
+  impl_->for_each_match(root, query, [&](Node n, std::uint32_t pos, std::uint32_t relative) {
     if (page.total >= query.offset && page.total < end)
-      page.members.push_back(impl_->member(n, relative));
+      page.members.push_back(impl_->member(n, t.parent_at(pos), t.depth_at(pos), relative));
     ++page.total;
   });
   return page;
@@ -144,7 +151,7 @@ std::vector<std::uint64_t> NetworkReader::level_counts(PersonId person,
                                                        const DownlineQuery& query) const {
   const Node root = impl_->visible(person, "person");
   std::vector<std::uint64_t> counts;
-  impl_->for_each_match(root, query, [&](Node, std::uint32_t relative) {
+  impl_->for_each_match(root, query, [&](Node, std::uint32_t, std::uint32_t relative) {
     if (counts.size() < relative) counts.resize(relative, 0);
     ++counts[relative - 1];
   });

@@ -48,8 +48,9 @@ void NetworkTree::assign(std::span<const Node> parents) {
   else
     rebuild_intervals_by_walk();
   if (preorder_.size() != n) throw DataLoss("the stored network contains a cycle");
-  intervals_fresh_.store(true, std::memory_order_release);
   for (Node v : preorder_) depth_[v] = parent_[v] == kNoNode ? 0 : depth_[parent_[v]] + 1;
+  fill_preorder_columns();
+  intervals_fresh_.store(true, std::memory_order_release);
 }
 
 void NetworkTree::ensure_intervals() const {
@@ -64,7 +65,17 @@ void NetworkTree::rebuild_intervals() const {
     rebuild_intervals_ordered();
   else
     rebuild_intervals_by_walk();
+  fill_preorder_columns();
   intervals_fresh_.store(true, std::memory_order_release);
+}
+
+void NetworkTree::fill_preorder_columns() const {
+  pre_depth_.resize(preorder_.size());
+  pre_parent_.resize(preorder_.size());
+  for (std::size_t pos = 0; pos < preorder_.size(); ++pos) {
+    pre_depth_[pos] = depth_[preorder_[pos]];
+    pre_parent_[pos] = parent_[preorder_[pos]];
+  }
 }
 
 void NetworkTree::rebuild_intervals_ordered() const {

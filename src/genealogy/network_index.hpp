@@ -46,6 +46,10 @@ class NetworkTree {
   std::uint32_t exit(Node n) const { return exit_[n]; }
   /// Node at pre-order position `pos`.
   Node at(std::uint32_t pos) const { return preorder_[pos]; }
+  /// Depth and parent of the node at pre-order position `pos`: copies laid
+  /// out in pre-order, so a downline scan reads memory front to back.
+  std::uint32_t depth_at(std::uint32_t pos) const { return pre_depth_[pos]; }
+  Node parent_at(std::uint32_t pos) const { return pre_parent_[pos]; }
   /// True when `n` is strictly below `of`: two comparisons when the
   /// intervals are fresh, else a walk up from `n` (one step per level), so
   /// that a single question after a write does not pay a whole rebuild.
@@ -63,6 +67,7 @@ class NetworkTree {
   void rebuild_intervals() const;
   void rebuild_intervals_ordered() const;
   void rebuild_intervals_by_walk() const;
+  void fill_preorder_columns() const;
 
   std::vector<Node> parent_, first_child_, last_child_, next_sibling_;
   std::vector<std::uint32_t> depth_;
@@ -75,6 +80,8 @@ class NetworkTree {
   mutable std::vector<std::uint32_t> enter_, exit_;
   mutable std::vector<Node> preorder_;
   mutable std::vector<std::uint32_t> scratch_;
+  mutable std::vector<std::uint32_t> pre_depth_;
+  mutable std::vector<Node> pre_parent_;
   mutable std::atomic<bool> intervals_fresh_{true};
   mutable std::mutex rebuild_mu_;
 };
