@@ -38,9 +38,12 @@ void CompanyState::rebuild_index() {
     for (std::size_t i = 0; i < parents.size(); ++i) {
       parents[i].assign(types.size(), kNoNode);
       store->scan_nodes(store_network_ids[i], [&](PersonId person, PersonId parent) {
-        if (!index.contains(person) && person.value() > static_cast<std::int64_t>(types.size()))
+        const auto known = [&](PersonId id) {
+          return id.value() >= 1 && id.value() <= static_cast<std::int64_t>(types.size());
+        };
+        if (!known(person))
           throw DataLoss("network node of unknown person " + std::to_string(person.value()));
-        if (parent && parent.value() > static_cast<std::int64_t>(types.size()))
+        if (parent && !known(parent))
           throw DataLoss("network node with unknown parent " + std::to_string(parent.value()));
         parents[i][GenealogyIndex::node_of(person)] =
             parent ? GenealogyIndex::node_of(parent) : kNoNode;
@@ -171,6 +174,16 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
   std::vector<PersonId> parents(n * networks);
   std::vector<PersonId> ids(n);
   std::unordered_map<std::string_view, std::size_t> batch_ext;
+  std::vector<bool> taken(n, false);  // request i's external id is a known duplicate
+  const auto duplicate = [&](std::size_t i) {
+    const std::string& ext = requests[i].person.external_id;
+    return Finding{Code::already_exists,
+                   "duplicate_external_id",
+                   "[" + std::to_string(i) + "].person.external_id",
+                   "external id '" + ext + "' is taken",
+                   ext,
+                   "a new external id"};
+  };
   const auto report = [&](std::size_t done) {
     if (progress && (done % 4096 == 0 || done == n)) progress(done, n);
   };
@@ -184,8 +197,6 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
                        const char* what) -> Resolved {
       const std::string field = std::string(what);
       if (id) {
-        if (!s.index.contains(id) && id.value() < first_id.value()) {
-        }
         if (s.index.contains(id))
           return Resolved{id, SIZE_MAX, s.index.status(GenealogyIndex::node_of(id))};
         out.findings.push_back({Code::not_found, field + "_not_found", prefix + field,
@@ -241,17 +252,31 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
 
       const std::string& ext = r.person.external_id;
       if (!ext.empty()) {
-        if (batch_ext.count(ext) || txn->external_id_exists(ext))
-          out.findings.push_back({Code::already_exists, "duplicate_external_id",
-                                  prefix + "person.external_id",
-                                  "external id '" + ext + "' is taken", ext, "a new external id"});
-        else if (out.findings.size() == before)
+        if (batch_ext.count(ext)) {
+          out.findings.push_back(duplicate(i));
+          taken[i] = true;
+        } else if (out.findings.size() == before) {
           batch_ext.emplace(ext, i);
+        }
       }
       report(i + 1);
     }
   }
-  if (!out.findings.empty()) return out;  // the transaction rolls back
+  // Whether an external id is taken in the store is asked one by one only
+  // when the call is rejected anyway; on the way to a commit the UNIQUE index
+  // answers while the rows are written.
+  const auto reject_with_store_duplicates = [&](std::size_t from) {
+    for (std::size_t i = from; i < n; ++i)
+      if (!taken[i] && !requests[i].person.external_id.empty() &&
+          txn->external_id_exists(requests[i].person.external_id))
+        out.findings.push_back(duplicate(i));
+    std::stable_sort(out.findings.begin(), out.findings.end(),
+                     [](const Finding& a, const Finding& b) {
+                       return std::stoull(a.field.substr(1)) < std::stoull(b.field.substr(1));
+                     });
+    return out;  // the transaction rolls back
+  };
+  if (!out.findings.empty()) return reject_with_store_duplicates(0);
 
   const Instant now = s.clock->now();
   PersonRow row;
@@ -269,7 +294,11 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
     row.status = initial;
     row.channel = r.channel;
     row.enrolled_at = r.effective_at.value_or(now);
-    txn->insert_person(row);
+    try {
+      txn->insert_person(row);
+    } catch (const AlreadyExists&) {
+      return reject_with_store_duplicates(i);
+    }
     // Written by hand: this runs once per enrolled person and every value
     // is a number or a fixed name, so nothing needs escaping.
     payload.assign("{\"type\":\"").append(to_string(r.type));

@@ -2,7 +2,9 @@
 //
 // Two connections: one for the single write transaction, one for readers
 // (WAL lets them run side by side). Each is used under its own mutex because
-// prepared statements are not thread-safe.
+// prepared statements are not thread-safe. Cached statements are rewound with
+// tryReset(): SQLiteCpp's reset() rethrows the statement's last failure, which
+// would blame the next, innocent call for a constraint the previous one broke.
 #include <downline/error.hpp>
 
 #include "storage/store.hpp"
@@ -204,7 +206,7 @@ class SqliteStore final : public Store {
     std::lock_guard lock(read_mu_);
     try {
       auto& st = *r_person_;
-      st.reset();
+      st.tryReset();
       st.bind(1, id.value());
       if (!st.executeStep()) return std::nullopt;
       PersonRow row;
@@ -221,7 +223,7 @@ class SqliteStore final : public Store {
       row.status = static_cast<Status>(st.getColumn(9).getInt());
       row.channel = st.getColumn(10).getString();
       row.enrolled_at = Instant{st.getColumn(11).getInt64()};
-      st.reset();
+      st.tryReset();
       return row;
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot read person");
@@ -232,12 +234,12 @@ class SqliteStore final : public Store {
     std::lock_guard lock(read_mu_);
     try {
       auto& st = *r_parent_;
-      st.reset();
+      st.tryReset();
       st.bind(1, network);
       st.bind(2, person.value());
       if (!st.executeStep()) return std::nullopt;
       PersonId parent{st.getColumn(0).getInt64()};
-      st.reset();
+      st.tryReset();
       return parent;
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot read network node");
@@ -248,11 +250,11 @@ class SqliteStore final : public Store {
     std::lock_guard lock(read_mu_);
     try {
       auto& st = *r_ext_;
-      st.reset();
+      st.tryReset();
       st.bind(1, std::string(external_id));
       if (!st.executeStep()) return std::nullopt;
       PersonId id{st.getColumn(0).getInt64()};
-      st.reset();
+      st.tryReset();
       return id;
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot look up external id");
@@ -264,7 +266,7 @@ class SqliteStore final : public Store {
     std::vector<EventRow> out;
     try {
       auto& st = *r_events_;
-      st.reset();
+      st.tryReset();
       st.bind(1, after.value());
       st.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
       while (st.executeStep()) {
@@ -279,7 +281,7 @@ class SqliteStore final : public Store {
         e.payload = st.getColumn(7).getString();
         out.push_back(std::move(e));
       }
-      st.reset();
+      st.tryReset();
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot read events");
     }
@@ -342,10 +344,10 @@ class SqliteStore final : public Store {
     std::lock_guard lock(read_mu_);
     try {
       auto& st = *r_version_;
-      st.reset();
+      st.tryReset();
       st.executeStep();
       std::int64_t v = st.getColumn(0).getInt64();
-      st.reset();
+      st.tryReset();
       bool changed = v != data_version_;
       data_version_ = v;
       return changed;
@@ -423,7 +425,7 @@ SqliteTxn::~SqliteTxn() {
 void SqliteTxn::insert_person(const PersonRow& row) {
   try {
     auto& p = *s_.ins_person_;
-    p.reset();
+    p.tryReset();
     p.bind(1, row.id.value());
     bind_text_or_null(p, 2, row.data.external_id);
     p.bindNoCopy(3, row.data.first_name);
@@ -437,7 +439,7 @@ void SqliteTxn::insert_person(const PersonRow& row) {
       p.bind(8);
     p.exec();
     auto& c = *s_.ins_customer_;
-    c.reset();
+    c.tryReset();
     c.bind(1, row.id.value());
     c.bind(2, static_cast<int>(row.type));
     c.bind(3, static_cast<int>(row.status));
@@ -454,7 +456,7 @@ void SqliteTxn::insert_person(const PersonRow& row) {
 void SqliteTxn::insert_node(const NodeRow& row) {
   try {
     auto& n = *s_.ins_node_;
-    n.reset();
+    n.tryReset();
     n.bind(1, row.network);
     n.bind(2, row.person.value());
     if (row.parent)
@@ -470,7 +472,7 @@ void SqliteTxn::insert_node(const NodeRow& row) {
 EventSeq SqliteTxn::append_event(const EventRow& row) {
   try {
     auto& ev = *s_.ins_event_;
-    ev.reset();
+    ev.tryReset();
     ev.bindNoCopy(1, row.kind);
     if (row.person)
       ev.bind(2, row.person.value());
@@ -491,10 +493,10 @@ EventSeq SqliteTxn::append_event(const EventRow& row) {
 bool SqliteTxn::external_id_exists(std::string_view external_id) {
   try {
     auto& st = *s_.w_ext_;
-    st.reset();
+    st.tryReset();
     st.bind(1, std::string(external_id));
     bool found = st.executeStep();
-    st.reset();
+    st.tryReset();
     return found;
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot look up external id");

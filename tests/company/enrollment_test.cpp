@@ -186,6 +186,27 @@ TEST_P(Enrollment, BulkIsAllOrNothing) {
   EXPECT_EQ(co().last_event().value(), before.last_event + 3);
 }
 
+TEST_P(Enrollment, BulkReportsEveryStoreDuplicateAndWritesNothing) {
+  auto other = co().enroll(admin(), request("other", root_));
+  ASSERT_TRUE(other.accepted);
+  std::vector<EnrollmentRequest> batch{request("n1", root_), request("n2", root_),
+                                       request("n3", root_), request("n4", root_)};
+  batch[1].person.external_id = "ext-root";   // taken in the store
+  batch[3].person.external_id = "ext-other";  // taken too, after a valid request
+  const auto before = snapshot();
+  auto out = co().enroll_many(admin(), batch);
+  EXPECT_FALSE(out.accepted);
+  ASSERT_EQ(out.findings.size(), 2u);
+  EXPECT_EQ(out.findings[0].field, "[1].person.external_id");
+  EXPECT_EQ(out.findings[0].reason, "duplicate_external_id");
+  EXPECT_EQ(out.findings[1].field, "[3].person.external_id");
+  EXPECT_EQ(snapshot(), before);
+  // The rejected call left the index as it was: the next id is still free.
+  auto next = co().enroll(admin(), request("n5", root_));
+  ASSERT_TRUE(next.accepted) << next.findings.at(0).field << ": " << next.findings.at(0).message;
+  EXPECT_EQ(next.person.value(), other.person.value() + 1);
+}
+
 TEST_P(Enrollment, BulkRejectsADuplicateWithinTheBatch) {
   std::vector<EnrollmentRequest> batch{request("same", root_), request("same", root_)};
   auto out = co().enroll_many(admin(), batch);
