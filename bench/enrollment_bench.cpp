@@ -127,54 +127,6 @@ void BM_Enrollment_BulkSqlite(benchmark::State& state) {
 }
 BENCHMARK(BM_Enrollment_BulkSqlite)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The schema of src/storage/sqlite_store.cpp (migration 1), kept in step by hand.
-constexpr const char* kSchema = R"sql(
-CREATE TABLE schema_version (version INTEGER NOT NULL);
-INSERT INTO schema_version (version) VALUES (1);
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE networks (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE persons (
-  id INTEGER PRIMARY KEY,
-  external_id TEXT UNIQUE,
-  first_name TEXT NOT NULL,
-  last_name TEXT NOT NULL,
-  email TEXT NOT NULL,
-  phone TEXT NOT NULL,
-  country TEXT NOT NULL,
-  birth_date TEXT
-);
-CREATE TABLE customers (
-  person_id INTEGER PRIMARY KEY REFERENCES persons(id),
-  type INTEGER NOT NULL CHECK (type BETWEEN 0 AND 2),
-  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 5),
-  channel TEXT NOT NULL,
-  enrolled_at_us INTEGER NOT NULL
-);
-CREATE TABLE users (
-  id INTEGER PRIMARY KEY,
-  login TEXT NOT NULL UNIQUE,
-  person_id INTEGER REFERENCES persons(id),
-  roles TEXT NOT NULL
-);
-CREATE TABLE network_nodes (
-  network_id INTEGER NOT NULL REFERENCES networks(id),
-  person_id INTEGER NOT NULL REFERENCES persons(id),
-  parent_id INTEGER REFERENCES persons(id),
-  PRIMARY KEY (network_id, person_id)
-) WITHOUT ROWID;
-CREATE TABLE events (
-  seq INTEGER PRIMARY KEY,
-  kind TEXT NOT NULL,
-  person_id INTEGER REFERENCES persons(id),
-  effective_at_us INTEGER NOT NULL,
-  recorded_at_us INTEGER NOT NULL,
-  actor TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  payload TEXT NOT NULL
-);
-INSERT INTO networks (id, name) VALUES (1, 'sponsor'), (2, 'referral');
-)sql";
-
 /// A raw SQLiteCpp connection with the library's pragmas, schema and insert
 /// statements (members destroyed statements first, then the connection).
 struct RawWriter {
@@ -192,14 +144,14 @@ struct RawWriter {
               "reason, payload) VALUES (?,?,?,?,?,?,?)") {}
 
   static SQLite::Database open(const std::string& path) {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
+    // The library itself lays down the schema (and registers the sponsor and
+    // referral networks as ids 1 and 2), so the ceiling writes the same tables.
+    downline::Company::open("sqlite:" + path, "{}");
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX);
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=NORMAL");
     db.exec("PRAGMA foreign_keys=ON");
     db.exec("PRAGMA cache_size=-32768");  // as the library's store
-    db.exec("BEGIN");
-    db.exec(kSchema);
-    db.exec("COMMIT");
     return db;
   }
 
