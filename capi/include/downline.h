@@ -370,6 +370,35 @@ DOWNLINE_C_API downline_status downline_network_id(downline_buf *out, downline_c
                                                    const char *actor_json, const char *network,
                                                    int64_t person_id);
 
+/**
+ * Registers a user of the host: `user_json` is {"login": "...", "roles":
+ * ["seller"], "person": "42"} (person optional). Only an actor with the role
+ * "admin" may. Recorded in the event log.
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed JSON, empty
+ * login, a role that is not a lower-case name), DOWNLINE_ALREADY_EXISTS
+ * (login taken), DOWNLINE_NOT_FOUND (unknown person),
+ * DOWNLINE_PERMISSION_DENIED, DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL;
+ * nothing is then written.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_user_add_json(downline_company *company,
+                                                      const char *actor_json,
+                                                      const char *user_json);
+
+/**
+ * Writes into `out` the actor JSON a stored login acts as ({"login", "person",
+ * "roles"}), ready to pass as `actor_json` to the other calls.
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument), DOWNLINE_NOT_FOUND
+ * (unknown login) or DOWNLINE_INTERNAL; `out` is then left empty.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_actor_for_json(downline_buf *out, downline_company *company,
+                                                       const char *login);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

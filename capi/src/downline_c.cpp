@@ -285,4 +285,24 @@ downline_status downline_network_id(downline_buf* out, downline_company* company
   DOWNLINE_C_CATCH
 }
 
+downline_status downline_user_add_json(downline_company* company, const char* actor_json,
+                                       const char* user_json) {
+  DOWNLINE_C_TRY
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto user = parse_arg(user_json, "user_json", downline::json::parse_actor);
+  co.add_user(actor, user);
+  return DOWNLINE_OK;
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_actor_for_json(downline_buf* out, downline_company* company,
+                                        const char* login) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  return result.set(downline::json::to_json(co.actor_for(require(login, "login"))));
+  DOWNLINE_C_CATCH
+}
+
 }  // extern "C"

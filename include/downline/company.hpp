@@ -169,6 +169,16 @@ class DOWNLINE_API Company {
   /// The names of the configured networks.
   std::vector<std::string> networks() const;
 
+  /// Registers a user of the host: a unique login, lower-case role names
+  /// ("admin", "operator", "seller", "leader", ...), optionally the person
+  /// they are. Recorded with a "user_added" event. Only actors with the role
+  /// "admin" may; throws PermissionDenied, InvalidArgument (empty login, bad
+  /// role name), AlreadyExists (login taken), NotFound (unknown person).
+  void add_user(const Actor& actor, const Actor& user);
+  /// The actor a stored login acts as (its roles and person); throws
+  /// NotFound for an unknown login.
+  Actor actor_for(std::string_view login) const;
+
  private:
   friend struct internal::CompanyAccess;
   explicit Company(std::unique_ptr<internal::CompanyState> state);

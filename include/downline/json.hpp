@@ -41,6 +41,9 @@ DOWNLINE_API std::string to_json(const Person& person);
 DOWNLINE_API std::string to_json(const std::vector<NetworkMember>& members);
 /// {"total": N, "members": [...]}.
 DOWNLINE_API std::string to_json(const DownlinePage& page);
+/// {"login": "...", "person": "42" or null, "roles": [...]}: the form
+/// parse_actor reads.
+DOWNLINE_API std::string to_json(const Actor& actor);
 /// {"code": "INVALID_ARGUMENT", "reason", "field", "message", "actual",
 ///  "required"}.
 DOWNLINE_API std::string to_json(const Finding& finding);

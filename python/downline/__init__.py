@@ -378,6 +378,20 @@ class Company:
         """Names of the configured networks."""
         return self._native.networks()
 
+    # users
+    def add_user(
+        self, actor: Actor, login: str, roles: list[str], *, person: int | None = None
+    ) -> None:
+        """Registers a user of the host (admin actors only); raises AlreadyExists,
+        NotFound (person), InvalidArgument, PermissionDenied."""
+        person_id = None if person is None else _int(person, "person")
+        user = Actor._make(_str(login, "login"), person_id, _names(roles, "roles"))
+        self._native.add_user(actor, user)
+
+    def actor_for(self, login: str) -> Actor:
+        """The actor a stored login acts as; raises NotFound."""
+        return self._native.actor_for(_str(login, "login"))
+
     # history
     def events(self, actor: Actor, after: int = 0, limit: int = 1000) -> list[Event]:
         """Events with a sequence after ``after``, oldest first (staff only)."""

@@ -229,6 +229,15 @@ PYBIND11_MODULE(_downline, m) {
           },
           py::arg("person"), py::arg("login") = std::string(),
           "A consultant or customer acting for themselves.")
+      .def_static(
+          "_make",
+          [](std::string login, py::handle person, std::vector<std::string> roles) {
+            return dl::Actor{std::move(login),
+                             person.is_none() ? dl::PersonId{} : person_arg(person, "person"),
+                             std::move(roles)};
+          },
+          py::arg("login"), py::arg("person"), py::arg("roles"),
+          "A user with a login, an optional person and roles (used by add_user).")
       .def_property_readonly("login", [](const dl::Actor& a) { return text(a.login); })
       .def_property_readonly("person", [](const dl::Actor& a) { return id_or_none(a.person); })
       .def_property_readonly("roles", [](const dl::Actor& a) { return a.roles; })
@@ -548,7 +557,20 @@ PYBIND11_MODULE(_downline, m) {
            })
       .def("refresh",
            [](const CompanyHandle& h) { with_company(h, [](dl::Company& c) { c.refresh(); }); })
-      .def("networks", [](const CompanyHandle& h) {
-        return with_company(h, [](dl::Company& c) { return c.networks(); });
-      });
+      .def("networks",
+           [](const CompanyHandle& h) {
+             return with_company(h, [](dl::Company& c) { return c.networks(); });
+           })
+      .def(
+          "add_user",
+          [](const CompanyHandle& h, const dl::Actor& actor, const dl::Actor& user) {
+            with_company(h, [&](dl::Company& c) { c.add_user(actor, user); });
+          },
+          py::arg("actor"), py::arg("user"))
+      .def(
+          "actor_for",
+          [](const CompanyHandle& h, const std::string& login) {
+            return with_company(h, [&](dl::Company& c) { return c.actor_for(login); });
+          },
+          py::arg("login"));
 }

@@ -535,3 +535,38 @@ def test_to_pandas(company, admin, tree: Tree):
     df = company.downline(admin, tree.root).to_pandas()
     assert isinstance(df, pd.DataFrame)
     assert list(df["id"]) == [tree.ana, tree.carla, tree.bruno]
+
+
+# --- users ----------------------------------------------------------------------------
+
+
+def test_a_stored_user_acts_with_its_roles_and_person(company, admin, tree: Tree):
+    company.add_user(admin, "ana", ["leader"], person=tree.ana)
+    company.add_user(admin, "ops", ["operator"])
+    ana = company.actor_for("ana")
+    assert (ana.login, ana.person, ana.roles) == ("ana", tree.ana, ["leader"])
+    assert company.person(ana, tree.ana).id == tree.ana
+    with pytest.raises(downline.PermissionDenied):
+        company.person(ana, tree.root)
+    assert company.actor_for("ops").sees_everyone
+    assert company.events(admin)[-1].kind == "user_added"
+
+
+def test_bad_users_are_refused_and_nothing_is_written(company, admin, tree: Tree):
+    company.add_user(admin, "taken", ["seller"])
+    before = company.last_event()
+    with pytest.raises(downline.AlreadyExists) as info:
+        company.add_user(admin, "taken", ["seller"])
+    assert info.value.field == "login"
+    with pytest.raises(downline.NotFound):
+        company.add_user(admin, "ghost", ["seller"], person=999)
+    with pytest.raises(downline.InvalidArgument) as info:
+        company.add_user(admin, "shouty", ["ADMIN"])
+    assert info.value.field == "roles[0]"
+    with pytest.raises(downline.PermissionDenied):
+        company.add_user(downline.Actor.of_person(tree.ana), "x", ["admin"])
+    with pytest.raises(TypeError):
+        company.add_user(admin, 42, ["seller"])  # type: ignore[arg-type]
+    assert company.last_event() == before
+    with pytest.raises(downline.NotFound):
+        company.actor_for("ghost")

@@ -445,6 +445,48 @@ void Company::refresh() const {
   state_->sync();
 }
 
+void Company::add_user(const Actor& actor, const Actor& user) {
+  using namespace internal;
+  if (std::find(actor.roles.begin(), actor.roles.end(), "admin") == actor.roles.end())
+    throw PermissionDenied("only an admin may add users", "actor");
+  if (user.login.empty() || user.login.size() > 200)
+    throw InvalidArgument("a login is 1 to 200 bytes", "login");
+  for (std::size_t i = 0; i < user.roles.size(); ++i) {
+    const auto& role = user.roles[i];
+    if (role.empty() || !std::all_of(role.begin(), role.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        }))
+      throw InvalidArgument("a role is a lower-case name such as \"seller\"",
+                            "roles[" + std::to_string(i) + "]");
+  }
+  CompanyState& s = *state_;
+  std::lock_guard writer(s.writer_mu);
+  auto txn = s.store->begin_write();
+  s.sync();
+  {
+    std::shared_lock lock(s.index_mu);
+    if (user.person && !s.index.contains(user.person))
+      throw NotFound("no person has id " + std::to_string(user.person.value()), "person");
+  }
+  txn->insert_user(UserRow{user.login, user.person, user.roles});
+  EventRow event;
+  event.kind = "user_added";
+  event.person = user.person;
+  event.effective_at = event.recorded_at = s.clock->now();
+  event.actor = actor.login;
+  event.payload = nlohmann::json{{"login", user.login}, {"roles", user.roles}}.dump();
+  const EventSeq seq = txn->append_event(event);
+  txn->commit();
+  std::lock_guard apply(s.apply_mu);
+  if (s.last_applied.load() < seq.value()) s.last_applied.store(seq.value());
+}
+
+Actor Company::actor_for(std::string_view login) const {
+  auto row = state_->store->get_user(login);
+  if (!row) throw NotFound("no user has login '" + std::string(login) + "'", "login");
+  return Actor{std::move(row->login), row->person, std::move(row->roles)};
+}
+
 std::vector<std::string> Company::networks() const {
   std::vector<std::string> names;
   for (const auto& n : state_->config.networks) names.push_back(n.name);

@@ -509,6 +509,14 @@ std::string to_json(const DownlinePage& page) {
   return dump(out);
 }
 
+std::string to_json(const Actor& actor) {
+  OrderedJson out = OrderedJson::object();
+  out["login"] = actor.login;
+  out["person"] = id_json(actor.person);
+  out["roles"] = actor.roles;
+  return dump(out);
+}
+
 std::string to_json(const Finding& finding) {
   return dump(finding_json(finding));
 }

@@ -4,6 +4,7 @@
 
 #include "storage/store.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -17,6 +18,7 @@ struct MemoryData {
   std::map<std::pair<int, std::int64_t>, PersonId> nodes;
   std::vector<EventRow> events;
   std::map<std::string, int, std::less<>> networks;
+  std::map<std::string, UserRow, std::less<>> users;
 };
 
 class MemoryStore;
@@ -40,6 +42,16 @@ class MemoryTxn final : public WriteTxn {
     events_.back().seq = EventSeq{next_seq_++};
     return events_.back().seq;
   }
+  void insert_user(const UserRow& row) override {
+    bool taken = std::any_of(users_.begin(), users_.end(),
+                             [&](const UserRow& u) { return u.login == row.login; });
+    {
+      std::lock_guard lock(mu_);
+      taken = taken || data_.users.count(row.login) > 0;
+    }
+    if (taken) throw AlreadyExists("login '" + row.login + "' exists", "login");
+    users_.push_back(row);
+  }
   bool external_id_exists(std::string_view external_id) override {
     std::string key(external_id);
     if (staged_ext_.count(key)) return true;
@@ -54,6 +66,8 @@ class MemoryTxn final : public WriteTxn {
     }
     for (auto& n : nodes_) data_.nodes[{n.network, n.person.value()}] = n.parent;
     for (auto& e : events_) data_.events.push_back(std::move(e));
+    for (auto& u : users_) data_.users.emplace(u.login, std::move(u));
+    users_.clear();
     persons_.clear();
     nodes_.clear();
     events_.clear();
@@ -67,6 +81,7 @@ class MemoryTxn final : public WriteTxn {
   std::vector<PersonRow> persons_;
   std::vector<NodeRow> nodes_;
   std::vector<EventRow> events_;
+  std::vector<UserRow> users_;
   std::unordered_map<std::string, PersonId> staged_ext_;
 };
 
@@ -109,6 +124,12 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     auto it = data_.by_external_id.find(std::string(external_id));
     if (it == data_.by_external_id.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<UserRow> get_user(std::string_view login) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.users.find(login);
+    if (it == data_.users.end()) return std::nullopt;
     return it->second;
   }
   std::vector<EventRow> events_after(EventSeq after, std::size_t limit) const override {

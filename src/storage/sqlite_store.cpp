@@ -110,6 +110,7 @@ class SqliteTxn final : public WriteTxn {
   void insert_node(const NodeRow& row) override;
   EventSeq append_event(const EventRow& row) override;
   bool external_id_exists(std::string_view external_id) override;
+  void insert_user(const UserRow& row) override;
   void commit() override;
 
  private:
@@ -258,6 +259,25 @@ class SqliteStore final : public Store {
       return id;
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot look up external id");
+    }
+  }
+
+  std::optional<UserRow> get_user(std::string_view login) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_, "SELECT person_id, roles FROM users WHERE login = ?");
+      st.bind(1, std::string(login));
+      if (!st.executeStep()) return std::nullopt;
+      UserRow row{std::string(login), PersonId{st.getColumn(0).getInt64()}, {}};
+      const std::string roles = st.getColumn(1).getString();
+      for (std::size_t start = 0; start < roles.size();) {
+        const std::size_t comma = std::min(roles.find(',', start), roles.size());
+        row.roles.push_back(roles.substr(start, comma - start));
+        start = comma + 1;
+      }
+      return row;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read user");
     }
   }
 
@@ -500,6 +520,25 @@ bool SqliteTxn::external_id_exists(std::string_view external_id) {
     return found;
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot look up external id");
+  }
+}
+
+void SqliteTxn::insert_user(const UserRow& row) {
+  std::string roles;
+  for (const auto& r : row.roles) roles += (roles.empty() ? "" : ",") + r;
+  try {
+    SQLite::Statement st(s_.db_, "INSERT INTO users (login, person_id, roles) VALUES (?,?,?)");
+    st.bind(1, row.login);
+    if (row.person)
+      st.bind(2, row.person.value());
+    else
+      st.bind(2);
+    st.bind(3, roles);
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
+      throw AlreadyExists("login '" + row.login + "' exists", "login");
+    rethrow_sqlite(e, "cannot insert user");
   }
 }
 

@@ -45,6 +45,13 @@ struct EventRow {
   std::string payload;  // JSON object
 };
 
+/// A user of the host: login, roles, the person they are (if any).
+struct UserRow {
+  std::string login;
+  PersonId person;
+  std::vector<std::string> roles;
+};
+
 /// Row counts, for diagnostics and for tests that prove nothing was written.
 struct StoreCounts {
   std::uint64_t persons = 0;
@@ -65,6 +72,8 @@ class WriteTxn {
   virtual EventSeq append_event(const EventRow& row) = 0;
   /// True when a person with this external id exists, written rows included.
   virtual bool external_id_exists(std::string_view external_id) = 0;
+  /// Throws AlreadyExists when the login is taken.
+  virtual void insert_user(const UserRow& row) = 0;
   /// Makes the transaction durable; throws Unavailable/Internal on failure,
   /// in which case nothing was written.
   virtual void commit() = 0;
@@ -92,6 +101,7 @@ class Store {
   /// The parent of `person` in `network` (unset when a network parent).
   virtual std::optional<PersonId> get_parent(int network, PersonId person) const = 0;
   virtual std::optional<PersonId> find_external_id(std::string_view external_id) const = 0;
+  virtual std::optional<UserRow> get_user(std::string_view login) const = 0;
   virtual std::vector<EventRow> events_after(EventSeq after, std::size_t limit) const = 0;
   virtual StoreCounts counts() const = 0;
   /// The sequence of the last committed event (0 when none).

@@ -647,6 +647,37 @@ static void check_open_failures(void) {
   CHECK(co == NULL);
 }
 
+/* ---- users ---------------------------------------------------------------- */
+
+static void check_users(downline_company *co, const tree *t) {
+  downline_buf out = DOWNLINE_BUF_INIT;
+  char user[256];
+  snprintf(user, sizeof user, "{\"login\":\"lead\",\"person\":\"%lld\",\"roles\":[\"leader\"]}",
+           t->b);
+  CHECK_OK(downline_user_add_json(co, kAdmin, user));
+  CHECK_OK(downline_actor_for_json(&out, co, "lead"));
+  CHECK(json_id(out.ptr, "person") == t->b);
+  CHECK(strstr(out.ptr, "\"leader\"") != NULL);
+  /* The stored actor works as an actor_json: it sees its own downline only. */
+  {
+    char actor[256];
+    snprintf(actor, sizeof actor, "%s", out.ptr);
+    CHECK_OK(downline_person_json(&out, co, actor, t->c));
+    CHECK_STATUS(downline_person_json(&out, co, actor, t->root), DOWNLINE_PERMISSION_DENIED);
+  }
+  CHECK_STATUS(downline_user_add_json(co, kAdmin, user), DOWNLINE_ALREADY_EXISTS);
+  check_error_field(DOWNLINE_ALREADY_EXISTS, "login");
+  CHECK_STATUS(downline_user_add_json(co, consultant_actor(t->b), "{\"login\":\"x\"}"),
+               DOWNLINE_PERMISSION_DENIED);
+  CHECK_STATUS(downline_user_add_json(co, kAdmin, "{\"login\":"), DOWNLINE_INVALID_ARGUMENT);
+  CHECK_NULL_ARG(downline_user_add_json(NULL, kAdmin, user), "company");
+  CHECK_NULL_ARG(downline_user_add_json(co, kAdmin, NULL), "user_json");
+  CHECK_NULL_ARG(downline_actor_for_json(&out, co, NULL), "login");
+  CHECK_STATUS(downline_actor_for_json(&out, co, "ghost"), DOWNLINE_NOT_FOUND);
+  CHECK(out.ptr == NULL || out.size == 0);
+  downline_buf_dispose(&out);
+}
+
 /* Returns the root's id. */
 static long long run_scenario(downline_company *co) {
   tree t = build_tree(co);
@@ -656,6 +687,7 @@ static long long run_scenario(downline_company *co) {
   check_null_arguments(co, &t);
   check_error_and_buffers(co, &t);
   check_threads(co, &t);
+  check_users(co, &t);
   return t.root;
 }
 
