@@ -12,7 +12,8 @@
 #include <mutex>
 #include <shared_mutex>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 
 /// Who an actor sees: everyone, or one person and their sponsor downline.
 struct Scope {
@@ -63,4 +64,5 @@ struct CompanyAccess {
   static const CompanyState& state(const Company& company) { return *company.state_; }
 };
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

@@ -7,7 +7,8 @@
 #include <algorithm>
 #include <set>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 namespace {
 
 using nlohmann::json;
@@ -116,4 +117,5 @@ Config parse_config(std::string_view json_text) {
   return config;
 }
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

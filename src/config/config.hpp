@@ -7,7 +7,8 @@
 #include <string_view>
 #include <vector>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 
 struct NetworkConfig {
   std::string name;
@@ -39,4 +40,5 @@ Config parse_config(std::string_view json_text);
 /// The person fields a policy may require.
 const std::vector<std::string>& person_field_names();
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

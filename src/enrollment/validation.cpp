@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 namespace {
 
 constexpr std::size_t kMaxFieldLength = 200;
@@ -86,4 +87,5 @@ void validate_request(const EnrollmentRequest& request, const EnrollmentPolicy& 
                         "give the referrer by id or by external id, not both", "", ""});
 }
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

@@ -12,7 +12,8 @@
 #include <string_view>
 #include <vector>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 
 /// True for a plausible address: local@domain.tld, no spaces, one '@',
 /// a dot in the domain, no empty labels.
@@ -23,4 +24,5 @@ bool is_valid_email(std::string_view email);
 void validate_request(const EnrollmentRequest& request, const EnrollmentPolicy& policy,
                       const std::string& prefix, std::vector<Finding>& findings);
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

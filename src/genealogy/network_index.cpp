@@ -2,7 +2,8 @@
 
 #include <downline/error.hpp>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 
 void NetworkTree::link_child(Node node, Node parent) {
   Node& last = parent == kNoNode ? last_root_ : last_child_[parent];
@@ -178,4 +179,5 @@ std::size_t GenealogyIndex::memory_bytes() const {
   return size() * (2 + trees_.size() * 8 * sizeof(std::uint32_t));
 }
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

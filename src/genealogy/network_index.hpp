@@ -13,7 +13,8 @@
 #include <span>
 #include <vector>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 
 using Node = std::uint32_t;
 inline constexpr Node kNoNode = std::numeric_limits<Node>::max();
@@ -124,4 +125,5 @@ class GenealogyIndex {
   std::vector<NetworkTree> trees_;
 };
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

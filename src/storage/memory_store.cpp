@@ -9,7 +9,8 @@
 #include <mutex>
 #include <unordered_map>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 namespace {
 
 struct MemoryData {
@@ -166,4 +167,5 @@ std::unique_ptr<Store> open_memory_store() {
   return std::make_unique<MemoryStore>();
 }
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

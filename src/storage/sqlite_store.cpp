@@ -15,7 +15,8 @@
 #include <array>
 #include <mutex>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 namespace {
 
 // Forward migrations: entry i brings the schema from version i to i + 1.
@@ -557,4 +558,5 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOpt
   return std::make_unique<SqliteStore>(path, options);
 }
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

@@ -2,7 +2,8 @@
 
 #include <downline/error.hpp>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 
 std::unique_ptr<Store> open_store(std::string_view uri, const StoreOptions& options) {
   if (uri == "memory:" || uri == "memory") return open_memory_store();
@@ -18,4 +19,5 @@ std::unique_ptr<Store> open_store(std::string_view uri, const StoreOptions& opti
   return open_sqlite_store(std::string(uri), options);
 }
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

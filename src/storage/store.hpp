@@ -15,7 +15,8 @@
 #include <string_view>
 #include <vector>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 
 /// A person with their commercial extension, as stored (persons + customers).
 struct PersonRow {
@@ -125,4 +126,5 @@ std::unique_ptr<Store> open_store(std::string_view uri, const StoreOptions& opti
 std::unique_ptr<Store> open_memory_store();
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOptions& options);
 
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

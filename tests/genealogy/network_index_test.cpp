@@ -9,7 +9,8 @@
 #include <iostream>
 #include <random>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 namespace {
 
 TEST(NetworkTree, IntervalsNestLikeTheTree) {
@@ -124,4 +125,5 @@ TEST(GenealogyIndex, DigestChangesWithAnyColumn) {
 }
 
 }  // namespace
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE

@@ -9,7 +9,8 @@
 
 #include <fstream>
 
-namespace downline::inline v0::internal {
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
 namespace {
 
 PersonRow row(std::int64_t id, const std::string& ext) {
@@ -111,4 +112,5 @@ TEST(SqliteStore, SecondWriterWaitsThenIsUnavailable) {
 }
 
 }  // namespace
-}  // namespace downline::inline v0::internal
+}  // namespace internal
+DOWNLINE_END_NAMESPACE
