@@ -82,6 +82,8 @@ typedef enum downline_status {
   DOWNLINE_ALREADY_EXISTS = 6,
   /** The actor may not see or do this. */
   DOWNLINE_PERMISSION_DENIED = 7,
+  /** A bounded computation (e.g. a rule's evaluation) exceeded its budget. */
+  DOWNLINE_RESOURCE_EXHAUSTED = 8,
   /** A business rule forbids the operation in the current state. */
   DOWNLINE_FAILED_PRECONDITION = 9,
   /** A conflict with another writer: retry the whole operation. */

@@ -24,6 +24,7 @@ enum class Code : int {
   not_found = 5,
   already_exists = 6,
   permission_denied = 7,
+  resource_exhausted = 8,
   failed_precondition = 9,
   aborted = 10,
   out_of_range = 11,
@@ -67,6 +68,8 @@ DOWNLINE_DECLARE_ERROR(NotFound, Code::not_found);
 DOWNLINE_DECLARE_ERROR(AlreadyExists, Code::already_exists);
 /// The actor may not see or do this.
 DOWNLINE_DECLARE_ERROR(PermissionDenied, Code::permission_denied);
+/// A bounded computation (e.g. a rule's evaluation) exceeded its budget.
+DOWNLINE_DECLARE_ERROR(ResourceExhausted, Code::resource_exhausted);
 /// A business rule forbids the operation in the current state.
 DOWNLINE_DECLARE_ERROR(FailedPrecondition, Code::failed_precondition);
 /// A conflict with another writer: retry the whole operation.

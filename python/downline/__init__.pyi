@@ -20,6 +20,7 @@ from ._errors import AlreadyExists as AlreadyExists
 from ._errors import DataLoss as DataLoss
 from ._errors import Error as Error
 from ._errors import FailedPrecondition as FailedPrecondition
+from ._errors import ResourceExhausted as ResourceExhausted
 from ._errors import Internal as Internal
 from ._errors import InvalidArgument as InvalidArgument
 from ._errors import NotFound as NotFound

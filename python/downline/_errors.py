@@ -17,6 +17,7 @@ __all__ = [
     "NotFound",
     "AlreadyExists",
     "PermissionDenied",
+    "ResourceExhausted",
     "FailedPrecondition",
     "Aborted",
     "OutOfRange",
@@ -89,6 +90,12 @@ class PermissionDenied(Error, PermissionError):
     code = "PERMISSION_DENIED"
 
 
+class ResourceExhausted(Error):
+    """A bounded computation (e.g. a rule's evaluation) exceeded its budget."""
+
+    code = "RESOURCE_EXHAUSTED"
+
+
 class FailedPrecondition(Error):
     """A business rule forbids the operation in the current state."""
 
@@ -138,6 +145,7 @@ _BY_CODE: dict[str, type[Error]] = {
         NotFound,
         AlreadyExists,
         PermissionDenied,
+        ResourceExhausted,
         FailedPrecondition,
         Aborted,
         OutOfRange,

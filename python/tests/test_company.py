@@ -570,3 +570,19 @@ def test_bad_users_are_refused_and_nothing_is_written(company, admin, tree: Tree
     assert company.last_event() == before
     with pytest.raises(downline.NotFound):
         company.actor_for("ghost")
+
+
+def test_every_error_code_has_its_class():
+    from downline import _errors
+
+    for code, base in [
+        ("INVALID_ARGUMENT", ValueError),
+        ("NOT_FOUND", LookupError),
+        ("PERMISSION_DENIED", PermissionError),
+        ("RESOURCE_EXHAUSTED", downline.Error),
+        ("OUT_OF_RANGE", ValueError),
+        ("UNIMPLEMENTED", NotImplementedError),
+    ]:
+        cls = _errors.class_for_code(code)
+        assert cls.code == code and issubclass(cls, downline.Error) and issubclass(cls, base)
+    assert downline.ResourceExhausted.code == "RESOURCE_EXHAUSTED"

@@ -9,6 +9,7 @@ std::string_view code_name(Code code) noexcept {
     case Code::not_found: return "NOT_FOUND";
     case Code::already_exists: return "ALREADY_EXISTS";
     case Code::permission_denied: return "PERMISSION_DENIED";
+    case Code::resource_exhausted: return "RESOURCE_EXHAUSTED";
     case Code::failed_precondition: return "FAILED_PRECONDITION";
     case Code::aborted: return "ABORTED";
     case Code::out_of_range: return "OUT_OF_RANGE";
@@ -29,6 +30,7 @@ void throw_error(Code code, std::string message, std::string field) {
     case Code::not_found: throw NotFound(std::move(message), std::move(field));
     case Code::already_exists: throw AlreadyExists(std::move(message), std::move(field));
     case Code::permission_denied: throw PermissionDenied(std::move(message), std::move(field));
+    case Code::resource_exhausted: throw ResourceExhausted(std::move(message), std::move(field));
     case Code::failed_precondition: throw FailedPrecondition(std::move(message), std::move(field));
     case Code::aborted: throw Aborted(std::move(message), std::move(field));
     case Code::out_of_range: throw OutOfRange(std::move(message), std::move(field));
