@@ -174,10 +174,5 @@ std::uint64_t GenealogyIndex::digest() const {
   return h;
 }
 
-std::size_t GenealogyIndex::memory_bytes() const {
-  // parent, first/last child, next sibling, depth, enter, exit, preorder.
-  return size() * (2 + trees_.size() * 8 * sizeof(std::uint32_t));
-}
-
 }  // namespace internal
 DOWNLINE_END_NAMESPACE

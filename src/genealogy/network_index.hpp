@@ -34,8 +34,6 @@ class NetworkTree {
   std::size_t size() const { return parent_.size(); }
   Node parent(Node n) const { return parent_[n]; }
   std::uint32_t depth(Node n) const { return depth_[n]; }
-  Node first_child(Node n) const { return first_child_[n]; }
-  Node next_sibling(Node n) const { return next_sibling_[n]; }
 
   /// Brings the intervals up to date; call before the interval queries.
   void ensure_intervals() const;
@@ -117,8 +115,6 @@ class GenealogyIndex {
               const std::vector<std::vector<Node>>& parents);
   /// A hash of every column and tree: equal indexes have equal digests.
   std::uint64_t digest() const;
-  /// Bytes held by the index, for memory figures.
-  std::size_t memory_bytes() const;
 
  private:
   std::vector<std::uint8_t> type_, status_;

@@ -115,12 +115,6 @@ class MemoryStore final : public Store {
     if (it == data_.persons.end()) return std::nullopt;
     return it->second;
   }
-  std::optional<PersonId> get_parent(int network, PersonId person) const override {
-    std::lock_guard lock(mu_);
-    auto it = data_.nodes.find({network, person.value()});
-    if (it == data_.nodes.end()) return std::nullopt;
-    return it->second;
-  }
   std::optional<PersonId> find_external_id(std::string_view external_id) const override {
     std::lock_guard lock(mu_);
     auto it = data_.by_external_id.find(std::string(external_id));

@@ -144,9 +144,6 @@ class SqliteStore final : public Store {
                         "p.country, p.birth_date, c.type, c.status, c.channel, c.enrolled_at_us "
                         "FROM persons p JOIN customers c ON c.person_id = p.id WHERE p.id = ?");
       r_ext_.emplace(rdb_, "SELECT id FROM persons WHERE external_id = ?");
-      r_parent_.emplace(rdb_,
-                        "SELECT parent_id FROM network_nodes WHERE network_id = ? AND "
-                        "person_id = ?");
       r_events_.emplace(rdb_,
                         "SELECT seq, kind, person_id, effective_at_us, recorded_at_us, actor, "
                         "reason, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
@@ -229,22 +226,6 @@ class SqliteStore final : public Store {
       return row;
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot read person");
-    }
-  }
-
-  std::optional<PersonId> get_parent(int network, PersonId person) const override {
-    std::lock_guard lock(read_mu_);
-    try {
-      auto& st = *r_parent_;
-      st.tryReset();
-      st.bind(1, network);
-      st.bind(2, person.value());
-      if (!st.executeStep()) return std::nullopt;
-      PersonId parent{st.getColumn(0).getInt64()};
-      st.tryReset();
-      return parent;
-    } catch (const SQLite::Exception& e) {
-      rethrow_sqlite(e, "cannot read network node");
     }
   }
 
@@ -421,7 +402,7 @@ class SqliteStore final : public Store {
   SQLite::Database db_;
   mutable SQLite::Database rdb_;
   std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_;
-  mutable std::optional<SQLite::Statement> r_person_, r_ext_, r_parent_, r_events_, r_version_;
+  mutable std::optional<SQLite::Statement> r_person_, r_ext_, r_events_, r_version_;
   mutable std::int64_t data_version_ = -1;
 };
 

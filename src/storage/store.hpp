@@ -99,8 +99,6 @@ class Store {
   virtual void scan_nodes(
       int network, const std::function<void(PersonId person, PersonId parent)>& fn) const = 0;
   virtual std::optional<PersonRow> get_person(PersonId id) const = 0;
-  /// The parent of `person` in `network` (unset when a network parent).
-  virtual std::optional<PersonId> get_parent(int network, PersonId person) const = 0;
   virtual std::optional<PersonId> find_external_id(std::string_view external_id) const = 0;
   virtual std::optional<UserRow> get_user(std::string_view login) const = 0;
   virtual std::vector<EventRow> events_after(EventSeq after, std::size_t limit) const = 0;

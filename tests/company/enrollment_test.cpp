@@ -47,7 +47,7 @@ class Enrollment : public ::testing::TestWithParam<bool> {
     auto out = co().enroll(admin(), r);
     EXPECT_FALSE(out.accepted);
     EXPECT_FALSE(out.person);
-    ASSERT_EQ(out.findings.size(), 1u) << out.findings.front().reason;
+    ASSERT_EQ(out.findings.size(), 1u) << json::to_json(out);
     EXPECT_EQ(out.findings[0].reason, reason);
     EXPECT_EQ(out.findings[0].field, field);
     EXPECT_EQ(out.findings[0].code, code);

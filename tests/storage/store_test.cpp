@@ -50,7 +50,6 @@ TEST_P(Store, CommitsRowsAndEventsTogether) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->data.birth_date, (LocalDate{1990, 2, 28}));
   EXPECT_EQ(s->find_external_id("A"), PersonId{1});
-  EXPECT_EQ(s->get_parent(net, PersonId{1}), PersonId{});
   EXPECT_EQ(s->last_event_seq(), EventSeq{1});
   EXPECT_EQ(s->counts(), (StoreCounts{1, 1, 1, 1, 1}));
 }
