@@ -11,5 +11,6 @@
 #include <downline/json.hpp>
 #include <downline/money.hpp>
 #include <downline/person.hpp>
+#include <downline/rules.hpp>
 #include <downline/time.hpp>
 #include <downline/version.hpp>

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "rules/rule_book.hpp"
+
 #include <downline/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -52,7 +54,9 @@ Config parse_config(std::string_view json_text) {
   } catch (const json::parse_error& e) {
     throw InvalidArgument(std::string("the configuration is not valid JSON: ") + e.what(), "$");
   }
-  check_keys(doc, "", {"company", "networks", "enrollment"});
+  check_keys(
+      doc, "",
+      {"company", "networks", "enrollment", "ranks", "segments", "commercial_states", "rules"});
   Config config;
 
   if (auto it = doc.find("company"); it != doc.end()) {
@@ -114,6 +118,7 @@ Config parse_config(std::string_view json_text) {
       throw InvalidArgument("unknown status '" + status + "'", "enrollment.initial_status");
     config.enrollment.initial_status = *parsed;
   }
+  config.rules = parse_rule_book(doc);
   return config;
 }
 

@@ -3,12 +3,15 @@
 
 #include <downline/person.hpp>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 DOWNLINE_BEGIN_NAMESPACE
 namespace internal {
+
+struct RuleBookData;
 
 struct NetworkConfig {
   std::string name;
@@ -28,6 +31,8 @@ struct Config {
   /// The sponsor network first, the referral network second, then others.
   std::vector<NetworkConfig> networks;
   EnrollmentPolicy enrollment;
+  /// Ranks, segments, commercial states and the compiled rules; never null.
+  std::shared_ptr<const RuleBookData> rules;
 
   /// Position of a network in `networks`, or -1.
   int network_index(std::string_view name) const;

@@ -1,5 +1,7 @@
 #include "rules/jsonlogic.hpp"
 
+#include "rules/facts.hpp"
+
 #include <downline/error.hpp>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,15 +60,20 @@ enum class Op : std::uint8_t {
   cat,
   substr,
   log,
+  dec,
 };
 
 struct LogicNode {
   Op op = Op::literal;
   std::vector<LogicNode> args;
-  Json value;                     // the literal
-  bool static_path = false;       // var: `path` was known when compiling
-  bool whole_data = false;        // var: the path is "" or null
-  std::vector<std::string> path;  // var: the path's segments
+  Json value;                        // the literal
+  bool static_path = false;          // var: `path` was known when compiling
+  bool whole_data = false;           // var: the path is "" or null
+  std::vector<std::string> path;     // var: the path's segments
+  bool decimal = false;              // the value is an exact decimal
+  bool exact = false;                // an operand is a decimal: compute on decimals
+  std::optional<Decimal> dec_value;  // a decimal literal, parsed once
+  std::string where;                 // the operator's path in the rule, for traces
 };
 
 namespace {
@@ -117,7 +125,15 @@ constexpr std::array kOps{
     OpInfo{"cat", Op::cat, 0, kAny},
     OpInfo{"substr", Op::substr, 2, 3},
     OpInfo{"log", Op::log, 1, 1},
+    OpInfo{"dec", Op::dec, 1, 1},
 };
+
+std::string_view op_name(Op op) {
+  for (const OpInfo& info : kOps) {
+    if (info.op == op) return info.name;
+  }
+  return "";
+}
 
 // ---------------------------------------------------------------------------
 // JavaScript conversions.
@@ -319,6 +335,84 @@ Json number_json(double x) {
 }
 
 // ---------------------------------------------------------------------------
+// Exact decimals.
+
+[[noreturn]] void decimal_overflow() {
+  throw OutOfRange("a decimal in a rule does not fit (more than 31 integer digits)");
+}
+
+// Micro-units of the unsigned literal `s` (as scan_decimal accepts it),
+// rounded half-even to 6 decimals.
+Decimal::Rep literal_micros(std::string_view s) {
+  std::string digits;
+  int fraction_digits = 0;
+  std::size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) digits += s[i];
+  if (i < s.size() && s[i] == '.') {
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++fraction_digits) digits += s[i];
+  }
+  long exponent = 0;
+  if (i < s.size()) {  // 'e' or 'E'
+    ++i;
+    bool negative = false;
+    if (s[i] == '+' || s[i] == '-') negative = s[i++] == '-';
+    for (; i < s.size() && exponent < 100'000; ++i) exponent = exponent * 10 + (s[i] - '0');
+    if (negative) exponent = -exponent;
+  }
+  const std::size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return 0;
+  digits.erase(0, first);
+  const long shift = exponent - fraction_digits + Decimal::kScale;
+  if (shift >= 0) {
+    if (static_cast<long>(digits.size()) + shift > 38) decimal_overflow();
+    digits.append(static_cast<std::size_t>(shift), '0');
+  } else {
+    const auto drop = static_cast<std::size_t>(-shift);
+    if (drop > digits.size()) return 0;  // below half a micro-unit
+    const std::string kept = digits.substr(0, digits.size() - drop);
+    const std::string rest = digits.substr(digits.size() - drop);
+    const std::string half = "5" + std::string(drop - 1, '0');
+    const int c = rest.compare(half);
+    Decimal::Rep micros = 0;
+    for (const char d : kept) micros = micros * 10 + (d - '0');
+    const bool odd = !kept.empty() && (kept.back() - '0') % 2 == 1;
+    if (c > 0 || (c == 0 && odd)) micros += 1;
+    return micros;
+  }
+  Decimal::Rep micros = 0;
+  for (const char d : digits) micros = micros * 10 + (d - '0');
+  return micros;
+}
+
+// Number(text), exactly.
+std::optional<Decimal> decimal_from_text(std::string_view text) {
+  std::string_view s = trim(text);
+  if (s.empty()) return Decimal{};
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  const std::size_t length = scan_decimal(s);
+  if (length == 0 || length != s.size()) return std::nullopt;
+  try {
+    const Decimal::Rep micros = literal_micros(s);
+    return Decimal::from_micros(negative ? Decimal::Rep(-micros) : micros);
+  } catch (const std::overflow_error&) {
+    decimal_overflow();
+  }
+}
+
+std::optional<Decimal> decimal_operand(const LogicNode& node, const Json& value) {
+  if (node.dec_value) return node.dec_value;
+  return to_decimal(value);
+}
+
+Json decimal_json(const std::optional<Decimal>& value) {
+  return value ? Json(value->to_string()) : Json(kNaN);
+}
+
+// ---------------------------------------------------------------------------
 // Truthiness, equality and comparison.
 
 bool truthy(const Json& value) {
@@ -335,6 +429,13 @@ bool truthy(const Json& value) {
     case Json::value_t::array: return !value.empty();
     default: return true;
   }
+}
+
+// Truthiness of `node`'s value: a decimal is truthy when not zero.
+bool truthy_of(const LogicNode& node, const Json& value) {
+  if (!node.decimal) return truthy(value);
+  const std::optional<Decimal> d = decimal_operand(node, value);
+  return d && *d != Decimal{};
 }
 
 bool strict_equal(const Json& a, const Json& b) {
@@ -528,8 +629,95 @@ void set_static_path(LogicNode& node) {
   if (!node.whole_data) node.path = split_path(to_js_string(key));
 }
 
+const FactType& any_fact() {
+  static const FactType any;
+  return any;
+}
+
+std::string join_path(const std::vector<std::string>& path) {
+  std::string out;
+  for (const std::string& segment : path) out += (out.empty() ? "" : ".") + segment;
+  return out;
+}
+
+bool is_scoped(Op op) {
+  return op == Op::map || op == Op::filter || op == Op::reduce || op == Op::all || op == Op::none ||
+         op == Op::some;
+}
+
+// Checks a var (or a missing key) against the fact scope; returns its type.
+const FactType* check_variable(const LogicNode& node, const FactType* scope,
+                               const std::string& here) {
+  if (scope == nullptr || scope->kind == FactType::Kind::any) return nullptr;
+  if (!node.static_path) {
+    throw InvalidArgument(
+        "a variable's name must be a literal here, so that it can be checked against the fact "
+        "model",
+        here);
+  }
+  if (node.whole_data) return scope;
+  const FactType* type = resolve_fact(*scope, node.path);
+  if (type == nullptr)
+    throw InvalidArgument("unknown variable '" + join_path(node.path) + "'", here);
+  return type;
+}
+
+void check_missing_keys(const LogicNode& node, const FactType* scope, const std::string& here) {
+  if (scope == nullptr || scope->kind == FactType::Kind::any) return;
+  auto check = [&](const Json& key) {
+    if (is_whole_data(key)) return;
+    const std::vector<std::string> path = split_path(to_js_string(key));
+    if (resolve_fact(*scope, path) == nullptr) {
+      throw InvalidArgument("unknown variable '" + join_path(path) + "'", here);
+    }
+  };
+  const std::size_t first = node.op == Op::missing_some ? 1 : 0;
+  for (std::size_t i = first; i < node.args.size(); ++i) {
+    if (node.args[i].op != Op::literal) continue;
+    const Json& keys = node.args[i].value;
+    if (keys.is_array()) {
+      for (const Json& key : keys) check(key);
+    } else {
+      check(keys);
+    }
+  }
+}
+
+// Static types: which nodes hold decimals and which compute on them.
+void type_node(LogicNode& node) {
+  const auto any_decimal = [&node](std::size_t from, std::size_t step) {
+    for (std::size_t i = from; i < node.args.size(); i += step) {
+      if (node.args[i].decimal) return true;
+    }
+    return false;
+  };
+  switch (node.op) {
+    case Op::add:
+    case Op::sub:
+    case Op::mul:
+    case Op::div:
+    case Op::mod:
+    case Op::max:
+    case Op::min: node.decimal = node.exact = any_decimal(0, 1); break;
+    case Op::eq:
+    case Op::ne:
+    case Op::strict_eq:
+    case Op::strict_ne:
+    case Op::gt:
+    case Op::ge:
+    case Op::lt:
+    case Op::le: node.exact = any_decimal(0, 1); break;
+    case Op::if_: {
+      node.decimal = any_decimal(1, 2);
+      if (node.args.size() % 2 == 1 && node.args.back().decimal) node.decimal = true;
+      break;
+    }
+    default: break;
+  }
+}
+
 LogicNode compile_node(const Json& rule, const std::string& path, int depth,
-                       const LogicLimits& limits) {
+                       const LogicLimits& limits, const FactType* scope) {
   if (depth > limits.max_depth) {
     throw InvalidArgument(
         "rule is nested deeper than " + std::to_string(limits.max_depth) + " levels", path);
@@ -539,13 +727,15 @@ LogicNode compile_node(const Json& rule, const std::string& path, int depth,
     node.op = Op::array;
     bool all_literal = true;
     for (std::size_t i = 0; i < rule.size(); ++i) {
-      node.args.push_back(compile_node(rule[i], index_path(path, i), depth + 1, limits));
+      node.args.push_back(compile_node(rule[i], index_path(path, i), depth + 1, limits, scope));
       all_literal = all_literal && node.args.back().op == Op::literal;
     }
     if (all_literal) {
+      // From the elements' values: a decimal literal is not its rule text.
       node.op = Op::literal;
+      node.value = Json::array();
+      for (LogicNode& arg : node.args) node.value.push_back(std::move(arg.value));
       node.args.clear();
-      node.value = rule;
     }
     return node;
   }
@@ -561,12 +751,34 @@ LogicNode compile_node(const Json& rule, const std::string& path, int depth,
       std::find_if(kOps.begin(), kOps.end(), [&name](const OpInfo& op) { return op.name == name; });
   if (info == kOps.end()) throw InvalidArgument("unknown operator '" + name + "'", here);
   node.op = info->op;
-  if (operand.is_array()) {
+  node.where = here;
+  if (is_scoped(node.op) && operand.is_array() && operand.size() >= 2) {
+    // The per-element logic reads the elements (reduce: current and
+    // accumulator) of the array its first operand names.
+    node.args.push_back(compile_node(operand[0], index_path(here, 0), depth + 1, limits, scope));
+    const FactType* inner = scope == nullptr ? nullptr : &any_fact();
+    const LogicNode& items = node.args.front();
+    if (scope != nullptr && scope->kind != FactType::Kind::any && items.op == Op::var &&
+        items.static_path) {
+      const FactType* type = items.whole_data ? scope : resolve_fact(*scope, items.path);
+      if (type != nullptr && type->kind == FactType::Kind::array) inner = &type->element.front();
+    }
+    FactType reduce_scope;
+    if (node.op == Op::reduce && inner != nullptr) {
+      reduce_scope.kind = FactType::Kind::object;
+      reduce_scope.fields = {{"current", *inner}, {"accumulator", any_fact()}};
+      inner = &reduce_scope;
+    }
+    node.args.push_back(compile_node(operand[1], index_path(here, 1), depth + 1, limits, inner));
+    for (std::size_t i = 2; i < operand.size(); ++i) {
+      node.args.push_back(compile_node(operand[i], index_path(here, i), depth + 1, limits, scope));
+    }
+  } else if (operand.is_array()) {
     for (std::size_t i = 0; i < operand.size(); ++i) {
-      node.args.push_back(compile_node(operand[i], index_path(here, i), depth + 1, limits));
+      node.args.push_back(compile_node(operand[i], index_path(here, i), depth + 1, limits, scope));
     }
   } else {
-    node.args.push_back(compile_node(operand, index_path(here, 0), depth + 1, limits));
+    node.args.push_back(compile_node(operand, index_path(here, 0), depth + 1, limits, scope));
   }
   const std::size_t count = node.args.size();
   if (count < info->min_args || count > info->max_args) {
@@ -582,7 +794,27 @@ LogicNode compile_node(const Json& rule, const std::string& path, int depth,
                               (expected == "1" ? "" : "s") + ", got " + std::to_string(count),
                           here);
   }
-  if (node.op == Op::var) set_static_path(node);
+  if (node.op == Op::var) {
+    set_static_path(node);
+    const FactType* type = check_variable(node, scope, here);
+    node.decimal = type != nullptr && type->kind == FactType::Kind::decimal;
+  }
+  if (node.op == Op::missing || node.op == Op::missing_some) check_missing_keys(node, scope, here);
+  if (node.op == Op::dec) {
+    node.decimal = true;
+    if (node.args[0].op == Op::literal) {
+      // A decimal literal: checked and parsed once.
+      const Json literal = node.args[0].value;
+      const std::optional<Decimal> value =
+          literal.is_string() || literal.is_number() ? to_decimal(literal) : std::nullopt;
+      if (!value) throw InvalidArgument("not a decimal: " + literal.dump(), here);
+      node.op = Op::literal;
+      node.args.clear();
+      node.value = value->to_string();
+      node.dec_value = value;
+    }
+  }
+  type_node(node);
   return node;
 }
 
@@ -590,8 +822,28 @@ LogicNode compile_node(const Json& rule, const std::string& path, int depth,
 // Evaluating.
 
 struct Context {
+  explicit Context(const LogicLimits& bounds) : limits(bounds) {}
+
   const LogicLimits& limits;
   std::size_t operations = 0;
+  Json* trace = nullptr;     // the entries, when tracing
+  std::vector<Json> frames;  // operands seen by the operators being evaluated
+  int quiet = 0;             // > 0 inside per-element logic, which is not traced
+
+  bool tracing() const { return trace != nullptr && quiet == 0; }
+
+  // Tells the operator being evaluated what one of its operands came to.
+  void report(const LogicNode& node, const Json& value) {
+    if (frames.empty()) return;
+    Json entry = Json::object();
+    if (node.op == Op::var && node.static_path) {
+      entry["var"] = node.whole_data ? std::string() : join_path(node.path);
+    } else if (node.op != Op::literal && node.op != Op::array) {
+      entry["op"] = op_name(node.op);
+    }
+    entry["value"] = value;
+    frames.back().push_back(std::move(entry));
+  }
 
   void charge(std::size_t count) {
     operations += count;
@@ -614,11 +866,27 @@ struct Context {
   }
 };
 
+// Per-element logic is not traced: a map over 1,000 lines would bury the
+// conditions that matter.
+struct QuietScope {
+  explicit QuietScope(Context& ctx) : ctx_(ctx) { ++ctx_.quiet; }
+  ~QuietScope() { --ctx_.quiet; }
+  QuietScope(const QuietScope&) = delete;
+  QuietScope& operator=(const QuietScope&) = delete;
+
+ private:
+  Context& ctx_;
+};
+
 Json eval(const LogicNode& node, const Json& data, Context& ctx);
 
 // Evaluates without copying literals and variables: the result refers to the
 // node, to `data`, or to `storage`.
 const Json& eval_ref(const LogicNode& node, const Json& data, Context& ctx, Json& storage) {
+  if (ctx.tracing()) [[unlikely]] {
+    storage = eval(node, data, ctx);
+    return storage;
+  }
   if (node.op == Op::literal) {
     ctx.charge(1);
     return node.value;
@@ -677,16 +945,75 @@ Json eval_missing(const Json& keys_or_first, const std::vector<Json>& all, const
   return out;
 }
 
+std::optional<int> decimal_compare(const std::optional<Decimal>& a,
+                                   const std::optional<Decimal>& b) {
+  if (!a || !b) return std::nullopt;
+  return *a < *b ? -1 : (*a > *b ? 1 : 0);
+}
+
+// Compares operands i and j of `node`, exactly when an operand is a decimal.
+std::optional<int> compare_operands(const LogicNode& node, std::size_t i, const Json& a,
+                                    std::size_t j, const Json& b) {
+  if (node.exact) {
+    return decimal_compare(decimal_operand(node.args[i], a), decimal_operand(node.args[j], b));
+  }
+  return js_compare(a, b);
+}
+
 Json compare(const LogicNode& node, const Json& data, Context& ctx,
              bool (*accept)(std::optional<int>)) {
   Json s0;
   Json s1;
   const Json& a = eval_ref(node.args[0], data, ctx, s0);
   const Json& b = eval_ref(node.args[1], data, ctx, s1);
-  if (node.args.size() == 2) return accept(js_compare(a, b));
+  if (node.args.size() == 2) return accept(compare_operands(node, 0, a, 1, b));
+  if (!accept(compare_operands(node, 0, a, 1, b))) return false;
   Json s2;
   const Json& c = eval_ref(node.args[2], data, ctx, s2);
-  return accept(js_compare(a, b)) && accept(js_compare(b, c));
+  return accept(compare_operands(node, 1, b, 2, c));
+}
+
+// + - * / % min max on decimals. A NaN operand (not a number) gives NaN.
+Json decimal_arithmetic(const LogicNode& node, const Json& data, Context& ctx) {
+  std::vector<std::optional<Decimal>> values;
+  values.reserve(node.args.size());
+  for (const LogicNode& arg : node.args) {
+    Json s;
+    values.push_back(decimal_operand(arg, eval_ref(arg, data, ctx, s)));
+  }
+  if (values.empty()) {
+    if (node.op == Op::max || node.op == Op::min) return nullptr;
+    return decimal_json(node.op == Op::mul ? Decimal::from_integer(1) : Decimal{});
+  }
+  for (const auto& value : values) {
+    if (!value) return decimal_json(std::nullopt);
+  }
+  const Decimal zero;
+  switch (node.op) {
+    case Op::add:
+    case Op::mul: {
+      Decimal result = *values.front();
+      for (std::size_t i = 1; i < values.size(); ++i) {
+        result = node.op == Op::add ? result + *values[i] : result * *values[i];
+      }
+      return decimal_json(result);
+    }
+    case Op::sub: return decimal_json(values.size() == 1 ? -*values[0] : *values[0] - *values[1]);
+    case Op::div:
+      if (*values[1] == zero) return decimal_json(std::nullopt);
+      return decimal_json(*values[0] / *values[1]);
+    case Op::mod:
+      // Truncated remainder with the dividend's sign, as JavaScript's %.
+      if (*values[1] == zero) return decimal_json(std::nullopt);
+      return decimal_json(Decimal::from_micros(values[0]->micros() % values[1]->micros()));
+    default: {  // max, min
+      Decimal best = *values.front();
+      for (const auto& value : values) {
+        best = node.op == Op::max ? std::max(best, *value) : std::min(best, *value);
+      }
+      return decimal_json(best);
+    }
+  }
 }
 
 // The scoped operators: map, filter, reduce, all, none, some.
@@ -697,6 +1024,7 @@ Json eval_scoped(const LogicNode& node, const Json& data, Context& ctx) {
   if (node.op == Op::reduce) {
     Json accumulator = node.args.size() > 2 ? eval(node.args[2], data, ctx) : Json(nullptr);
     if (!items.is_array()) return accumulator;
+    const QuietScope quiet(ctx);
     Json scope = Json::object();
     scope["current"] = nullptr;
     scope["accumulator"] = nullptr;
@@ -708,6 +1036,7 @@ Json eval_scoped(const LogicNode& node, const Json& data, Context& ctx) {
     return accumulator;
   }
   const bool is_array = items.is_array();
+  const QuietScope quiet(ctx);
   switch (node.op) {
     case Op::map: {
       Json out = Json::array();
@@ -723,7 +1052,7 @@ Json eval_scoped(const LogicNode& node, const Json& data, Context& ctx) {
       if (!is_array) return out;
       for (const Json& item : items) {
         Json s;
-        if (truthy(eval_ref(logic, item, ctx, s))) {
+        if (truthy_of(logic, eval_ref(logic, item, ctx, s))) {
           out.push_back(item);
           ctx.check_array(out.size());
         }
@@ -734,7 +1063,7 @@ Json eval_scoped(const LogicNode& node, const Json& data, Context& ctx) {
       if (!is_array || items.empty()) return false;
       for (const Json& item : items) {
         Json s;
-        if (!truthy(eval_ref(logic, item, ctx, s))) return false;
+        if (!truthy_of(logic, eval_ref(logic, item, ctx, s))) return false;
       }
       return true;
     }
@@ -743,7 +1072,7 @@ Json eval_scoped(const LogicNode& node, const Json& data, Context& ctx) {
       if (is_array) {
         for (const Json& item : items) {
           Json s;
-          if (truthy(eval_ref(logic, item, ctx, s))) {
+          if (truthy_of(logic, eval_ref(logic, item, ctx, s))) {
             found = true;
             break;
           }
@@ -754,7 +1083,7 @@ Json eval_scoped(const LogicNode& node, const Json& data, Context& ctx) {
   }
 }
 
-Json eval(const LogicNode& node, const Json& data, Context& ctx) {
+Json eval_body(const LogicNode& node, const Json& data, Context& ctx) {
   ctx.charge(1);
   switch (node.op) {
     case Op::literal: return node.value;
@@ -785,7 +1114,9 @@ Json eval(const LogicNode& node, const Json& data, Context& ctx) {
       std::size_t i = 0;
       for (; i + 1 < count; i += 2) {
         Json s;
-        if (truthy(eval_ref(node.args[i], data, ctx, s))) return eval(node.args[i + 1], data, ctx);
+        if (truthy_of(node.args[i], eval_ref(node.args[i], data, ctx, s))) {
+          return eval(node.args[i + 1], data, ctx);
+        }
       }
       if (i + 1 == count) return eval(node.args[i], data, ctx);
       return nullptr;
@@ -799,13 +1130,19 @@ Json eval(const LogicNode& node, const Json& data, Context& ctx) {
       const Json& a = eval_ref(node.args[0], data, ctx, s0);
       const Json& b = eval_ref(node.args[1], data, ctx, s1);
       const bool loose = node.op == Op::eq || node.op == Op::ne;
-      const bool equal = loose ? loose_equal(a, b) : strict_equal(a, b);
+      bool equal = false;
+      if (node.exact) {
+        const auto c = compare_operands(node, 0, a, 1, b);
+        equal = c && *c == 0;
+      } else {
+        equal = loose ? loose_equal(a, b) : strict_equal(a, b);
+      }
       return (node.op == Op::eq || node.op == Op::strict_eq) ? equal : !equal;
     }
     case Op::not_:
     case Op::truthy: {
       Json s;
-      const bool value = truthy(eval_ref(node.args[0], data, ctx, s));
+      const bool value = truthy_of(node.args[0], eval_ref(node.args[0], data, ctx, s));
       return node.op == Op::truthy ? value : !value;
     }
     case Op::or_:
@@ -813,7 +1150,7 @@ Json eval(const LogicNode& node, const Json& data, Context& ctx) {
       Json current;
       for (const LogicNode& arg : node.args) {
         current = eval(arg, data, ctx);
-        if (truthy(current) == (node.op == Op::or_)) return current;
+        if (truthy_of(arg, current) == (node.op == Op::or_)) return current;
       }
       return current;
     }
@@ -823,6 +1160,7 @@ Json eval(const LogicNode& node, const Json& data, Context& ctx) {
     case Op::le: return compare(node, data, ctx, [](std::optional<int> c) { return c && *c <= 0; });
     case Op::max:
     case Op::min: {
+      if (node.exact) return decimal_arithmetic(node, data, ctx);
       if (node.args.empty()) return nullptr;
       double best = node.op == Op::max ? -kInf : kInf;
       for (const LogicNode& arg : node.args) {
@@ -838,6 +1176,7 @@ Json eval(const LogicNode& node, const Json& data, Context& ctx) {
     }
     case Op::add:
     case Op::mul: {
+      if (node.exact) return decimal_arithmetic(node, data, ctx);
       double result = node.op == Op::add ? 0 : 1;
       for (const LogicNode& arg : node.args) {
         Json s;
@@ -849,6 +1188,7 @@ Json eval(const LogicNode& node, const Json& data, Context& ctx) {
     case Op::sub:
     case Op::div:
     case Op::mod: {
+      if (node.exact) return decimal_arithmetic(node, data, ctx);
       Json s0;
       const double a = to_number(eval_ref(node.args[0], data, ctx, s0));
       if (node.args.size() == 1) return number_json(-a);
@@ -937,8 +1277,30 @@ Json eval(const LogicNode& node, const Json& data, Context& ctx) {
       std::clog << value.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
       return value;
     }
+    case Op::dec: {
+      Json s;
+      return decimal_json(to_decimal(eval_ref(node.args[0], data, ctx, s)));
+    }
   }
   throw Internal("jsonlogic: unhandled operator");
+}
+
+Json eval(const LogicNode& node, const Json& data, Context& ctx) {
+  if (!ctx.tracing()) [[likely]] {
+    return eval_body(node, data, ctx);
+  }
+  ctx.frames.emplace_back(Json::array());
+  Json value = eval_body(node, data, ctx);
+  Json operands = std::move(ctx.frames.back());
+  ctx.frames.pop_back();
+  if (node.op != Op::literal && node.op != Op::array && node.op != Op::var) {
+    ctx.trace->push_back({{"path", node.where},
+                          {"op", op_name(node.op)},
+                          {"args", std::move(operands)},
+                          {"result", value}});
+  }
+  ctx.report(node, value);
+  return value;
 }
 
 // NaN and infinities come out as null, as JSON.stringify writes them.
@@ -956,13 +1318,38 @@ bool logic_truthy(const Json& value) {
   return truthy(value);
 }
 
-CompiledLogic CompiledLogic::compile(const Json& rule, const LogicLimits& limits) {
-  auto root = std::make_shared<const LogicNode>(compile_node(rule, "", 1, limits));
+std::optional<Decimal> to_decimal(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null: return Decimal{};
+    case Json::value_t::boolean: return Decimal::from_integer(value.get<bool>() ? 1 : 0);
+    case Json::value_t::number_integer: return Decimal::from_integer(value.get<std::int64_t>());
+    case Json::value_t::number_unsigned:
+      return decimal_from_text(std::to_string(value.get<std::uint64_t>()));
+    case Json::value_t::number_float: {
+      const double x = value.get<double>();
+      if (!std::isfinite(x)) return std::nullopt;
+      std::array<char, 64> buf{};
+      const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), x);
+      return decimal_from_text(std::string_view(buf.data(), res.ptr - buf.data()));
+    }
+    case Json::value_t::string: return decimal_from_text(value.get_ref<const std::string&>());
+    case Json::value_t::array: return decimal_from_text(to_js_string(value));
+    default: return std::nullopt;
+  }
+}
+
+CompiledLogic CompiledLogic::compile(const Json& rule, const LogicLimits& limits,
+                                     const FactType* facts) {
+  auto root = std::make_shared<const LogicNode>(compile_node(rule, "", 1, limits, facts));
   return CompiledLogic(std::move(root), limits);
 }
 
-Json CompiledLogic::evaluate(const Json& data) const {
-  Context ctx{limits_};
+Json CompiledLogic::evaluate(const Json& data, Json* trace) const {
+  Context ctx(limits_);
+  if (trace != nullptr) {
+    if (!trace->is_array()) *trace = Json::array();
+    ctx.trace = trace;
+  }
   Json result = eval(*root_, data, ctx);
   sanitize(result);
   return result;

@@ -14,15 +14,24 @@
 //   code points, not UTF-16 units; strings compare by UTF-8 bytes.
 // - "max"/"min" with no argument give null; "and"/"or" need an argument.
 // - "log" writes the value to std::clog and returns it.
+//
+// Exact decimals (docs/rules.md): {"dec": "300000.50"} is a decimal literal,
+// and a var naming a decimal fact of the fact model (money, volume) is a
+// decimal. When an operand is a decimal, comparisons and + - * / % min max
+// are exact (6 decimal places, * and / rounded half-even) and the result is
+// a decimal, written as a JSON string ("300000.5"). Other numbers keep
+// JsonLogic's double semantics.
 #pragma once
 
 #include <downline/error.hpp>
 #include <downline/export.hpp>
+#include <downline/money.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <utility>
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -42,6 +51,7 @@ struct LogicLimits {
 };
 
 struct LogicNode;
+struct FactType;
 
 /// A compiled rule. Cheap to copy (the tree is shared and immutable);
 /// evaluate() is const and safe to call from many threads at once.
@@ -54,12 +64,26 @@ class CompiledLogic {
   /// library: operator names joined by '.', argument indexes in brackets —
   /// "and[1].==" is the "==" that is the second argument of the root "and";
   /// "[2].var" is the "var" third element of a root array.
-  static CompiledLogic compile(const nlohmann::json& rule, const LogicLimits& limits = {});
+  ///
+  /// With a `facts` scope, every var with a literal name must name a fact of
+  /// that model (inside map, filter, all, none, some and reduce over a fact
+  /// array: a field of its elements), else InvalidArgument "unknown
+  /// variable"; a var whose name is computed is refused there, and vars on
+  /// decimal facts are exact decimals.
+  static CompiledLogic compile(const nlohmann::json& rule, const LogicLimits& limits = {},
+                               const FactType* facts = nullptr);
 
   /// Evaluates the rule on `data` and returns the result. Throws ResourceExhausted
   /// with a message starting "resource exhausted:" when the evaluation would
-  /// exceed `max_operations`, `max_array` or `max_string`. Thread-safe.
-  nlohmann::json evaluate(const nlohmann::json& data) const;
+  /// exceed `max_operations`, `max_array` or `max_string`, OutOfRange when a
+  /// decimal overflows. Thread-safe.
+  ///
+  /// With `trace`, appends to it one entry per operator evaluated (outside
+  /// the per-element logic of map, filter, ...), innermost first:
+  /// {"path": "and[1].>=", "op": ">=", "args": [{"var": "x", "value": 5},
+  /// {"value": 3}], "result": true}. Operands never evaluated (short circuit)
+  /// are not listed.
+  nlohmann::json evaluate(const nlohmann::json& data, nlohmann::json* trace = nullptr) const;
 
   /// The limits the rule was compiled with.
   const LogicLimits& limits() const noexcept { return limits_; }
@@ -74,6 +98,14 @@ class CompiledLogic {
 
 /// JsonLogic truthiness: false, null, 0, NaN, "" and [] are falsy.
 bool logic_truthy(const nlohmann::json& value);
+
+/// The exact decimal a JSON value stands for, or std::nullopt (not a number,
+/// like JavaScript's NaN). Strings are read like JavaScript's Number() but
+/// exactly ("12.50", " 7 ", "1e3"; "" is 0); numbers by their shortest
+/// round-trip text, so 0.1 is 0.1; null and false are 0, true is 1. More
+/// than 6 decimals round half-even. Throws OutOfRange when the value does
+/// not fit.
+std::optional<Decimal> to_decimal(const nlohmann::json& value);
 
 }  // namespace internal
 DOWNLINE_END_NAMESPACE
