@@ -11,6 +11,7 @@
 #include <downline/export.hpp>
 #include <downline/genealogy.hpp>
 #include <downline/person.hpp>
+#include <downline/rules.hpp>
 
 #include <string>
 #include <string_view>
@@ -47,6 +48,14 @@ DOWNLINE_API std::string to_json(const Actor& actor);
 /// {"code": "INVALID_ARGUMENT", "reason", "field", "message", "actual",
 ///  "required"}.
 DOWNLINE_API std::string to_json(const Finding& finding);
+/// {"rule": "segment-aa", "version": 1, "action": "assign_segment",
+///  "segment": "AA"}: the decision with its action's parameters.
+DOWNLINE_API std::string to_json(const Decision& decision);
+/// {"decisions": [...], "trace": [...] or null}.
+DOWNLINE_API std::string to_json(const RuleEvaluation& evaluation);
+/// {"passed": true, "total": 9, "failed": 0, "cases": [{"name", "passed",
+///  "decisions", "diff"}], "text": "..."}: RuleTestReport::text() included.
+DOWNLINE_API std::string to_json(const RuleTestReport& report);
 
 }  // namespace json
 

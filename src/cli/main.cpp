@@ -2,6 +2,7 @@
 #include <downline/downline.hpp>
 
 #include "cli/demo.hpp"
+#include "cli/rules.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -28,14 +29,38 @@ int main(int argc, char** argv) {
   bool no_progress = false;
   cmd->add_flag("--no-progress", no_progress, "do not draw the progress bar");
 
+  auto* rules = app.add_subcommand("rules", "unit-test and evaluate business rules");
+  rules->require_subcommand(1);
+  downline::cli::RulesTestOptions test;
+  auto* rules_test = rules->add_subcommand(
+      "test", "run rule unit cases (facts + expected decisions); exit 1 with a diff on mismatch");
+  rules_test->add_option("RULES", test.rules_path, "rules document or company configuration")
+      ->required();
+  rules_test->add_option("CASES", test.cases_path, "cases document")->required();
+  rules_test->add_flag("--json", test.json, "print the report as JSON");
+  downline::cli::RulesEvalOptions eval;
+  auto* rules_eval =
+      rules->add_subcommand("eval", "evaluate the rules of a trigger on facts; print decisions");
+  rules_eval->add_option("RULES", eval.rules_path, "rules document or company configuration")
+      ->required();
+  rules_eval->add_option("FACTS", eval.facts_path, "facts JSON")->required();
+  rules_eval
+      ->add_option("--trigger", eval.trigger, "enrollment, order_state_changed, campaign_close")
+      ->required();
+  rules_eval->add_option("--at", eval.at, "RFC 3339 instant of the evaluation (default: now)");
+  rules_eval->add_flag("--trace", eval.trace, "include every condition with the values it saw");
+
   CLI11_PARSE(app, argc, argv);
   demo.progress = !no_progress && isatty(STDERR_FILENO);
+  // Exit status: 0 done, 1 a rule test failed, 2 an error.
   try {
     if (cmd->parsed()) return downline::cli::run_demo(demo);
+    if (rules_test->parsed()) return downline::cli::run_rules_test(test);
+    if (rules_eval->parsed()) return downline::cli::run_rules_eval(eval);
   } catch (const downline::Error& e) {
     std::cerr << "downline: " << downline::code_name(e.code()) << ": " << e.what()
               << (e.field().empty() ? "" : " (field " + e.field() + ")") << "\n";
-    return 1;
+    return 2;
   }
   return 0;
 }

@@ -1,6 +1,8 @@
 #include <downline/error.hpp>
 #include <downline/json.hpp>
 
+#include "rules/rule_book.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -519,6 +521,42 @@ std::string to_json(const Actor& actor) {
 
 std::string to_json(const Finding& finding) {
   return dump(finding_json(finding));
+}
+
+std::string to_json(const Decision& decision) {
+  return dump(internal::decision_to_json(decision));
+}
+
+std::string to_json(const RuleEvaluation& evaluation) {
+  OrderedJson out = OrderedJson::object();
+  out["decisions"] = OrderedJson::array();
+  for (const Decision& d : evaluation.decisions) {
+    out["decisions"].push_back(internal::decision_to_json(d));
+  }
+  out["trace"] = evaluation.trace_json.empty() ? OrderedJson(nullptr)
+                                               : OrderedJson::parse(evaluation.trace_json);
+  return dump(out);
+}
+
+std::string to_json(const RuleTestReport& report) {
+  OrderedJson out = OrderedJson::object();
+  out["passed"] = report.passed();
+  out["total"] = report.cases.size();
+  out["failed"] = report.failed;
+  out["cases"] = OrderedJson::array();
+  for (const RuleCaseResult& result : report.cases) {
+    OrderedJson item = OrderedJson::object();
+    item["name"] = result.name;
+    item["passed"] = result.passed;
+    item["decisions"] = OrderedJson::array();
+    for (const Decision& d : result.decisions) {
+      item["decisions"].push_back(internal::decision_to_json(d));
+    }
+    item["diff"] = result.diff;
+    out["cases"].push_back(std::move(item));
+  }
+  out["text"] = report.text();
+  return dump(out);
 }
 
 }  // namespace json

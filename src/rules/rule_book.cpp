@@ -16,6 +16,7 @@ namespace internal {
 namespace {
 
 using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;
 
 std::string key_path(const std::string& path, std::string_view key) {
   if (path.empty() || path == "$") return std::string(key);
@@ -353,8 +354,8 @@ void check_versions(const RuleBookData& book) {
 // ---------------------------------------------------------------------------
 // Rendering.
 
-std::string decision_line(const Json& action) {
-  Json params = action;
+std::string decision_line(const OrderedJson& action) {
+  OrderedJson params = action;
   const std::string name = params.value("action", std::string());
   params.erase("action");
   params.erase("rule");
@@ -397,15 +398,18 @@ std::string render_trace(const Json& trace) {
   std::ostringstream out;
   for (const Json& rule : trace) {
     out << "    rule " << rule["rule"].get<std::string>() << " v"
-        << rule["version"].get<std::uint32_t>() << ": " << rule["outcome"].get<std::string>()
-        << '\n';
+        << rule["version"].get<std::uint32_t>() << ": " << rule["outcome"].get<std::string>();
+    if (rule.contains("stopped_by")) {
+      out << " (stopped by " << rule["stopped_by"].get<std::string>() << ")";
+    }
+    out << '\n';
     if (rule.contains("conditions")) render_conditions(rule["conditions"], "      ", out);
   }
   return out.str();
 }
 
 struct ExpectedDecision {
-  Json action;  // action_to_json form
+  OrderedJson action;  // action_to_json form
   std::optional<std::string> rule;
   std::optional<std::uint32_t> version;
 };
@@ -450,10 +454,10 @@ std::string diff_decisions(const std::vector<ExpectedDecision>& expected,
       out << "    " << actual_line(actual[j]) << '\n';
       ++i;
       ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out << "  + " << actual_line(actual[j++]) << '\n';
-    } else {
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
       out << "  - " << expected_line(expected[i++]) << '\n';
+    } else {
+      out << "  + " << actual_line(actual[j++]) << '\n';
     }
   }
   if (n == 0 && m == 0) out << "    (no decisions)\n";
@@ -550,8 +554,8 @@ std::vector<Decision> evaluate_rules(const RuleBookData& book, Trigger trigger, 
   return decisions;
 }
 
-Json action_to_json(const Action& action) {
-  Json out = {{"action", to_string(action.type)}};
+OrderedJson action_to_json(const Action& action) {
+  OrderedJson out = {{"action", to_string(action.type)}};
   switch (action.type) {
     case ActionType::activate: break;
     case ActionType::inactivate:
@@ -587,9 +591,12 @@ Json action_to_json(const Action& action) {
   return out;
 }
 
-Json decision_to_json(const Decision& decision) {
-  Json out = {{"rule", decision.rule}, {"version", decision.version}};
-  out.update(action_to_json(decision.action));
+OrderedJson decision_to_json(const Decision& decision) {
+  OrderedJson out = OrderedJson::object();
+  out["rule"] = decision.rule;
+  out["version"] = decision.version;
+  const OrderedJson action = action_to_json(decision.action);
+  for (auto it = action.begin(); it != action.end(); ++it) out[it.key()] = it.value();
   return out;
 }
 

@@ -76,9 +76,9 @@ RuleTestReport test_rules(const RuleBookData& book, const nlohmann::json& cases,
 
 /// {"rule", "version", "action", ...parameters}: the form the event log,
 /// the C API and Python use.
-nlohmann::json decision_to_json(const Decision& decision);
+nlohmann::ordered_json decision_to_json(const Decision& decision);
 /// {"action", ...parameters}.
-nlohmann::json action_to_json(const Action& action);
+nlohmann::ordered_json action_to_json(const Action& action);
 
 }  // namespace internal
 DOWNLINE_END_NAMESPACE
