@@ -5,6 +5,7 @@
 #include <downline/export.hpp>
 #include <downline/ids.hpp>
 #include <downline/person.hpp>
+#include <downline/rules.hpp>
 #include <downline/time.hpp>
 
 #include <cstddef>
@@ -40,6 +41,10 @@ struct EnrollmentOutcome {
   PersonId person;
   EventSeq event;
   std::vector<Finding> findings;
+  /// What the configuration's enrollment rules decided for the person, as
+  /// also recorded in the "enrolled" event (benefits, reviews and kits are
+  /// for the host to act on).
+  std::vector<Decision> decisions;
 };
 
 /// The result of a bulk enrollment, all or nothing: when any request is
@@ -50,6 +55,10 @@ struct BulkEnrollmentOutcome {
   std::vector<PersonId> persons;  ///< in request order when accepted
   EventSeq last_event;
   std::vector<Finding> findings;
+  /// Per accepted request, in request order: what the enrollment rules
+  /// decided (see EnrollmentOutcome::decisions); empty when the
+  /// configuration has no enrollment rules.
+  std::vector<std::vector<Decision>> decisions;
 };
 
 /// Called during long bulk work with the number of items done and the total.

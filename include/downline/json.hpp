@@ -31,9 +31,11 @@ DOWNLINE_API std::vector<EnrollmentRequest> parse_enrollment_requests(std::strin
 ///  "offset": 0, "limit": 100}; every key optional.
 DOWNLINE_API DownlineQuery parse_downline_query(std::string_view text);
 
-/// {"accepted": true, "person": "42", "event": "7", "findings": [...]}.
+/// {"accepted": true, "person": "42", "event": "7", "findings": [...],
+///  "decisions": [...]}.
 DOWNLINE_API std::string to_json(const EnrollmentOutcome& outcome);
-/// {"accepted": true, "persons": [...], "last_event": "9", "findings": [...]}.
+/// {"accepted": true, "persons": [...], "last_event": "9", "findings": [...],
+///  "decisions": [[...] per request, or none]}.
 DOWNLINE_API std::string to_json(const BulkEnrollmentOutcome& outcome);
 /// The person with data, type, status, sponsor, referrer, enrolled_at.
 DOWNLINE_API std::string to_json(const Person& person);

@@ -2,6 +2,7 @@
 
 #include "company/company_state.hpp"
 #include "enrollment/validation.hpp"
+#include "rules/rule_book.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -152,11 +153,54 @@ EnrollmentOutcome Company::enroll(const Actor& actor, const EnrollmentRequest& r
   if (bulk.accepted) {
     out.person = bulk.persons.front();
     out.event = bulk.last_event;
+    if (!bulk.decisions.empty()) out.decisions = std::move(bulk.decisions.front());
   }
   out.findings = std::move(bulk.findings);
   for (auto& f : out.findings) f.field = strip(f.field);
   return out;
 }
+
+namespace {
+
+// The facts an enrollment rule reads: the person as they are about to be
+// written. Other sections (order, campaign, network) are absent. The rules
+// in force at the enrollment's effective time decide, so a back-dated import
+// is judged by the rules of its day.
+std::vector<Decision> evaluate_enrollment_rules(const internal::RuleBookData& rules,
+                                                const internal::PersonRow& row, PersonId sponsor) {
+  nlohmann::json person = {{"id", std::to_string(row.id.value())},
+                           {"kind", to_string(row.type)},
+                           {"status", to_string(row.status)},
+                           {"country", row.data.country},
+                           {"channel", row.channel},
+                           {"enrolled_at", row.enrolled_at.to_rfc3339()},
+                           {"vip", false},
+                           {"segments", nlohmann::json::array()},
+                           {"rank", ""},
+                           {"commercial_state", ""},
+                           {"starter_kit", ""},
+                           {"zone", ""}};
+  if (sponsor) person["sponsor"] = std::to_string(sponsor.value());
+  return internal::evaluate_rules(rules, Trigger::enrollment, {{"person", std::move(person)}},
+                                  row.enrolled_at, nullptr);
+}
+
+// The decisions the person's row holds today (status and type); the others
+// are recorded in the event for the host and for the issues that store them.
+void apply_to_row(const std::vector<Decision>& decisions, internal::PersonRow& row) {
+  for (const Decision& d : decisions) {
+    switch (d.action.type) {
+      case ActionType::activate: row.status = Status::active; break;
+      case ActionType::inactivate: row.status = Status::inactive; break;
+      case ActionType::set_customer_type:
+        row.type = parse_customer_type(d.action.target).value_or(row.type);
+        break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
 
 BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
                                            std::span<const EnrollmentRequest> requests,
@@ -285,15 +329,33 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
   event.recorded_at = now;
   event.actor = actor.login;
   const Status initial = s.config.enrollment.initial_status;
+  const RuleBookData& rules = *s.config.rules;
+  const bool run_rules = !rules.by_trigger[static_cast<std::size_t>(Trigger::enrollment)].empty();
+  std::vector<CustomerType> types(n);
+  std::vector<Status> statuses(n, initial);
+  if (run_rules) out.decisions.resize(n);
   std::string payload;
   for (std::size_t i = 0; i < n; ++i) {
     const EnrollmentRequest& r = requests[i];
     row.id = ids[i];
     row.data = r.person;
-    row.type = r.type;
+    row.type = types[i] = r.type;
     row.status = initial;
     row.channel = r.channel;
     row.enrolled_at = r.effective_at.value_or(now);
+    if (run_rules) {
+      // Rules decide before the row is written: nothing half-applied if one
+      // of them fails (the transaction rolls back).
+      try {
+        out.decisions[i] = evaluate_enrollment_rules(rules, row, parents[i * networks]);
+      } catch (const Error& e) {
+        throw_error(e.code(), "enrollment rules, request [" + std::to_string(i) + "]: " + e.what(),
+                    e.field());
+      }
+      apply_to_row(out.decisions[i], row);
+      types[i] = row.type;
+      statuses[i] = row.status;
+    }
     try {
       txn->insert_person(row);
     } catch (const AlreadyExists&) {
@@ -301,8 +363,8 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
     }
     // Written by hand: this runs once per enrolled person and every value
     // is a number or a fixed name, so nothing needs escaping.
-    payload.assign("{\"type\":\"").append(to_string(r.type));
-    payload.append("\",\"status\":\"").append(to_string(initial)).append("\",\"parents\":{");
+    payload.assign("{\"type\":\"").append(to_string(row.type));
+    payload.append("\",\"status\":\"").append(to_string(row.status)).append("\",\"parents\":{");
     for (std::size_t k = 0; k < networks; ++k) {
       const PersonId parent = parents[i * networks + k];
       txn->insert_node(NodeRow{s.store_network_ids[k], ids[i], parent});
@@ -310,7 +372,14 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
       payload.append("\"").append(s.config.networks[k].name).append("\":");
       payload.append(parent ? std::to_string(parent.value()) : "null");
     }
-    payload.append("}}");
+    payload.append("}");
+    if (run_rules && !out.decisions[i].empty()) {
+      // Which rule version decided what: history keeps it when the rules change.
+      nlohmann::ordered_json decided = nlohmann::ordered_json::array();
+      for (const Decision& d : out.decisions[i]) decided.push_back(decision_to_json(d));
+      payload.append(",\"rules\":").append(decided.dump());
+    }
+    payload.append("}");
     event.person = ids[i];
     event.effective_at = row.enrolled_at;
     event.reason = r.reason;
@@ -325,7 +394,7 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
     if (s.last_applied.load() < out.last_event.value()) {
       std::unique_lock lock(s.index_mu);
       for (std::size_t i = 0; i < n; ++i)
-        s.index.add_person(ids[i], requests[i].type, initial,
+        s.index.add_person(ids[i], types[i], statuses[i],
                            std::span<const PersonId>(&parents[i * networks], networks));
       s.last_applied.store(out.last_event.value());
     }

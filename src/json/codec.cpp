@@ -392,6 +392,12 @@ OrderedJson members_json(const std::vector<NetworkMember>& members) {
 
 // Invalid UTF-8 in stored text becomes U+FFFD rather than failing the whole
 // answer: serialising never throws on content.
+OrderedJson decisions_json(const std::vector<Decision>& decisions) {
+  OrderedJson out = OrderedJson::array();
+  for (const Decision& d : decisions) out.push_back(internal::decision_to_json(d));
+  return out;
+}
+
 std::string dump(const OrderedJson& value) {
   return value.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
 }
@@ -466,6 +472,7 @@ std::string to_json(const EnrollmentOutcome& outcome) {
   out["person"] = outcome.accepted ? id_json(outcome.person) : OrderedJson(nullptr);
   out["event"] = outcome.accepted ? id_json(outcome.event) : OrderedJson(nullptr);
   out["findings"] = findings_json(outcome.findings);
+  out["decisions"] = decisions_json(outcome.decisions);
   return dump(out);
 }
 
@@ -477,6 +484,10 @@ std::string to_json(const BulkEnrollmentOutcome& outcome) {
   out["persons"] = std::move(persons);
   out["last_event"] = outcome.accepted ? id_json(outcome.last_event) : OrderedJson(nullptr);
   out["findings"] = findings_json(outcome.findings);
+  OrderedJson decisions = OrderedJson::array();
+  for (const auto& per_request : outcome.decisions)
+    decisions.push_back(decisions_json(per_request));
+  out["decisions"] = std::move(decisions);
   return dump(out);
 }
 
@@ -529,10 +540,7 @@ std::string to_json(const Decision& decision) {
 
 std::string to_json(const RuleEvaluation& evaluation) {
   OrderedJson out = OrderedJson::object();
-  out["decisions"] = OrderedJson::array();
-  for (const Decision& d : evaluation.decisions) {
-    out["decisions"].push_back(internal::decision_to_json(d));
-  }
+  out["decisions"] = decisions_json(evaluation.decisions);
   out["trace"] = evaluation.trace_json.empty() ? OrderedJson(nullptr)
                                                : OrderedJson::parse(evaluation.trace_json);
   return dump(out);
@@ -548,10 +556,7 @@ std::string to_json(const RuleTestReport& report) {
     OrderedJson item = OrderedJson::object();
     item["name"] = result.name;
     item["passed"] = result.passed;
-    item["decisions"] = OrderedJson::array();
-    for (const Decision& d : result.decisions) {
-      item["decisions"].push_back(internal::decision_to_json(d));
-    }
+    item["decisions"] = decisions_json(result.decisions);
     item["diff"] = result.diff;
     out["cases"].push_back(std::move(item));
   }

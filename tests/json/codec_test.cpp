@@ -618,7 +618,8 @@ TEST(JsonCodec, WritesAnAcceptedEnrollmentOutcome) {
   o.accepted = true;
   o.person = PersonId{42};
   o.event = EventSeq{7};
-  EXPECT_EQ(json::to_json(o), R"({"accepted":true,"person":"42","event":"7","findings":[]})");
+  EXPECT_EQ(json::to_json(o), R"({"accepted":true,"person":"42","event":"7","findings":[],)"
+                              R"("decisions":[]})");
 }
 
 TEST(JsonCodec, WritesARejectedEnrollmentOutcomeWithEveryFinding) {
@@ -630,14 +631,15 @@ TEST(JsonCodec, WritesARejectedEnrollmentOutcomeWithEveryFinding) {
             R"({"code":"FAILED_PRECONDITION","reason":"sponsor_inactive","field":"sponsor",)"
             R"("message":"the sponsor is inactive","actual":"inactive","required":"active"},)"
             R"({"code":"INVALID_ARGUMENT","reason":"email_invalid","field":"email",)"
-            R"("message":"bad e-mail","actual":"x","required":""}]})");
+            R"("message":"bad e-mail","actual":"x","required":""}],"decisions":[]})");
 }
 
 TEST(JsonCodec, WritesNullForTheIdsOfARejectedOutcomeEvenIfSet) {
   EnrollmentOutcome o;
   o.person = PersonId{42};
   o.event = EventSeq{7};
-  EXPECT_EQ(json::to_json(o), R"({"accepted":false,"person":null,"event":null,"findings":[]})");
+  EXPECT_EQ(json::to_json(o),
+            R"({"accepted":false,"person":null,"event":null,"findings":[],"decisions":[]})");
 }
 
 TEST(JsonCodec, WritesABulkEnrollmentOutcome) {
@@ -646,7 +648,8 @@ TEST(JsonCodec, WritesABulkEnrollmentOutcome) {
   accepted.persons = {PersonId{10}, PersonId{11}, PersonId{12}};
   accepted.last_event = EventSeq{9};
   EXPECT_EQ(json::to_json(accepted),
-            R"({"accepted":true,"persons":["10","11","12"],"last_event":"9","findings":[]})");
+            R"({"accepted":true,"persons":["10","11","12"],"last_event":"9","findings":[],)"
+            R"("decisions":[]})");
 
   BulkEnrollmentOutcome rejected;
   Finding f = sample_finding();
@@ -655,13 +658,30 @@ TEST(JsonCodec, WritesABulkEnrollmentOutcome) {
   EXPECT_EQ(json::to_json(rejected),
             R"({"accepted":false,"persons":[],"last_event":null,"findings":[)"
             R"({"code":"FAILED_PRECONDITION","reason":"sponsor_inactive","field":"[3].sponsor",)"
-            R"("message":"the sponsor is inactive","actual":"inactive","required":"active"}]})");
+            R"("message":"the sponsor is inactive","actual":"inactive","required":"active"}],)"
+            R"("decisions":[]})");
 }
 
 TEST(JsonCodec, WritesAnAcceptedEmptyBulkOutcome) {
   BulkEnrollmentOutcome o;
   o.accepted = true;
-  EXPECT_EQ(json::to_json(o), R"({"accepted":true,"persons":[],"last_event":null,"findings":[]})");
+  EXPECT_EQ(json::to_json(o),
+            R"({"accepted":true,"persons":[],"last_event":null,"findings":[],"decisions":[]})");
+}
+
+TEST(JsonCodec, WritesTheDecisionsOfEnrollmentRules) {
+  BulkEnrollmentOutcome o;
+  o.accepted = true;
+  o.persons = {PersonId{3}};
+  Decision review{"review-foreign", 2, {}};
+  review.action.type = ActionType::flag_for_review;
+  review.action.reason = "country \"XX\"";
+  review.action.workflow = "review";
+  o.decisions = {{review}};
+  EXPECT_EQ(json::to_json(o),
+            R"({"accepted":true,"persons":["3"],"last_event":null,"findings":[],"decisions":[[)"
+            R"({"rule":"review-foreign","version":2,"action":"flag_for_review",)"
+            R"("reason":"country \"XX\"","workflow":"review"}]]})");
 }
 
 TEST(JsonCodec, WritesNetworkMembers) {
