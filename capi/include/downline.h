@@ -4,8 +4,9 @@
  * foreign-function interface.
  *
  * This header is C99 and the whole contract: nothing else of the C ABI is
- * published. It is a thin layer over the C++ API (<downline/company.hpp>):
- * every rule, every check and every write happens there.
+ * published. It is a thin layer over the C++ API (<downline/company.hpp>,
+ * <downline/rules.hpp>): every rule, every check and every write happens
+ * there.
  *
  * Conventions (docs/c-api.md has the long form):
  *
@@ -124,9 +125,9 @@ typedef struct downline_error {
  *
  * Every function that returns a downline_status overwrites the record: with
  * the failure, or with DOWNLINE_OK and empty strings on success. The void
- * functions (downline_buf_dispose, downline_company_close) and
- * downline_version leave it alone, so a host may release its buffers and
- * handles before reporting the error.
+ * functions (downline_buf_dispose, downline_company_close,
+ * downline_rules_close) and downline_version leave it alone, so a host may
+ * release its buffers and handles before reporting the error.
  *
  * Never returns NULL; never fails. The record and its strings belong to the
  * library and stay valid until the next downline call on the same thread;
@@ -400,6 +401,110 @@ DOWNLINE_C_API downline_status downline_user_add_json(downline_company *company,
  */
 DOWNLINE_C_API downline_status downline_actor_for_json(downline_buf *out, downline_company *company,
                                                        const char *login);
+
+/* ------------------------------------------------------------------------ */
+/* Rules                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A compiled rule book: business rules (JsonLogic conditions over the fact
+ * model, typed actions) with the catalogs they name (ranks, segments,
+ * commercial states). docs/rules.md is the reference. It needs no company
+ * and no store. Opaque; create with downline_rules_load(), destroy with
+ * downline_rules_close(). Immutable, so one handle may be used from many
+ * threads at once.
+ */
+typedef struct downline_rules downline_rules;
+
+/**
+ * Loads and compiles a rules document: {"ranks", "segments",
+ * "commercial_states", "rules"}, or a whole company configuration (which
+ * holds the same keys). Every condition is checked against the fact model
+ * and every action against the catalogs.
+ *
+ * json      the document, UTF-8 JSON.
+ * json_len  its length in bytes, or DOWNLINE_NUL_TERMINATED.
+ *
+ * On success stores a new handle in *out and returns DOWNLINE_OK; the caller
+ * owns it and must release it with downline_rules_close(). On failure *out
+ * is set to NULL (when `out` is not NULL) and the call returns
+ * DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed JSON with field "$",
+ * or a fault in a rule: the field is its JSON path, e.g.
+ * "rules[0].then[0].segment" for an undeclared segment) or
+ * DOWNLINE_INTERNAL.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_rules_load(downline_rules **out, const char *json,
+                                                   size_t json_len);
+
+/**
+ * Releases `rules`. Accepts NULL. Never fails; does not touch
+ * downline_error_last().
+ *
+ * Not thread-safe with respect to `rules`: no other call may be using the
+ * handle, and it must not be used afterwards.
+ */
+DOWNLINE_C_API void downline_rules_close(downline_rules *rules);
+
+/**
+ * Evaluates the rules of `trigger` effective at `at` on the facts, in
+ * priority order until a fired rule stops the processing, and writes what
+ * they decided into `out`:
+ *   {"decisions": [{"rule": "segment-aa", "version": 1,
+ *                   "action": "assign_segment", "segment": "AA"}],
+ *    "trace": null}
+ * With `trace` non-zero, "trace" is an array with one entry per rule of the
+ * trigger: {"rule", "version", "priority", "outcome" ("fired", "not_met",
+ * "not_effective" or "skipped"), "conditions": [...], "result"}. No rule
+ * firing is not an error: "decisions" is then empty.
+ *
+ * trigger         "enrollment", "order_state_changed" or "campaign_close".
+ * facts_json      an object with "person", "order", "campaign", "network"
+ *                 (each optional; see docs/rules.md).
+ * facts_json_len  its length in bytes, or DOWNLINE_NUL_TERMINATED.
+ * at              the instant of the evaluation, RFC 3339
+ *                 ("2026-07-01T05:00:00Z"); NULL means now.
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, unknown trigger with
+ * field "trigger", bad `at` with field "at", malformed facts or facts outside
+ * the model: the field is their path), DOWNLINE_RESOURCE_EXHAUSTED (a rule
+ * exceeded its evaluation budget: the field names the rule),
+ * DOWNLINE_OUT_OF_RANGE (a decimal overflowed) or DOWNLINE_INTERNAL; `out`
+ * is then left empty.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_rules_evaluate_json(
+    downline_buf *out, const downline_rules *rules, const char *trigger, const char *facts_json,
+    size_t facts_json_len, const char *at, int trace);
+
+/**
+ * Runs rules unit tests and writes the report into `out`:
+ *   {"passed": false, "total": 2, "failed": 1,
+ *    "cases": [{"name", "passed", "decisions": [...], "diff": "..."}],
+ *    "text": "rules test: 2 cases, 1 passed, 1 failed\n..."}
+ * where "diff" explains a failed case (expected vs decided, and the
+ * conditions of each rule that ran; "" when it passed) and "text" is the
+ * printable report. Failing cases are data, not errors: the call returns
+ * DOWNLINE_OK whether or not they pass.
+ *
+ * cases_json      a JSON array (or {"cases": [...]}) of {"name", "trigger",
+ *                 "at"?, "facts", "expect": [{"action": "assign_segment",
+ *                 "segment": "AA", "rule"?, "version"?}]}.
+ * cases_json_len  its length in bytes, or DOWNLINE_NUL_TERMINATED.
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed case file:
+ * the field is the JSON path), DOWNLINE_RESOURCE_EXHAUSTED or
+ * DOWNLINE_OUT_OF_RANGE (as for downline_rules_evaluate_json()) or
+ * DOWNLINE_INTERNAL; `out` is then left empty.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_rules_test_json(downline_buf *out,
+                                                        const downline_rules *rules,
+                                                        const char *cases_json,
+                                                        size_t cases_json_len);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -7,6 +7,8 @@
 #include <downline/company.hpp>
 #include <downline/error.hpp>
 #include <downline/json.hpp>
+#include <downline/rules.hpp>
+#include <downline/time.hpp>
 #include <downline/version.hpp>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +24,10 @@
 
 struct downline_company {
   downline::Company company;
+};
+
+struct downline_rules {
+  downline::RuleBook book;
 };
 
 namespace {
@@ -122,6 +128,12 @@ auto parse_arg(const char* text, const char* parameter, Parse parse) {
   }
 }
 
+// A (pointer, length) text argument; DOWNLINE_NUL_TERMINATED means strlen.
+std::string_view text_arg(const char* text, size_t len, const char* parameter) {
+  require(text, parameter);
+  return len == DOWNLINE_NUL_TERMINATED ? std::string_view(text) : std::string_view(text, len);
+}
+
 downline::Actor parse_actor(const char* actor_json) {
   return parse_arg(actor_json, "actor_json", downline::json::parse_actor);
 }
@@ -156,6 +168,20 @@ class OutBuf {
 
 downline::Company& company_of(downline_company* company) {
   return require(company, "company")->company;
+}
+
+const downline::RuleBook& book_of(const downline_rules* rules) {
+  return require(rules, "rules")->book;
+}
+
+downline::Trigger parse_trigger(const char* trigger) {
+  const auto parsed = downline::parse_trigger(require(trigger, "trigger"));
+  if (!parsed) {
+    throw downline::InvalidArgument(std::string("unknown trigger '") + trigger +
+                                        "' (enrollment, order_state_changed, campaign_close)",
+                                    "trigger");
+  }
+  return *parsed;
 }
 
 }  // namespace
@@ -302,6 +328,45 @@ downline_status downline_actor_for_json(downline_buf* out, downline_company* com
   OutBuf result(out);
   auto& co = company_of(company);
   return result.set(downline::json::to_json(co.actor_for(require(login, "login"))));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_rules_load(downline_rules** out, const char* json, size_t json_len) {
+  DOWNLINE_C_TRY
+  *require(out, "out") = nullptr;
+  const std::string_view text = text_arg(json, json_len, "json");
+  *out = new downline_rules{downline::RuleBook::load(text)};
+  return DOWNLINE_OK;
+  DOWNLINE_C_CATCH
+}
+
+// ~RuleBook is noexcept: closing cannot fail or throw.
+void downline_rules_close(downline_rules* rules) {
+  delete rules;
+}
+
+downline_status downline_rules_evaluate_json(downline_buf* out, const downline_rules* rules,
+                                             const char* trigger, const char* facts_json,
+                                             size_t facts_json_len, const char* at, int trace) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  const auto& book = book_of(rules);
+  const auto trig = parse_trigger(trigger);
+  const std::string_view facts = text_arg(facts_json, facts_json_len, "facts_json");
+  const downline::Instant when = at != nullptr
+                                     ? parse_arg(at, "at", downline::Instant::parse_rfc3339)
+                                     : downline::SystemClock().now();
+  return result.set(downline::json::to_json(book.evaluate(trig, facts, when, trace != 0)));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_rules_test_json(downline_buf* out, const downline_rules* rules,
+                                         const char* cases_json, size_t cases_json_len) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  const auto& book = book_of(rules);
+  const std::string_view cases = text_arg(cases_json, cases_json_len, "cases_json");
+  return result.set(downline::json::to_json(book.test(cases)));
   DOWNLINE_C_CATCH
 }
 

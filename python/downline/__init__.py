@@ -31,6 +31,7 @@ import operator as _operator
 import os as _os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any
 
 from . import _downline as _native
@@ -77,6 +78,8 @@ __all__ = [
     "BulkEnrollmentOutcome",
     "Finding",
     "Event",
+    "RuleBook",
+    "RuleTestReport",
     "Error",
     "InvalidArgument",
     "NotFound",
@@ -186,6 +189,19 @@ def _config_json(config: Any) -> str:
         with _builtins.open(config, encoding="utf-8") as f:
             return f.read()
     raise TypeError(f"config must be a JSON str, a dict or a path, not {_type_name(config)}")
+
+
+def _document_json(value: Any, what: str) -> str:
+    # A dict or list that contains itself has no JSON form: the caller's
+    # input is at fault, so it is InvalidArgument on the whole document.
+    try:
+        return _to_json(value)
+    except ValueError as e:
+        if "Circular reference" not in str(e):
+            raise
+        raise InvalidArgument(
+            f"{what} is cyclic: a dict or list in it contains itself", field="$"
+        ) from e
 
 
 
@@ -406,6 +422,134 @@ class Company:
     def refresh(self) -> None:
         """Applies what other processes have committed (queries do it anyway)."""
         self._native.refresh()
+
+
+# --- rules ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleTestReport:
+    """How a rules unit test went: true when every case passed, printed as
+    the report the ``downline rules test`` command prints.
+
+    ``cases`` holds one dict per case: ``{"name", "passed", "decisions",
+    "diff"}``, where ``diff`` explains a failure (expected vs decided
+    decisions and the conditions of each rule that ran; ``""`` when it
+    passed).
+    """
+
+    passed: bool
+    total: int
+    failed: int
+    cases: list[dict[str, Any]] = _field(repr=False)
+    text: str = _field(repr=False)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RuleBook:
+    """A compiled set of business rules with the catalogs they name (ranks,
+    segments, commercial states); docs/rules.md is the reference.
+
+    Evaluates without a company or a store. Immutable, so safe to share
+    between threads; calls release the GIL. ``len(book)`` is the number of
+    rule versions.
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+
+    @classmethod
+    def load(cls, document: str | Mapping[str, Any] | _os.PathLike[str]) -> RuleBook:
+        """Compiles a rules document ``{"ranks", "segments",
+        "commercial_states", "rules"}`` (or a whole company configuration),
+        given as a dict, JSON text or a path-like to a JSON file. Raises
+        InvalidArgument naming the JSON path of the fault
+        (``"rules[2].then[0].segment"``; ``"$"`` for the whole document)."""
+        if isinstance(document, str):
+            text = document
+        elif isinstance(document, Mapping):
+            text = _document_json(document, "the rules document")
+        elif isinstance(document, _os.PathLike):
+            with _builtins.open(document, encoding="utf-8") as f:
+                text = f.read()
+        else:
+            raise TypeError(
+                f"document must be a dict, a JSON str or a path, not {_type_name(document)}"
+            )
+        return cls(_native.RuleBook.load(text))
+
+    def evaluate(
+        self,
+        trigger: str,
+        facts: Mapping[str, Any],
+        at: _datetime.datetime | None = None,
+        trace: bool = False,
+    ) -> dict[str, Any]:
+        """Runs the rules of ``trigger`` (``"enrollment"``,
+        ``"order_state_changed"``, ``"campaign_close"``) effective at ``at``
+        (a tz-aware datetime; None is now) on ``facts`` (``{"person",
+        "order", "campaign", "network"}``, decimals as str or Decimal).
+
+        Returns ``{"decisions": [{"rule", "version", "action", ...}],
+        "trace": [...] or None}``; ``trace=True`` lists every rule of the
+        trigger with its outcome and the values each condition saw. No rule
+        firing is an empty list, not an error. Raises InvalidArgument (unknown
+        trigger, naive ``at``, facts outside the model: ``.field`` is their
+        path), ResourceExhausted (a rule exceeded its evaluation budget) or
+        OutOfRange (a decimal overflowed)."""
+        if at is not None and not isinstance(at, _datetime.datetime):
+            raise TypeError(f"at must be a datetime or None, not {_type_name(at)}")
+        if not isinstance(trace, bool):
+            raise TypeError(f"trace must be a bool, not {_type_name(trace)}")
+        facts_json = _document_json(_mapping(facts, "facts"), "the facts")
+        # A naive datetime has no offset: the library refuses it, not Python.
+        at_text = None if at is None else at.isoformat()
+        result: dict[str, Any] = _json.loads(
+            self._native.evaluate(_str(trigger, "trigger"), facts_json, at_text, trace)
+        )
+        return result
+
+    def test(
+        self, cases: str | Mapping[str, Any] | list[Any] | _os.PathLike[str]
+    ) -> RuleTestReport:
+        """Runs unit test cases — a list (or ``{"cases": [...]}``) of
+        ``{"name", "trigger", "at"?, "facts", "expect": [decisions]}``, given
+        as Python values, JSON text or a path-like to a JSON file — and
+        reports each. Failing cases are data: check ``report.passed`` (or
+        ``bool(report)``) and print ``report``. Raises InvalidArgument for a
+        malformed case file (``.field`` is the JSON path)."""
+        if isinstance(cases, str):
+            text = cases
+        elif isinstance(cases, (Mapping, list)):
+            text = _document_json(cases, "the cases document")
+        elif isinstance(cases, _os.PathLike):
+            with _builtins.open(cases, encoding="utf-8") as f:
+                text = f.read()
+        else:
+            raise TypeError(
+                f"cases must be a list, a dict, a JSON str or a path, not {_type_name(cases)}"
+            )
+        report = _json.loads(self._native.test(text))
+        return RuleTestReport(
+            passed=report["passed"],
+            total=report["total"],
+            failed=report["failed"],
+            cases=report["cases"],
+            text=report["text"],
+        )
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    def __repr__(self) -> str:
+        return f"<downline.RuleBook {len(self)} rule versions>"
 
 
 def open(  # noqa: A001 - the natural name, like io.open / sqlite3.connect

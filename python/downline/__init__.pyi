@@ -1,4 +1,5 @@
 # Type stubs of the public package `downline`.
+import datetime
 import decimal
 import os
 from dataclasses import dataclass
@@ -113,6 +114,34 @@ class Company:
     def events(self, actor: Actor, after: int = 0, limit: int = 1000) -> list[Event]: ...
     def last_event(self) -> int: ...
     def refresh(self) -> None: ...
+
+@dataclass(frozen=True)
+class RuleTestReport:
+    """How a rules unit test went; true when every case passed."""
+
+    passed: bool
+    total: int
+    failed: int
+    cases: list[dict[str, Any]]
+    text: str
+    def __bool__(self) -> bool: ...
+
+class RuleBook:
+    """A compiled set of business rules; evaluates without a store."""
+
+    @classmethod
+    def load(cls, document: str | Mapping[str, Any] | os.PathLike[str]) -> RuleBook: ...
+    def evaluate(
+        self,
+        trigger: str,
+        facts: Mapping[str, Any],
+        at: datetime.datetime | None = None,
+        trace: bool = False,
+    ) -> dict[str, Any]: ...
+    def test(
+        self, cases: str | Mapping[str, Any] | list[Any] | os.PathLike[str]
+    ) -> RuleTestReport: ...
+    def __len__(self) -> int: ...
 
 def open(
     uri: str | os.PathLike[str],

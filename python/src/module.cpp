@@ -10,6 +10,8 @@
 #include <downline/error.hpp>
 #include <downline/json.hpp>
 #include <downline/money.hpp>
+#include <downline/rules.hpp>
+#include <downline/time.hpp>
 #include <downline/version.hpp>
 
 #include <pybind11/pybind11.h>
@@ -166,6 +168,30 @@ dl::BulkEnrollmentOutcome enroll_many(const CompanyHandle& handle, const dl::Act
   }
   if (callback_error) throw std::move(*callback_error);
   return std::move(*outcome);
+}
+
+// --- rules -------------------------------------------------------------------
+
+dl::Trigger trigger_arg(const std::string& name) {
+  const auto trigger = dl::parse_trigger(name);
+  if (!trigger) {
+    throw dl::InvalidArgument(
+        "unknown trigger '" + name + "' (enrollment, order_state_changed, campaign_close)",
+        "trigger");
+  }
+  return *trigger;
+}
+
+// RFC 3339 text (the package formats the datetime); None is now. A parse
+// error names the argument.
+dl::Instant instant_arg(const std::optional<std::string>& at) {
+  if (!at) return dl::SystemClock().now();
+  try {
+    return dl::Instant::parse_rfc3339(*at);
+  } catch (const dl::Error& e) {
+    if (!e.field().empty()) throw;
+    dl::throw_error(e.code(), e.what(), "at");
+  }
 }
 
 // --- reprs --------------------------------------------------------------------
@@ -376,6 +402,13 @@ PYBIND11_MODULE(_downline, m) {
       .def_property_readonly("event",
                              [](const dl::EnrollmentOutcome& o) { return id_or_none(o.event); })
       .def_readonly("findings", &dl::EnrollmentOutcome::findings)
+      .def_property_readonly("decisions",
+                             [](const dl::EnrollmentOutcome& o) {
+                               // The JSON form, as dicts: {"rule", "version", "action", ...}.
+                               const py::object out =
+                                   py::module_::import("json").attr("loads")(dl::json::to_json(o));
+                               return py::object(out["decisions"]);
+                             })
       .def("to_json", [](const dl::EnrollmentOutcome& o) { return dl::json::to_json(o); })
       .def("__repr__", [](const dl::EnrollmentOutcome& o) {
         if (o.accepted) return "EnrollmentOutcome(accepted=True, person=" + repr_id(o.person) + ")";
@@ -395,6 +428,12 @@ PYBIND11_MODULE(_downline, m) {
       .def_property_readonly(
           "last_event", [](const dl::BulkEnrollmentOutcome& o) { return id_or_none(o.last_event); })
       .def_readonly("findings", &dl::BulkEnrollmentOutcome::findings)
+      .def_property_readonly("decisions",
+                             [](const dl::BulkEnrollmentOutcome& o) {
+                               const py::object out =
+                                   py::module_::import("json").attr("loads")(dl::json::to_json(o));
+                               return py::object(out["decisions"]);
+                             })
       .def("to_json", [](const dl::BulkEnrollmentOutcome& o) { return dl::json::to_json(o); })
       .def("__repr__", [](const dl::BulkEnrollmentOutcome& o) {
         if (o.accepted) {
@@ -573,4 +612,45 @@ PYBIND11_MODULE(_downline, m) {
             return with_company(h, [&](dl::Company& c) { return c.actor_for(login); });
           },
           py::arg("login"));
+
+  // --- RuleBook ------------------------------------------------------------------------
+  // Immutable and thread-safe: calls run with the GIL released on the held copy.
+  py::class_<dl::RuleBook>(m, "RuleBook",
+                           "A compiled rule book. Use downline.RuleBook.load() instead.")
+      .def_static(
+          "load",
+          [](const std::string& json) {
+            py::gil_scoped_release release;
+            return dl::RuleBook::load(json);
+          },
+          py::arg("json"))
+      .def(
+          "evaluate",
+          [](const dl::RuleBook& book, const std::string& trigger, const std::string& facts_json,
+             const std::optional<std::string>& at, bool trace) {
+            const auto trig = trigger_arg(trigger);
+            const auto when = instant_arg(at);
+            std::string out;
+            {
+              py::gil_scoped_release release;
+              out = dl::json::to_json(book.evaluate(trig, facts_json, when, trace));
+            }
+            return text(out);
+          },
+          py::arg("trigger"), py::arg("facts_json"), py::arg("at"), py::arg("trace"),
+          "The evaluation as JSON text: {\"decisions\": [...], \"trace\": [...] or null}.")
+      .def(
+          "test",
+          [](const dl::RuleBook& book, const std::string& cases_json) {
+            std::string out;
+            {
+              py::gil_scoped_release release;
+              out = dl::json::to_json(book.test(cases_json));
+            }
+            return text(out);
+          },
+          py::arg("cases_json"),
+          "The report as JSON text: {\"passed\", \"total\", \"failed\", \"cases\", "
+          "\"text\"}.")
+      .def("__len__", &dl::RuleBook::size);
 }

@@ -8,6 +8,7 @@ int downline_header_c99_check(void);
 int downline_header_c99_check(void) {
   downline_buf buf = DOWNLINE_BUF_INIT;
   downline_company *company = NULL;
+  downline_rules *rules = NULL;
   downline_error error = {DOWNLINE_OK, "", ""};
   downline_status status = DOWNLINE_DATA_LOSS;
   size_t nul_terminated = DOWNLINE_NUL_TERMINATED;
@@ -32,9 +33,21 @@ int downline_header_c99_check(void) {
                                     int64_t) = downline_is_in_downline;
   downline_status (*network_id)(downline_buf *, downline_company *, const char *, const char *,
                                 int64_t) = downline_network_id;
+  downline_status (*user_add)(downline_company *, const char *, const char *) =
+      downline_user_add_json;
+  downline_status (*actor_for)(downline_buf *, downline_company *, const char *) =
+      downline_actor_for_json;
+  downline_status (*rules_load)(downline_rules **, const char *, size_t) = downline_rules_load;
+  void (*rules_close)(downline_rules *) = downline_rules_close;
+  downline_status (*rules_evaluate)(downline_buf *, const downline_rules *, const char *,
+                                    const char *, size_t, const char *, int) =
+      downline_rules_evaluate_json;
+  downline_status (*rules_test)(downline_buf *, const downline_rules *, const char *, size_t) =
+      downline_rules_test_json;
 
   (void)buf;
   (void)company;
+  (void)rules;
   (void)error;
   (void)nul_terminated;
   (void)error_last;
@@ -49,5 +62,11 @@ int downline_header_c99_check(void) {
   (void)downline;
   (void)is_in_downline;
   (void)network_id;
+  (void)user_add;
+  (void)actor_for;
+  (void)rules_load;
+  (void)rules_close;
+  (void)rules_evaluate;
+  (void)rules_test;
   return (int)status;
 }
