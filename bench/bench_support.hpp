@@ -4,7 +4,10 @@
 
 #include <downline/company.hpp>
 
+#include <benchmark/benchmark.h>
+
 #include <malloc.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -215,6 +218,21 @@ inline std::filesystem::path cached_sqlite(std::size_t n) {
   remove_sqlite(path);
   std::filesystem::rename(tmp, path);
   return path;
+}
+
+/// The main() of a benchmark program whose `Reporter` (a ConsoleReporter)
+/// prints a summary after the run: the figures an issue asks for, with the
+/// peer's side by side.
+template <typename Reporter>
+int run_with_summary(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  Reporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
+                                          : benchmark::ConsoleReporter::OO_Tabular);
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  reporter.print_summary();
+  return 0;
 }
 
 }  // namespace downline_bench

@@ -8,7 +8,6 @@
 #include "bench_support.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -285,12 +284,5 @@ BENCHMARK(BM_Enrollment_OnePerCallSqlite)
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  SummaryReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
-                                                 : benchmark::ConsoleReporter::OO_Tabular);
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  reporter.print_summary();
-  return 0;
+  return downline_bench::run_with_summary<SummaryReporter>(argc, argv);
 }

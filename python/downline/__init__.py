@@ -204,6 +204,19 @@ def _document_json(value: Any, what: str) -> str:
         ) from e
 
 
+def _document_text(value: Any, name: str, what: str, containers: tuple[type, ...]) -> str:
+    # JSON text as is, a path-like read from its file, Python values encoded.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, _os.PathLike):
+        with _builtins.open(value, encoding="utf-8") as f:
+            return f.read()
+    if isinstance(value, containers):
+        return _document_json(value, what)
+    kinds = ", a ".join("dict" if t is Mapping else t.__name__ for t in containers)
+    raise TypeError(f"{name} must be a {kinds}, a JSON str or a path, not {_type_name(value)}")
+
+
 
 # --- money ------------------------------------------------------------------------
 
@@ -472,17 +485,7 @@ class RuleBook:
         given as a dict, JSON text or a path-like to a JSON file. Raises
         InvalidArgument naming the JSON path of the fault
         (``"rules[2].then[0].segment"``; ``"$"`` for the whole document)."""
-        if isinstance(document, str):
-            text = document
-        elif isinstance(document, Mapping):
-            text = _document_json(document, "the rules document")
-        elif isinstance(document, _os.PathLike):
-            with _builtins.open(document, encoding="utf-8") as f:
-                text = f.read()
-        else:
-            raise TypeError(
-                f"document must be a dict, a JSON str or a path, not {_type_name(document)}"
-            )
+        text = _document_text(document, "document", "the rules document", (Mapping,))
         return cls(_native.RuleBook.load(text))
 
     def evaluate(
@@ -525,17 +528,7 @@ class RuleBook:
         reports each. Failing cases are data: check ``report.passed`` (or
         ``bool(report)``) and print ``report``. Raises InvalidArgument for a
         malformed case file (``.field`` is the JSON path)."""
-        if isinstance(cases, str):
-            text = cases
-        elif isinstance(cases, (Mapping, list)):
-            text = _document_json(cases, "the cases document")
-        elif isinstance(cases, _os.PathLike):
-            with _builtins.open(cases, encoding="utf-8") as f:
-                text = f.read()
-        else:
-            raise TypeError(
-                f"cases must be a list, a dict, a JSON str or a path, not {_type_name(cases)}"
-            )
+        text = _document_text(cases, "cases", "the cases document", (Mapping, list))
         report = _json.loads(self._native.test(text))
         return RuleTestReport(
             passed=report["passed"],

@@ -498,13 +498,16 @@ std::shared_ptr<const RuleBookData> parse_rule_book(const Json& doc) {
   return book;
 }
 
-std::vector<Decision> evaluate_rules(const RuleBookData& book, Trigger trigger, const Json& facts,
-                                     Instant at, Json* trace) {
+void check_input_facts(const Json& facts) {
   if (!facts.is_object()) {
     throw InvalidArgument(
         "expected the facts (a JSON object with person, order, campaign, network)", "$");
   }
   check_facts(facts, fact_model(), "");
+}
+
+std::vector<Decision> evaluate_rules(const RuleBookData& book, Trigger trigger, const Json& facts,
+                                     Instant at, Json* trace) {
   if (trace != nullptr && !trace->is_array()) *trace = Json::array();
   std::vector<Decision> decisions;
   const Rule* stopped_by = nullptr;
@@ -656,9 +659,10 @@ RuleTestReport test_rules(const RuleBookData& book, const Json& document, Instan
       e.action = action_to_json(parse_action(action_json, here, book));
       expected.push_back(std::move(e));
     }
-    Json trace = Json::array();
+    const Json& case_facts = facts ? *facts : empty;
     try {
-      result.decisions = evaluate_rules(book, *trigger, facts ? *facts : empty, at, &trace);
+      check_input_facts(case_facts);
+      result.decisions = evaluate_rules(book, *trigger, case_facts, at, nullptr);
     } catch (const Error& e) {
       // A rule's fault keeps the rule's path; a fact's gets the case's.
       const std::string& field = e.field();
@@ -672,6 +676,9 @@ RuleTestReport test_rules(const RuleBookData& book, const Json& document, Instan
                     std::equal(expected.begin(), expected.end(), result.decisions.begin(), matches);
     if (!result.passed) {
       ++report.failed;
+      // Traced only to explain a failure: a trace costs many evaluations.
+      Json trace = Json::array();
+      evaluate_rules(book, *trigger, case_facts, at, &trace);
       result.diff = "  decisions (- expected, + decided):\n" +
                     diff_decisions(expected, result.decisions) + "  rules that ran:\n" +
                     render_trace(trace);

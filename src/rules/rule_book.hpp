@@ -64,8 +64,14 @@ inline constexpr std::array<const char*, 4> kRuleBookKeys{"ranks", "segments", "
 /// InvalidArgument naming the JSON path of the first fault.
 std::shared_ptr<const RuleBookData> parse_rule_book(const nlohmann::json& doc);
 
-/// Runs the rules of `trigger` effective at `at` on `facts`. Appends the
-/// per-rule trace to `trace` when not null. Throws like RuleBook::evaluate.
+/// Throws InvalidArgument (the field is the fact's path) when `facts`, given
+/// by a caller, is not an object of the fact model.
+void check_input_facts(const nlohmann::json& facts);
+
+/// Runs the rules of `trigger` effective at `at` on `facts`, which must fit
+/// the fact model (check_input_facts for a caller's; the library's own are
+/// built to fit). Appends the per-rule trace to `trace` when not null.
+/// Throws like RuleBook::evaluate.
 std::vector<Decision> evaluate_rules(const RuleBookData& book, Trigger trigger,
                                      const nlohmann::json& facts, Instant at,
                                      nlohmann::json* trace);

@@ -97,6 +97,7 @@ RuleEvaluation RuleBook::evaluate(Trigger trigger, std::string_view facts_json, 
   const Json facts = parse_json(facts_json, "the facts");
   RuleEvaluation out;
   Json entries = Json::array();
+  internal::check_input_facts(facts);
   out.decisions = internal::evaluate_rules(*data_, trigger, facts, at, trace ? &entries : nullptr);
   if (trace) out.trace_json = entries.dump();
   return out;
