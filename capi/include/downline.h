@@ -239,7 +239,10 @@ DOWNLINE_C_API void downline_company_close(downline_company *company);
  *                           "email": "ana@example.com", "external_id": "A1"}}
  *               The sponsor may be given as "sponsor_external_id" instead;
  *               optional keys: "referrer", "referrer_external_id",
- *               "channel", "effective_at", "reason". Without a sponsor the
+ *               "channel", "effective_at", "reason", "person.zone" and
+ *               "placements": [{"network": "bin", "parent": "12",
+ *               "position": 1}] (explicit places in placement networks,
+ *               at most one per network). Without a sponsor the
  *               person becomes a parent of the sponsor network (only actors
  *               who see everyone may do that).
  *
@@ -291,7 +294,7 @@ DOWNLINE_C_API downline_status downline_enroll_many_json(downline_buf *out,
 /**
  * Writes the person with id `person_id` into `out`: {"id": "42",
  * "external_id", "first_name", "last_name", "email", "phone", "country",
- * "birth_date", "type", "status", "sponsor", "referrer", "channel",
+ * "birth_date", "zone", "type", "status", "sponsor", "referrer", "channel",
  * "enrolled_at"} (absent ids and dates are null).
  *
  * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor),
@@ -306,7 +309,7 @@ DOWNLINE_C_API downline_status downline_person_json(downline_buf *out, downline_
 /**
  * Writes the upline of `person_id` in `network`, nearest first, into `out`:
  * a JSON array of members, each {"id", "parent", "level", "relative_level",
- * "type", "status"}. The list stops before the first person the actor may
+ * "position", "type", "status"}. The list stops before the first person the actor may
  * not see.
  *
  * network     the network's name; NULL means "sponsor".
@@ -401,6 +404,140 @@ DOWNLINE_C_API downline_status downline_user_add_json(downline_company *company,
  */
 DOWNLINE_C_API downline_status downline_actor_for_json(downline_buf *out, downline_company *company,
                                                        const char *login);
+
+/**
+ * Writes `person_id` and their downline into `out` as one text document, in
+ * pre-order (each person's recruits in enrollment order), with only the
+ * persons the actor may see:
+ *
+ *   "json"  nested objects {"id": "42", "external_id", "name", "parent",
+ *           "level", "relative_level", "position", "type", "status",
+ *           "path": "1.5.42", "children": [...]}, the person first;
+ *   "csv"   a header line, then one row per person with the same fields
+ *           (RFC 4180 quoting, "\n" line ends);
+ *   "dot"   a Graphviz digraph: one node per person, edges parent -> child.
+ *
+ * options_json  {"network": "sponsor", "max_depth": 3, "format": "csv"},
+ *               every key optional; NULL means all defaults (the whole
+ *               sponsor downline as JSON). "max_depth" 0 writes the person
+ *               alone, 1 adds their direct recruits.
+ *
+ * The output is identical for the same tree, byte for byte; it is read from
+ * one consistent state of the network, and writes to the company wait until
+ * it is written. Fails with
+ * DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor or options, an
+ * unknown format: the field names the key), DOWNLINE_NOT_FOUND (unknown
+ * person or network), DOWNLINE_PERMISSION_DENIED (the actor may not see the
+ * person) or DOWNLINE_INTERNAL; `out` is then left empty.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_export_tree(downline_buf *out, downline_company *company,
+                                                    const char *actor_json, int64_t person_id,
+                                                    const char *options_json);
+
+/* ------------------------------------------------------------------------ */
+/* Placement networks and adjustments                                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The adjustment calls below write an "adjustment outcome" into `out`:
+ *   {"moved": ["3", "4"], "removed": ["2"], "last_event": "17"}
+ * listing the persons given a new parent (in event order) and the persons
+ * taken out, one event each; "last_event" is null when nothing changed. Each
+ * runs in one storage transaction: when it fails nothing is written, `out`
+ * is left empty and downline_error_last() says why (for a forbidden move,
+ * DOWNLINE_FAILED_PRECONDITION with the offending field, e.g. "new_parent"
+ * for a move under the person's own downline). All are thread-safe;
+ * concurrent writes are serialised.
+ */
+
+/**
+ * Moves a person, with or without their downline, to a new parent (staff
+ * actors only). request_json: {"person": "7", "network": "sponsor",
+ * "new_parent": "3", "position": 0, "with_downline": true, "effective_at":
+ * "...", "reason": "..."}, only "person" required. Writes the adjustment
+ * outcome; fails with DOWNLINE_INVALID_ARGUMENT, DOWNLINE_NOT_FOUND,
+ * DOWNLINE_PERMISSION_DENIED, DOWNLINE_FAILED_PRECONDITION (a forbidden move:
+ * own downline, slot taken, too deep, window over, ...), DOWNLINE_UNAVAILABLE
+ * or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_transfer_json(downline_buf *out, downline_company *company,
+                                                      const char *actor_json,
+                                                      const char *request_json);
+
+/**
+ * Compresses a network (staff actors only): the persons removed become
+ * dropouts and their children move up to the nearest remaining upline.
+ * request_json: {"network": "comp", "persons": ["4"], "effective_at": "...",
+ * "reason": "..."}; without "persons", everyone whose status the network
+ * compresses. Writes the adjustment outcome; fails like
+ * downline_transfer_json() (DOWNLINE_FAILED_PRECONDITION also when the
+ * children do not fit in a width-limited network).
+ */
+DOWNLINE_C_API downline_status downline_compress_json(downline_buf *out, downline_company *company,
+                                                      const char *actor_json,
+                                                      const char *request_json);
+
+/**
+ * Places `person`, waiting in a lobby, where choice_json says: {"network":
+ * "l", "parent": "12", "position": 1} ("parent" and "position" optional: the
+ * network's policy then searches from the sponsor). reason may be NULL.
+ * Staff, or a leader who sees both persons within the lobby window, may.
+ * Writes the adjustment outcome; fails with DOWNLINE_INVALID_ARGUMENT,
+ * DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED,
+ * DOWNLINE_FAILED_PRECONDITION (not waiting, window over, slot taken, network
+ * full), DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_place_json(downline_buf *out, downline_company *company,
+                                                   const char *actor_json, int64_t person,
+                                                   const char *choice_json, const char *reason);
+
+/**
+ * Places everyone in `network`'s lobby whose window is over, by the
+ * network's fallback policy (staff actors only). Writes the adjustment
+ * outcome; fails like downline_place_json().
+ */
+DOWNLINE_C_API downline_status downline_place_expired_json(downline_buf *out,
+                                                           downline_company *company,
+                                                           const char *actor_json,
+                                                           const char *network);
+
+/**
+ * Writes the direct children of `person` in `network` (NULL means "sponsor")
+ * into `out`: an array of members shaped as in downline_upline_json(), in
+ * slot order in a width-limited network ("position": 0 left, 1 right in a
+ * binary one), in arrival order otherwise; [] for a person without a place
+ * (waiting in a lobby, dropped out). Fails with DOWNLINE_INVALID_ARGUMENT
+ * (NULL argument, malformed actor), DOWNLINE_NOT_FOUND (unknown person or
+ * network), DOWNLINE_PERMISSION_DENIED or DOWNLINE_INTERNAL; `out` is then
+ * left empty. Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_children_json(downline_buf *out, downline_company *company,
+                                                      const char *actor_json, int64_t person,
+                                                      const char *network);
+
+/**
+ * Writes up to `limit` open positions below `person` in `network` (NULL
+ * means "sponsor"), breadth first, into `out`: [{"parent": "1", "position":
+ * 0, "level": 1}], "level" being the absolute level a newcomer would have.
+ * Fails like downline_children_json(); `out` is then left empty.
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_open_positions_json(downline_buf *out,
+                                                            downline_company *company,
+                                                            const char *actor_json, int64_t person,
+                                                            const char *network, size_t limit);
+
+/**
+ * Writes the ids of the persons waiting in `network`'s lobby that the actor
+ * sees, in id order, into `out`: ["3", "4"]. Fails with
+ * DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor),
+ * DOWNLINE_NOT_FOUND (unknown network), DOWNLINE_PERMISSION_DENIED or
+ * DOWNLINE_INTERNAL; `out` is then left empty. Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_lobby_json(downline_buf *out, downline_company *company,
+                                                   const char *actor_json, const char *network);
 
 /* ------------------------------------------------------------------------ */
 /* Rules                                                                    */

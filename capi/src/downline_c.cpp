@@ -331,6 +331,105 @@ downline_status downline_actor_for_json(downline_buf* out, downline_company* com
   DOWNLINE_C_CATCH
 }
 
+downline_status downline_export_tree(downline_buf* out, downline_company* company,
+                                     const char* actor_json, int64_t person_id,
+                                     const char* options_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto options =
+      options_json != nullptr
+          ? parse_arg(options_json, "options_json", downline::json::parse_tree_export_options)
+          : downline::TreeExportOptions{};
+  return result.set(co.export_tree(actor, downline::PersonId{person_id}, options));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_transfer_json(downline_buf* out, downline_company* company,
+                                       const char* actor_json, const char* request_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto request =
+      parse_arg(request_json, "request_json", downline::json::parse_transfer_request);
+  return result.set(downline::json::to_json(co.transfer(actor, request)));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_compress_json(downline_buf* out, downline_company* company,
+                                       const char* actor_json, const char* request_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto request =
+      parse_arg(request_json, "request_json", downline::json::parse_compression_request);
+  return result.set(downline::json::to_json(co.compress(actor, request)));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_place_json(downline_buf* out, downline_company* company,
+                                    const char* actor_json, int64_t person, const char* choice_json,
+                                    const char* reason) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto choice = parse_arg(choice_json, "choice_json", downline::json::parse_placement_choice);
+  return result.set(downline::json::to_json(co.place(
+      actor, downline::PersonId{person}, choice, reason != nullptr ? reason : std::string_view())));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_place_expired_json(downline_buf* out, downline_company* company,
+                                            const char* actor_json, const char* network) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  return result.set(downline::json::to_json(co.place_expired(actor, require(network, "network"))));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_children_json(downline_buf* out, downline_company* company,
+                                       const char* actor_json, int64_t person,
+                                       const char* network) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto children = co.reader(actor, network != nullptr ? network : downline::kSponsorNetwork)
+                            .children(downline::PersonId{person});
+  return result.set(downline::json::to_json(children));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_open_positions_json(downline_buf* out, downline_company* company,
+                                             const char* actor_json, int64_t person,
+                                             const char* network, size_t limit) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto slots = co.reader(actor, network != nullptr ? network : downline::kSponsorNetwork)
+                         .open_positions(downline::PersonId{person}, limit);
+  return result.set(downline::json::to_json(slots));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_lobby_json(downline_buf* out, downline_company* company,
+                                    const char* actor_json, const char* network) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto waiting = co.reader(actor, require(network, "network")).lobby();
+  return result.set(downline::json::to_json(waiting));
+  DOWNLINE_C_CATCH
+}
+
 downline_status downline_rules_load(downline_rules** out, const char* json, size_t json_len) {
   DOWNLINE_C_TRY
   *require(out, "out") = nullptr;

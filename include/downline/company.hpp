@@ -84,6 +84,14 @@ class DOWNLINE_API NetworkReader {
   /// Network id of `person`: the ids from the network's parent down to the
   /// person, inclusive; throws like is_in_downline.
   std::vector<PersonId> path(PersonId person) const;
+  /// Direct children of `person` with their positions (slot order in a
+  /// width-limited network, arrival order otherwise).
+  std::vector<NetworkMember> children(PersonId person) const;
+  /// Up to `limit` open positions below `person`, breadth first (their own
+  /// free slots first); in a matrix, within the person's matrix depth.
+  std::vector<OpenSlot> open_positions(PersonId person, std::size_t limit = 10) const;
+  /// Persons waiting in this network's lobby that the actor sees, by id.
+  std::vector<PersonId> lobby() const;
   /// Members of `person`'s downline per relative level (index 0 = level 1)
   /// matching the query's filters and depth.
   std::vector<std::uint64_t> level_counts(PersonId person, const DownlineQuery& query) const;
@@ -157,6 +165,38 @@ class DOWNLINE_API Company {
   /// Members of `person`'s downline per relative level (index 0 = level 1).
   std::vector<std::uint64_t> level_counts(const Actor& actor, PersonId person,
                                           const DownlineQuery& query = {}) const;
+
+  /// `person` and their downline in `options.network`, written as nested
+  /// JSON, CSV or Graphviz DOT (see TreeFormat), in pre-order; only persons
+  /// the actor sees. Throws NotFound, PermissionDenied like downline().
+  std::string export_tree(const Actor& actor, PersonId person,
+                          const TreeExportOptions& options = {}) const;
+
+  /// Places a person waiting in `where.network`'s lobby under
+  /// `where.parent` (or by the network's policy from their sponsor when
+  /// unset). Staff, or a leader who sees both persons within the lobby
+  /// window, may. Throws PermissionDenied, NotFound, FailedPrecondition
+  /// (not waiting, window over, position taken, network full),
+  /// InvalidArgument (bad position); nothing is written on failure.
+  AdjustmentOutcome place(const Actor& actor, PersonId person, const PlacementChoice& where,
+                          std::string_view reason = {});
+  /// Places everyone whose lobby window is over by the network's fallback
+  /// policy (staff only). Throws like place.
+  AdjustmentOutcome place_expired(const Actor& actor, std::string_view network);
+  /// Moves a person (with or without their downline) to a new parent in one
+  /// transaction, one event per person moved. Staff only. Throws
+  /// FailedPrecondition with the reason for a forbidden move (under their
+  /// own downline, position taken or full, too deep, another territory,
+  /// outside the move window, too many moves, before the latest change),
+  /// NotFound, InvalidArgument, PermissionDenied; nothing is written then.
+  AdjustmentOutcome transfer(const Actor& actor, const TransferRequest& request);
+  /// Compresses a network in one transaction: the persons removed become
+  /// dropouts, their children move up to the nearest remaining upline; one
+  /// event per person moved or removed. Staff only. Throws like transfer
+  /// (FailedPrecondition when children do not fit in a width-limited
+  /// network); `progress` is called as persons are processed.
+  AdjustmentOutcome compress(const Actor& actor, const CompressionRequest& request,
+                             const ProgressFn& progress = {});
 
   /// Events with a sequence after `after`, oldest first, at most `limit`.
   /// Staff actors only; throws PermissionDenied otherwise.

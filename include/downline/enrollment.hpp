@@ -16,6 +16,17 @@
 
 DOWNLINE_BEGIN_NAMESPACE
 
+/// An explicit place in a width-limited or lobby network, instead of the
+/// network's placement policy: a leader's or the head office's choice.
+struct PlacementChoice {
+  std::string network;
+  /// The parent; unset to let the policy search from the sponsor (then only
+  /// `position` is chosen: the sponsor's leg).
+  PersonId parent;
+  /// The slot under the parent (binary: 0 left, 1 right); none = the first free.
+  std::optional<std::uint32_t> position;
+};
+
 /// One person to enroll.
 ///
 /// The sponsor is given by id or by external id (the latter may name a person
@@ -32,6 +43,8 @@ struct EnrollmentRequest {
   std::string channel;                  ///< free text: "backoffice", "web", ...
   std::optional<Instant> effective_at;  ///< defaults to the clock's now
   std::string reason;                   ///< recorded in the event log
+  /// Explicit places in placement networks (at most one per network).
+  std::vector<PlacementChoice> placements;
 };
 
 /// The result of one enrollment: accepted with the new person's id and the

@@ -31,6 +31,9 @@ struct NetworkMember {
   std::uint32_t relative_level = 0;  ///< level below the queried person
   CustomerType type = CustomerType::customer;
   Status status = Status::active;
+  /// Slot under the parent: the leg in a binary network (0 left, 1 right),
+  /// the column in a matrix, the order of arrival in a unilevel network.
+  std::uint32_t position = 0;
 
   friend bool operator==(const NetworkMember&, const NetworkMember&) = default;
 };
@@ -72,6 +75,65 @@ struct NetworkSummary {
   std::uint32_t depth = 0;    ///< deepest absolute level seen
   /// Persons per absolute level, index = level.
   std::vector<std::uint64_t> per_level;
+};
+
+/// Moves a person, with or without their downline, to a new parent.
+struct TransferRequest {
+  PersonId person;
+  std::string network = kSponsorNetwork;
+  /// The new parent; unset makes the person a network parent.
+  PersonId new_parent;
+  /// The slot under the new parent (width-limited networks); none = the first free.
+  std::optional<std::uint32_t> position;
+  /// False: the person moves alone and their children move up to the
+  /// person's former parent (the first takes the freed position).
+  bool with_downline = true;
+  /// When the move takes effect (default: now); never before the network's
+  /// latest change, so history is only appended.
+  std::optional<Instant> effective_at;
+  std::string reason;
+};
+
+/// Takes persons out of a network (dropouts) and moves their children up
+/// to the nearest remaining upline.
+struct CompressionRequest {
+  std::string network;
+  /// Who is removed; empty = every placed person whose status is one of the
+  /// network's configured compression statuses.
+  std::vector<PersonId> persons;
+  std::optional<Instant> effective_at;
+  std::string reason;
+};
+
+/// What an adjustment did, one event per person.
+struct AdjustmentOutcome {
+  std::vector<PersonId> moved;    ///< persons given a new parent, in event order
+  std::vector<PersonId> removed;  ///< persons taken out (dropouts)
+  EventSeq last_event;            ///< unset when nothing changed
+};
+
+/// A free position in a network: under `parent`, at slot `position`.
+struct OpenSlot {
+  PersonId parent;
+  std::uint32_t position = 0;
+  std::uint32_t level = 0;  ///< absolute level the newcomer would have
+
+  friend bool operator==(const OpenSlot&, const OpenSlot&) = default;
+};
+
+/// How a subtree is written out.
+enum class TreeFormat : std::uint8_t {
+  json,  ///< nested objects: {"id", "parent", "level", ..., "children": [...]}
+  csv,   ///< one row per person: id, parent, level, relative level, position, path, ...
+  dot,   ///< Graphviz DOT, one node per person, edges parent -> child
+};
+
+/// Which subtree to export, and how.
+struct TreeExportOptions {
+  std::string network = kSponsorNetwork;
+  /// Deepest relative level written (1 = direct recruits); none = all.
+  std::optional<std::uint32_t> max_depth;
+  TreeFormat format = TreeFormat::json;
 };
 
 DOWNLINE_END_NAMESPACE

@@ -23,13 +23,32 @@ namespace json {
 
 /// {"login": "...", "person": "42", "roles": ["admin"]}.
 DOWNLINE_API Actor parse_actor(std::string_view text);
-/// {"type": "consultant", "sponsor": "1", "person": {"first_name": ...}, ...}.
+/// {"type": "consultant", "sponsor": "1", "person": {"first_name": ...,
+///  "zone": "north"}, "placements": [{"network": "bin", "parent": "12",
+///  "position": 1}], ...}.
 DOWNLINE_API EnrollmentRequest parse_enrollment_request(std::string_view text);
 /// A JSON array of enrollment requests.
 DOWNLINE_API std::vector<EnrollmentRequest> parse_enrollment_requests(std::string_view text);
 /// {"network": "sponsor", "max_depth": 3, "types": [...], "statuses": [...],
 ///  "offset": 0, "limit": 100}; every key optional.
 DOWNLINE_API DownlineQuery parse_downline_query(std::string_view text);
+/// {"network": "sponsor", "max_depth": 3, "format": "json" | "csv" | "dot"};
+/// every key optional (defaults as in TreeExportOptions). Throws
+/// InvalidArgument naming the field (an unknown format: "format").
+DOWNLINE_API TreeExportOptions parse_tree_export_options(std::string_view text);
+/// {"network": "bin", "parent": "12", "position": 1}: "network" required,
+/// "parent" (none = the policy searches from the sponsor) and "position"
+/// (none = the first free slot) optional.
+DOWNLINE_API PlacementChoice parse_placement_choice(std::string_view text);
+/// {"person": "7", "network": "sponsor", "new_parent": "3", "position": 0,
+///  "with_downline": true, "effective_at": "2026-01-01T00:00:00Z",
+///  "reason": "..."}: "person" required; no "new_parent" makes the person a
+/// network parent; the others default as in TransferRequest.
+DOWNLINE_API TransferRequest parse_transfer_request(std::string_view text);
+/// {"network": "comp", "persons": ["4", "9"], "effective_at": "...",
+///  "reason": "..."}: "network" required; no "persons" (or an empty array)
+/// removes every person whose status the network compresses.
+DOWNLINE_API CompressionRequest parse_compression_request(std::string_view text);
 
 /// {"accepted": true, "person": "42", "event": "7", "findings": [...],
 ///  "decisions": [...]}.
@@ -37,13 +56,20 @@ DOWNLINE_API std::string to_json(const EnrollmentOutcome& outcome);
 /// {"accepted": true, "persons": [...], "last_event": "9", "findings": [...],
 ///  "decisions": [[...] per request, or none]}.
 DOWNLINE_API std::string to_json(const BulkEnrollmentOutcome& outcome);
-/// The person with data, type, status, sponsor, referrer, enrolled_at.
+/// The person with data (zone included), type, status, sponsor, referrer,
+/// enrolled_at.
 DOWNLINE_API std::string to_json(const Person& person);
 /// An array of members, each {"id", "parent", "level", "relative_level",
-/// "type", "status"}.
+/// "position", "type", "status"}.
 DOWNLINE_API std::string to_json(const std::vector<NetworkMember>& members);
 /// {"total": N, "members": [...]}.
 DOWNLINE_API std::string to_json(const DownlinePage& page);
+/// {"moved": ["3", "4"], "removed": ["2"], "last_event": "17" or null}.
+DOWNLINE_API std::string to_json(const AdjustmentOutcome& outcome);
+/// An array of open slots, each {"parent": "1", "position": 0, "level": 1}.
+DOWNLINE_API std::string to_json(const std::vector<OpenSlot>& slots);
+/// An array of ids as strings: ["3", "4"].
+DOWNLINE_API std::string to_json(const std::vector<PersonId>& ids);
 /// {"login": "...", "person": "42" or null, "roles": [...]}: the form
 /// parse_actor reads.
 DOWNLINE_API std::string to_json(const Actor& actor);

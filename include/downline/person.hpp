@@ -44,6 +44,7 @@ struct PersonData {
   std::string phone;
   std::string country;  ///< ISO 3166-1 alpha-2 ("CO")
   std::optional<LocalDate> birth_date;
+  std::string zone;  ///< territorial zone ("north"); territorial networks group by it
 };
 
 /// A person with their commercial extension and network parents.

@@ -37,12 +37,14 @@ from typing import Any
 from . import _downline as _native
 from ._downline import (
     Actor,
+    AdjustmentOutcome,
     BulkEnrollmentOutcome,
     DownlinePage,
     EnrollmentOutcome,
     Event,
     Finding,
     NetworkMember,
+    OpenSlot,
     Person,
     PersonData,
 )
@@ -73,6 +75,8 @@ __all__ = [
     "Person",
     "PersonData",
     "NetworkMember",
+    "OpenSlot",
+    "AdjustmentOutcome",
     "DownlinePage",
     "EnrollmentOutcome",
     "BulkEnrollmentOutcome",
@@ -147,6 +151,19 @@ def _str(value: Any, name: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {_type_name(value)}")
     return value
+
+
+def _bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, not {_type_name(value)}")
+    return value
+
+
+def _datetime_arg(value: Any, name: str) -> str:
+    # A naive datetime has no offset: the library refuses it, not Python.
+    if not isinstance(value, _datetime.datetime):
+        raise TypeError(f"{name} must be a datetime, not {_type_name(value)}")
+    return value.isoformat()
 
 
 def _names(value: Any, name: str) -> list[str]:
@@ -405,9 +422,146 @@ class Company:
             actor, _int(person, "person"), _query(network, max_depth, types, statuses)
         )
 
+    def export_tree(
+        self,
+        actor: Actor,
+        person: int,
+        *,
+        network: str = SPONSOR,
+        depth: int | None = None,
+        format: str = "json",  # noqa: A002 - the natural name
+    ) -> str:
+        """``person`` and their downline as text, in pre-order, with only the
+        persons the actor sees: ``format`` ``"json"`` (nested objects with
+        ``"children"``), ``"csv"`` (a header and one row per person) or
+        ``"dot"`` (a Graphviz digraph). ``depth`` 0 is the person alone, 1
+        adds their direct recruits; None is the whole downline. Raises
+        NotFound (person, network), PermissionDenied, InvalidArgument (an
+        unknown format)."""
+        options: dict[str, Any] = {
+            "network": _str(network, "network"),
+            "format": _str(format, "format"),
+        }
+        if depth is not None:
+            options["max_depth"] = _int(depth, "depth")
+        return self._native.export_tree(actor, _int(person, "person"), _to_json(options))
+
     def networks(self) -> list[str]:
         """Names of the configured networks."""
         return self._native.networks()
+
+    # placement networks and adjustments
+    def children(self, actor: Actor, person: int, network: str = SPONSOR) -> list[NetworkMember]:
+        """Direct children of ``person`` with their ``position``: slot order in
+        a width-limited network (binary: 0 left, 1 right), arrival order
+        otherwise; ``[]`` for a person without a place (in a lobby, dropped
+        out). Raises NotFound, PermissionDenied."""
+        return self._native.children(actor, _int(person, "person"), _str(network, "network"))
+
+    def open_positions(
+        self, actor: Actor, person: int, network: str = SPONSOR, limit: int = 10
+    ) -> list[OpenSlot]:
+        """Up to ``limit`` free positions below ``person``, breadth first (their
+        own free slots first): ``OpenSlot(parent, position, level)``, level
+        being the absolute level a newcomer would have."""
+        return self._native.open_positions(
+            actor, _int(person, "person"), _str(network, "network"), _int(limit, "limit")
+        )
+
+    def lobby(self, actor: Actor, network: str) -> list[int]:
+        """Ids of the persons waiting in ``network``'s lobby that the actor
+        sees, in id order."""
+        return self._native.lobby(actor, _str(network, "network"))
+
+    def place(
+        self,
+        actor: Actor,
+        person: int,
+        network: str,
+        parent: int | None = None,
+        position: int | None = None,
+        reason: str = "",
+    ) -> AdjustmentOutcome:
+        """Places ``person``, waiting in ``network``'s lobby, under ``parent``
+        at ``position`` (None: the first free slot); without a parent the
+        network's policy searches from their sponsor. Staff, or a leader who
+        sees both persons within the lobby window, may. Raises
+        FailedPrecondition (not waiting, window over, slot taken, network
+        full), PermissionDenied, NotFound, InvalidArgument; nothing is
+        written then."""
+        choice: dict[str, Any] = {"network": _str(network, "network")}
+        if parent is not None:
+            choice["parent"] = _int(parent, "parent")
+        if position is not None:
+            choice["position"] = _int(position, "position")
+        return self._native.place(
+            actor, _int(person, "person"), _to_json(choice), _str(reason, "reason")
+        )
+
+    def place_expired(self, actor: Actor, network: str) -> AdjustmentOutcome:
+        """Places everyone whose lobby window is over by the network's
+        fallback policy (staff only)."""
+        return self._native.place_expired(actor, _str(network, "network"))
+
+    def transfer(
+        self,
+        actor: Actor,
+        person: int,
+        new_parent: int | None = None,
+        *,
+        network: str = SPONSOR,
+        position: int | None = None,
+        with_downline: bool = True,
+        effective_at: _datetime.datetime | None = None,
+        reason: str = "",
+    ) -> AdjustmentOutcome:
+        """Moves ``person`` under ``new_parent`` (None: a parent of the
+        network) in one transaction, staff only. ``with_downline=False``
+        moves them alone: their children move up to their former parent.
+        ``effective_at`` (tz-aware; None is now) may not precede the
+        network's latest change. Raises FailedPrecondition for a forbidden
+        move, ``.field`` saying why (``"new_parent"``: under their own
+        downline, full, another territory; ``"person"``: window over, too
+        many moves), NotFound, InvalidArgument, PermissionDenied."""
+        request: dict[str, Any] = {
+            "person": _int(person, "person"),
+            "network": _str(network, "network"),
+            "with_downline": _bool(with_downline, "with_downline"),
+            "reason": _str(reason, "reason"),
+        }
+        if new_parent is not None:
+            request["new_parent"] = _int(new_parent, "new_parent")
+        if position is not None:
+            request["position"] = _int(position, "position")
+        if effective_at is not None:
+            request["effective_at"] = _datetime_arg(effective_at, "effective_at")
+        return self._native.transfer(actor, _to_json(request))
+
+    def compress(
+        self,
+        actor: Actor,
+        network: str,
+        persons: Iterable[int] | None = None,
+        *,
+        effective_at: _datetime.datetime | None = None,
+        reason: str = "",
+    ) -> AdjustmentOutcome:
+        """Takes ``persons`` out of ``network`` (None: everyone whose status
+        the network compresses) as dropouts; their children move up to the
+        nearest remaining upline. One transaction, staff only. Raises
+        FailedPrecondition (a person without a place, children that do not
+        fit), NotFound, InvalidArgument, PermissionDenied."""
+        request: dict[str, Any] = {
+            "network": _str(network, "network"),
+            "reason": _str(reason, "reason"),
+        }
+        if persons is not None:
+            if isinstance(persons, (str, bytes, Mapping)) or not isinstance(persons, Iterable):
+                raise TypeError(f"persons must be a list of int, not {_type_name(persons)}")
+            request["persons"] = [_int(p, "persons[]") for p in persons]
+        if effective_at is not None:
+            request["effective_at"] = _datetime_arg(effective_at, "effective_at")
+        return self._native.compress(actor, _to_json(request))
 
     # users
     def add_user(

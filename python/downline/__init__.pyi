@@ -5,15 +5,17 @@ import os
 from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from ._downline import Actor as Actor
+from ._downline import AdjustmentOutcome as AdjustmentOutcome
 from ._downline import BulkEnrollmentOutcome as BulkEnrollmentOutcome
 from ._downline import DownlinePage as DownlinePage
 from ._downline import EnrollmentOutcome as EnrollmentOutcome
 from ._downline import Event as Event
 from ._downline import Finding as Finding
 from ._downline import NetworkMember as NetworkMember
+from ._downline import OpenSlot as OpenSlot
 from ._downline import Person as Person
 from ._downline import PersonData as PersonData
 from ._errors import Aborted as Aborted
@@ -106,7 +108,54 @@ class Company:
         types: _Names | None = None,
         statuses: _Names | None = None,
     ) -> list[int]: ...
+    def export_tree(
+        self,
+        actor: Actor,
+        person: int,
+        *,
+        network: str = "sponsor",
+        depth: int | None = None,
+        format: Literal["json", "csv", "dot"] = "json",
+    ) -> str: ...
     def networks(self) -> list[str]: ...
+    def children(
+        self, actor: Actor, person: int, network: str = "sponsor"
+    ) -> list[NetworkMember]: ...
+    def open_positions(
+        self, actor: Actor, person: int, network: str = "sponsor", limit: int = 10
+    ) -> list[OpenSlot]: ...
+    def lobby(self, actor: Actor, network: str) -> list[int]: ...
+    def place(
+        self,
+        actor: Actor,
+        person: int,
+        network: str,
+        parent: int | None = None,
+        position: int | None = None,
+        reason: str = "",
+    ) -> AdjustmentOutcome: ...
+    def place_expired(self, actor: Actor, network: str) -> AdjustmentOutcome: ...
+    def transfer(
+        self,
+        actor: Actor,
+        person: int,
+        new_parent: int | None = None,
+        *,
+        network: str = "sponsor",
+        position: int | None = None,
+        with_downline: bool = True,
+        effective_at: datetime.datetime | None = None,
+        reason: str = "",
+    ) -> AdjustmentOutcome: ...
+    def compress(
+        self,
+        actor: Actor,
+        network: str,
+        persons: Iterable[int] | None = None,
+        *,
+        effective_at: datetime.datetime | None = None,
+        reason: str = "",
+    ) -> AdjustmentOutcome: ...
     def add_user(
         self, actor: Actor, login: str, roles: list[str], *, person: int | None = None
     ) -> None: ...

@@ -88,6 +88,12 @@ py::int_ id_or_zero(dl::StrongId<Tag> id) {
   return py::int_(id.value());
 }
 
+py::list id_list(const std::vector<dl::PersonId>& ids) {
+  py::list out;
+  for (const auto id : ids) out.append(id_or_zero(id));
+  return out;
+}
+
 // UTC instants become tz-aware datetimes, exactly: epoch + microseconds.
 py::object to_datetime(dl::Instant t) {
   auto datetime = py::module_::import("datetime");
@@ -307,6 +313,7 @@ PYBIND11_MODULE(_downline, m) {
       .def_property_readonly("country", [](const dl::PersonData& d) { return text(d.country); })
       .def_property_readonly("birth_date",
                              [](const dl::PersonData& d) { return to_date(d.birth_date); })
+      .def_property_readonly("zone", [](const dl::PersonData& d) { return text(d.zone); })
       .def("__repr__", [](const dl::PersonData& d) {
         return "PersonData(external_id=" + repr_text(d.external_id) +
                ", first_name=" + repr_text(d.first_name) + ", last_name=" + repr_text(d.last_name) +
@@ -341,6 +348,7 @@ PYBIND11_MODULE(_downline, m) {
                              [](const dl::NetworkMember& n) { return id_or_none(n.parent); })
       .def_readonly("level", &dl::NetworkMember::level)
       .def_readonly("relative_level", &dl::NetworkMember::relative_level)
+      .def_readonly("position", &dl::NetworkMember::position)
       .def_property_readonly("type",
                              [](const dl::NetworkMember& n) { return text(dl::to_string(n.type)); })
       .def_property_readonly(
@@ -350,8 +358,35 @@ PYBIND11_MODULE(_downline, m) {
         return "NetworkMember(id=" + repr_id(n.id) + ", parent=" + repr_id(n.parent) +
                ", level=" + std::to_string(n.level) +
                ", relative_level=" + std::to_string(n.relative_level) +
+               ", position=" + std::to_string(n.position) +
                ", type=" + repr_text(dl::to_string(n.type)) +
                ", status=" + repr_text(dl::to_string(n.status)) + ")";
+      });
+
+  py::class_<dl::OpenSlot>(m, "OpenSlot",
+                           "A free position in a network: under `parent`, at slot `position`.")
+      .def_property_readonly("parent", [](const dl::OpenSlot& o) { return id_or_zero(o.parent); })
+      .def_readonly("position", &dl::OpenSlot::position)
+      .def_readonly("level", &dl::OpenSlot::level)
+      .def("__eq__", [](const dl::OpenSlot& a, const dl::OpenSlot& b) { return a == b; })
+      .def("__repr__", [](const dl::OpenSlot& o) {
+        return "OpenSlot(parent=" + repr_id(o.parent) + ", position=" + std::to_string(o.position) +
+               ", level=" + std::to_string(o.level) + ")";
+      });
+
+  py::class_<dl::AdjustmentOutcome>(m, "AdjustmentOutcome",
+                                    "What a transfer, compression or placement did.")
+      .def_property_readonly("moved",
+                             [](const dl::AdjustmentOutcome& o) { return id_list(o.moved); })
+      .def_property_readonly("removed",
+                             [](const dl::AdjustmentOutcome& o) { return id_list(o.removed); })
+      .def_property_readonly(
+          "last_event", [](const dl::AdjustmentOutcome& o) { return id_or_none(o.last_event); })
+      .def("to_json", [](const dl::AdjustmentOutcome& o) { return dl::json::to_json(o); })
+      .def("__repr__", [](const dl::AdjustmentOutcome& o) {
+        return "AdjustmentOutcome(moved=" + py::repr(id_list(o.moved)).cast<std::string>() +
+               ", removed=" + py::repr(id_list(o.removed)).cast<std::string>() + ", last_event=" +
+               (o.last_event ? std::to_string(o.last_event.value()) : std::string("None")) + ")";
       });
 
   py::class_<dl::DownlinePage>(m, "DownlinePage",
@@ -370,12 +405,13 @@ PYBIND11_MODULE(_downline, m) {
           "to_pandas",
           [](const dl::DownlinePage& p) {
             auto pandas = py::module_::import("pandas");
-            py::list id, parent, level, relative_level, type, status;
+            py::list id, parent, level, relative_level, position, type, status;
             for (const auto& n : p.members) {
               id.append(id_or_zero(n.id));
               parent.append(id_or_none(n.parent));
               level.append(n.level);
               relative_level.append(n.relative_level);
+              position.append(n.position);
               type.append(text(dl::to_string(n.type)));
               status.append(text(dl::to_string(n.status)));
             }
@@ -384,6 +420,7 @@ PYBIND11_MODULE(_downline, m) {
             columns["parent"] = parent;
             columns["level"] = level;
             columns["relative_level"] = relative_level;
+            columns["position"] = position;
             columns["type"] = type;
             columns["status"] = status;
             return pandas.attr("DataFrame")(columns);
@@ -581,6 +618,17 @@ PYBIND11_MODULE(_downline, m) {
           },
           py::arg("actor"), py::arg("person"), py::arg("query_json"))
       .def(
+          "export_tree",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
+             const std::string& options_json) {
+            const auto pid = person_arg(person, "person");
+            const std::string out = with_company(h, [&](dl::Company& c) {
+              return c.export_tree(actor, pid, dl::json::parse_tree_export_options(options_json));
+            });
+            return text(out);
+          },
+          py::arg("actor"), py::arg("person"), py::arg("options_json"))
+      .def(
           "events",
           [](const CompanyHandle& h, const dl::Actor& actor, py::handle after, py::handle limit) {
             const dl::EventSeq seq{int_arg(after, "after")};
@@ -611,7 +659,67 @@ PYBIND11_MODULE(_downline, m) {
           [](const CompanyHandle& h, const std::string& login) {
             return with_company(h, [&](dl::Company& c) { return c.actor_for(login); });
           },
-          py::arg("login"));
+          py::arg("login"))
+      .def(
+          "children",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
+             const std::string& network) {
+            const auto pid = person_arg(person, "person");
+            return with_company(
+                h, [&](dl::Company& c) { return c.reader(actor, network).children(pid); });
+          },
+          py::arg("actor"), py::arg("person"), py::arg("network"))
+      .def(
+          "open_positions",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
+             const std::string& network, py::handle limit) {
+            const auto pid = person_arg(person, "person");
+            const auto n = count_arg<std::uint64_t>(limit, "limit");
+            return with_company(h, [&](dl::Company& c) {
+              return c.reader(actor, network).open_positions(pid, static_cast<std::size_t>(n));
+            });
+          },
+          py::arg("actor"), py::arg("person"), py::arg("network"), py::arg("limit"))
+      .def(
+          "lobby",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& network) {
+            const auto waiting =
+                with_company(h, [&](dl::Company& c) { return c.reader(actor, network).lobby(); });
+            return id_list(waiting);
+          },
+          py::arg("actor"), py::arg("network"))
+      .def(
+          "place",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
+             const std::string& choice_json, const std::string& reason) {
+            const auto pid = person_arg(person, "person");
+            return with_company(h, [&](dl::Company& c) {
+              return c.place(actor, pid, dl::json::parse_placement_choice(choice_json), reason);
+            });
+          },
+          py::arg("actor"), py::arg("person"), py::arg("choice_json"), py::arg("reason"))
+      .def(
+          "place_expired",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& network) {
+            return with_company(h, [&](dl::Company& c) { return c.place_expired(actor, network); });
+          },
+          py::arg("actor"), py::arg("network"))
+      .def(
+          "transfer",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& request_json) {
+            return with_company(h, [&](dl::Company& c) {
+              return c.transfer(actor, dl::json::parse_transfer_request(request_json));
+            });
+          },
+          py::arg("actor"), py::arg("request_json"))
+      .def(
+          "compress",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& request_json) {
+            return with_company(h, [&](dl::Company& c) {
+              return c.compress(actor, dl::json::parse_compression_request(request_json));
+            });
+          },
+          py::arg("actor"), py::arg("request_json"));
 
   // --- RuleBook ------------------------------------------------------------------------
   // Immutable and thread-safe: calls run with the GIL released on the held copy.

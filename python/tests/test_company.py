@@ -471,11 +471,18 @@ def test_error_classes():
         assert type(copy) is cls and (copy.code, copy.field) == (code, "x.y")
 
 
-def test_unimplemented_config_maps_to_not_implemented_error():
-    with pytest.raises(NotImplementedError) as info:
+def test_a_binary_sponsor_network_is_refused_with_its_path():
+    # The sponsor network is who enrolled whom: placement structures get their own network.
+    with pytest.raises(downline.InvalidArgument) as info:
         downline.open("memory:", {"networks": [{"name": "sponsor", "structure": "binary"}]})
-    assert info.value.code == "UNIMPLEMENTED"
+    assert info.value.code == "INVALID_ARGUMENT"
     assert info.value.field == "networks[0].structure"
+
+
+def test_unimplemented_maps_to_not_implemented_error():
+    from downline._errors import class_for_code
+
+    assert issubclass(class_for_code("UNIMPLEMENTED"), NotImplementedError)
 
 
 # --- money ------------------------------------------------------------------------------

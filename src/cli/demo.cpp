@@ -105,6 +105,10 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
+const char* sample_config() {
+  return kSampleConfig;
+}
+
 int run_demo(const DemoOptions& options) {
   const std::string config =
       options.config_path.empty() ? kSampleConfig : read_file(options.config_path);

@@ -18,4 +18,9 @@ struct DemoOptions {
 /// Returns the process exit code.
 int run_demo(const DemoOptions& options);
 
+/// The sample company configuration (examples/demo-company.json) compiled
+/// into the command: the one the demo uses when given no --config. Never
+/// fails; a static string.
+const char* sample_config();
+
 }  // namespace downline::cli

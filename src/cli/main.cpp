@@ -3,6 +3,7 @@
 
 #include "cli/demo.hpp"
 #include "cli/rules.hpp"
+#include "cli/tree.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -50,6 +51,21 @@ int main(int argc, char** argv) {
   rules_eval->add_option("--at", eval.at, "RFC 3339 instant of the evaluation (default: now)");
   rules_eval->add_flag("--trace", eval.trace, "include every condition with the values it saw");
 
+  downline::cli::TreeOptions tree;
+  auto* tree_cmd = app.add_subcommand(
+      "tree", "write a person and their downline as nested JSON, CSV or Graphviz DOT");
+  tree_cmd->add_option("PERSON", tree.person, "a person id, or ext:ID for an external id")
+      ->required();
+  tree_cmd->add_option("--db", tree.db, "SQLite file of the company")->capture_default_str();
+  tree_cmd->add_option("--config", tree.config_path,
+                       "company configuration JSON (default: the sample the demo uses)");
+  tree_cmd->add_option("--network", tree.network, "network to follow")->capture_default_str();
+  tree_cmd->add_option("--depth", tree.depth,
+                       "deepest relative level written: 0 the person alone, 1 their direct "
+                       "recruits (default: all)");
+  tree_cmd->add_option("--format", tree.format, "json, csv or dot")->capture_default_str();
+  tree_cmd->add_option("-o,--output", tree.output, "file to write (default: standard output)");
+
   CLI11_PARSE(app, argc, argv);
   demo.progress = !no_progress && isatty(STDERR_FILENO);
   // Exit status: 0 done, 1 a rule test failed, 2 an error.
@@ -57,6 +73,7 @@ int main(int argc, char** argv) {
     if (cmd->parsed()) return downline::cli::run_demo(demo);
     if (rules_test->parsed()) return downline::cli::run_rules_test(test);
     if (rules_eval->parsed()) return downline::cli::run_rules_eval(eval);
+    if (tree_cmd->parsed()) return downline::cli::run_tree(tree);
   } catch (const downline::Error& e) {
     std::cerr << "downline: " << downline::code_name(e.code()) << ": " << e.what()
               << (e.field().empty() ? "" : " (field " + e.field() + ")") << "\n";

@@ -2,6 +2,7 @@
 
 #include "company/company_state.hpp"
 #include "enrollment/validation.hpp"
+#include "genealogy/placement.hpp"
 #include "rules/rule_book.hpp"
 
 #include <nlohmann/json.hpp>
@@ -14,44 +15,93 @@ inline namespace v0 {
 
 namespace internal {
 
+namespace {
+
+std::vector<TreeShape> shapes_of(const Config& config) {
+  std::vector<TreeShape> shapes;
+  for (const auto& n : config.networks)
+    shapes.push_back(TreeShape{
+        n.width, n.max_depth,
+        n.placement.policy == Policy::weaker_leg || n.placement.fallback == Policy::weaker_leg});
+  return shapes;
+}
+
+NodeState state_of(NodeStateRow s) {
+  return static_cast<NodeState>(s);
+}
+
+std::optional<NodeState> parse_node_state(std::string_view name) {
+  if (name == "placed") return NodeState::placed;
+  if (name == "lobby") return NodeState::lobby;
+  if (name == "dropout") return NodeState::dropout;
+  return std::nullopt;
+}
+
+[[noreturn]] void corrupt(const EventRow& e) {
+  throw DataLoss("event " + std::to_string(e.seq.value()) + " is corrupt");
+}
+
+}  // namespace
+
 CompanyState::CompanyState(Config cfg, std::unique_ptr<Store> st, std::shared_ptr<const Clock> clk)
     : config(std::move(cfg)),
       store(std::move(st)),
       clock(std::move(clk)),
-      index(config.networks.size()) {
+      index(shapes_of(config)),
+      last_change_at(config.networks.size()),
+      group_volume(config.networks.size()) {
   for (const auto& n : config.networks) store_network_ids.push_back(store->network_id(n.name));
 }
 
 void CompanyState::rebuild_index() {
   std::lock_guard apply(apply_mu);
   std::unique_lock lock(index_mu);
-  std::vector<std::uint8_t> types, statuses;
-  std::vector<std::vector<Node>> parents(config.networks.size());
+  std::vector<std::uint8_t> types, statuses, ranks;
+  std::vector<std::uint32_t> zones;
+  std::vector<std::string> zone_names{""};
+  std::unordered_map<std::string, std::uint32_t> zone_ids{{"", 0}};
+  std::vector<TreeColumns> trees(config.networks.size());
   EventSeq last;
   store->with_read_snapshot([&] {
     last = store->last_event_seq();
-    store->scan_persons([&](PersonId id, CustomerType type, Status status) {
-      if (id.value() != static_cast<std::int64_t>(types.size()) + 1)
-        throw DataLoss("person ids in the store are not dense at id " + std::to_string(id.value()));
-      types.push_back(static_cast<std::uint8_t>(type));
-      statuses.push_back(static_cast<std::uint8_t>(status));
+    store->scan_persons([&](const PersonColumns& p) {
+      if (p.id.value() != static_cast<std::int64_t>(types.size()) + 1)
+        throw DataLoss("person ids in the store are not dense at id " +
+                       std::to_string(p.id.value()));
+      types.push_back(static_cast<std::uint8_t>(p.type));
+      statuses.push_back(static_cast<std::uint8_t>(p.status));
+      ranks.push_back(p.rank);
+      auto [it, added] =
+          zone_ids.try_emplace(std::string(p.zone), static_cast<std::uint32_t>(zone_names.size()));
+      if (added) zone_names.emplace_back(p.zone);
+      zones.push_back(it->second);
     });
-    for (std::size_t i = 0; i < parents.size(); ++i) {
-      parents[i].assign(types.size(), kNoNode);
-      store->scan_nodes(store_network_ids[i], [&](PersonId person, PersonId parent) {
-        const auto known = [&](PersonId id) {
-          return id.value() >= 1 && id.value() <= static_cast<std::int64_t>(types.size());
-        };
-        if (!known(person))
-          throw DataLoss("network node of unknown person " + std::to_string(person.value()));
-        if (parent && !known(parent))
-          throw DataLoss("network node with unknown parent " + std::to_string(parent.value()));
-        parents[i][GenealogyIndex::node_of(person)] =
-            parent ? GenealogyIndex::node_of(parent) : kNoNode;
+    const auto known = [&](PersonId id) {
+      return id.value() >= 1 && id.value() <= static_cast<std::int64_t>(types.size());
+    };
+    for (std::size_t i = 0; i < trees.size(); ++i) {
+      TreeColumns& t = trees[i];
+      t.parents.assign(types.size(), kNoNode);
+      t.positions.assign(types.size(), 0);
+      t.states.assign(types.size(), NodeState::placed);
+      store->scan_nodes(store_network_ids[i], [&](const NodeRow& row) {
+        if (!known(row.person))
+          throw DataLoss("network node of unknown person " + std::to_string(row.person.value()));
+        if (row.parent && !known(row.parent))
+          throw DataLoss("network node with unknown parent " + std::to_string(row.parent.value()));
+        const Node n = GenealogyIndex::node_of(row.person);
+        t.parents[n] = row.parent ? GenealogyIndex::node_of(row.parent) : kNoNode;
+        t.positions[n] = row.position;
+        t.states[n] = state_of(row.state);
       });
+      Instant latest{};
+      store->scan_changes(store_network_ids[i],
+                          [&](const ChangeRow& c) { latest = std::max(latest, c.effective_at); });
+      last_change_at[i] = latest;
     }
   });
-  index.assign(std::move(types), std::move(statuses), parents);
+  index.assign(std::move(types), std::move(statuses), std::move(zones), std::move(ranks),
+               std::move(zone_names), trees);
   last_applied.store(last.value());
 }
 
@@ -65,25 +115,67 @@ void CompanyState::sync() const {
   }
 }
 
+void CompanyState::apply_change(std::size_t network, Node node, const NodePlacement& to) const {
+  NetworkTree& t = index.tree(network);
+  const Node parent = to.parent ? GenealogyIndex::node_of(to.parent) : kNoNode;
+  if (to.state != NodeState::placed) {
+    // The writer lifted the children up in the same step; the moved_up
+    // events that follow find them there already.
+    if (t.placed(node)) t.lift(node, to.state);
+  } else if (t.placed(node)) {
+    if (t.parent(node) == parent && t.position(node) == to.position) return;
+    t.move(node, parent, to.position);
+  } else {
+    t.place(node, parent, to.position);
+  }
+}
+
 void CompanyState::apply_events(const std::vector<EventRow>& events) const {
   std::unique_lock lock(index_mu);
-  std::vector<PersonId> parents(config.networks.size());
+  std::vector<NodePlacement> places(config.networks.size());
   for (const auto& e : events) {
-    if (e.kind == "enrolled") {
+    const bool enrolled = e.kind == "enrolled";
+    const bool structural = e.kind == "placed" || e.kind == "transferred" || e.kind == "moved_up" ||
+                            e.kind == "dropped_out";
+    if (enrolled || structural) {
       auto payload = nlohmann::json::parse(e.payload, nullptr, false);
-      if (payload.is_discarded())
-        throw DataLoss("event " + std::to_string(e.seq.value()) + " is corrupt");
-      auto type = parse_customer_type(payload.value("type", ""));
-      auto status = parse_status(payload.value("status", ""));
-      if (!type || !status)
-        throw DataLoss("event " + std::to_string(e.seq.value()) + " is corrupt");
-      const auto& p = payload["parents"];
-      for (std::size_t i = 0; i < parents.size(); ++i) {
-        auto it = p.find(config.networks[i].name);
-        parents[i] = it != p.end() && it->is_number_integer() ? PersonId{it->get<std::int64_t>()}
-                                                              : PersonId{};
+      if (payload.is_discarded() || !payload.is_object()) corrupt(e);
+      if (enrolled) {
+        auto type = parse_customer_type(payload.value("type", ""));
+        auto status = parse_status(payload.value("status", ""));
+        if (!type || !status) corrupt(e);
+        const auto& p = payload["parents"];
+        const auto& extra = payload.contains("places") ? payload["places"] : nlohmann::json{};
+        for (std::size_t i = 0; i < places.size(); ++i) {
+          const std::string& name = config.networks[i].name;
+          auto it = p.find(name);
+          places[i] = NodePlacement{};
+          places[i].parent = it != p.end() && it->is_number_integer()
+                                 ? PersonId{it->get<std::int64_t>()}
+                                 : PersonId{};
+          if (auto x = extra.find(name); extra.is_object() && x != extra.end()) {
+            places[i].position = x->value("position", 0u);
+            places[i].state =
+                parse_node_state(x->value("state", "placed")).value_or(NodeState::placed);
+          } else if (places[i].parent) {
+            places[i].position = index.tree(i).free_slot(GenealogyIndex::node_of(places[i].parent));
+          }
+        }
+        index.add_person(e.person, *type, *status, places,
+                         index.zone_id(payload.value("zone", "")));
+      } else {
+        const int k = config.network_index(payload.value("network", ""));
+        auto state = parse_node_state(payload.value("state", ""));
+        if (k < 0 || !state || !index.contains(e.person)) corrupt(e);
+        NodePlacement to;
+        const auto& parent = payload["parent"];
+        to.parent = parent.is_number_integer() ? PersonId{parent.get<std::int64_t>()} : PersonId{};
+        to.position = payload.value("position", 0u);
+        to.state = *state;
+        apply_change(static_cast<std::size_t>(k), GenealogyIndex::node_of(e.person), to);
+        last_change_at[static_cast<std::size_t>(k)] =
+            std::max(last_change_at[static_cast<std::size_t>(k)], e.effective_at);
       }
-      index.add_person(e.person, *type, *status, parents);
     }
     last_applied.store(e.seq.value());
   }
@@ -112,13 +204,112 @@ struct Resolved {
   explicit operator bool() const { return id || batch != SIZE_MAX; }
 };
 
+// The nearest person at or above `n` (in the sponsor network) who has a
+// place in `tree`: a search starts there when the sponsor waits in a lobby
+// or dropped out.
+Node placed_at_or_above(const GenealogyIndex& index, const NetworkTree& tree, Node n) {
+  while (n != kNoNode && !tree.placed(n)) n = index.tree(0).parent(n);
+  return n;
+}
+
 }  // namespace
+
+std::string_view node_state_name(NodeState state) {
+  switch (state) {
+    case NodeState::placed: return "placed";
+    case NodeState::lobby: return "lobby";
+    case NodeState::dropout: return "dropout";
+  }
+  return "placed";
+}
+
+NodePlacement place_newcomer(const CompanyState& s, const Scope& scope, const EnrollmentRequest& r,
+                             std::size_t i, std::size_t k, const NodePlacement* earlier,
+                             std::uint32_t zone, std::vector<Finding>& findings) {
+  const NetworkConfig& net = s.config.networks[k];
+  const NetworkTree& tree = s.index.tree(k);
+  const std::string prefix = "[" + std::to_string(i) + "].";
+  NodePlacement unplaced;  // while findings are collected, a failed place waits
+  unplaced.state = NodeState::lobby;
+  const PlacementChoice* choice = nullptr;
+  std::string choice_field;
+  for (std::size_t j = 0; j < r.placements.size(); ++j) {
+    const std::string field = prefix + "placements[" + std::to_string(j) + "]";
+    if (s.config.network_index(r.placements[j].network) != static_cast<int>(k)) continue;
+    if (choice) {
+      findings.push_back({Code::invalid_argument, "duplicate_placement", field + ".network",
+                          "network '" + net.name + "' is chosen twice", net.name, "once"});
+      return unplaced;
+    }
+    choice = &r.placements[j];
+    choice_field = field;
+  }
+  const auto finding = [&](const PlaceDecision& d, const std::string& field) {
+    const bool bad_input = d.problem == "invalid_position" || d.problem == "leg_required";
+    findings.push_back({bad_input ? Code::invalid_argument : Code::failed_precondition, d.problem,
+                        field, "network '" + net.name + "': " + d.message, "", ""});
+    return unplaced;
+  };
+
+  if (choice && choice->parent) {
+    const std::string field = choice_field + ".parent";
+    if (!s.index.contains(choice->parent)) {
+      findings.push_back({Code::not_found, "parent_not_found", field,
+                          "no person has id " + std::to_string(choice->parent.value()),
+                          std::to_string(choice->parent.value()), "an enrolled person"});
+      return unplaced;
+    }
+    const Node parent = GenealogyIndex::node_of(choice->parent);
+    if (!scope.sees(s.index, parent))
+      throw PermissionDenied(
+          "the actor may not place anyone under person " + std::to_string(choice->parent.value()),
+          field);
+    if (!net.transfers.across_territories && s.index.zone(parent) != zone) {
+      findings.push_back({Code::failed_precondition, "other_territory", field,
+                          "network '" + net.name + "' keeps each territory apart", "",
+                          "a parent in the same zone"});
+      return unplaced;
+    }
+    PlaceDecision d = check_explicit(net, tree, parent, choice->position);
+    if (!d.problem.empty()) return finding(d, choice_field);
+    return d.place;
+  }
+
+  if (net.structure == Structure::territorial) {
+    // The nearest upline in the source network who is in the same zone.
+    const std::size_t src = static_cast<std::size_t>(s.config.network_index(net.source));
+    const PersonId first = earlier[src].parent;
+    Node up = first ? GenealogyIndex::node_of(first) : kNoNode;
+    while (up != kNoNode && (s.index.zone(up) != zone || !tree.placed(up)))
+      up = s.index.tree(src).parent(up);
+    if (up == kNoNode) return NodePlacement{};  // the first of their zone: a network parent
+    PlaceDecision d = check_explicit(net, tree, up, std::nullopt);
+    if (!d.problem.empty()) return finding(d, prefix + "sponsor");
+    return d.place;
+  }
+
+  const PersonId from = net.placement.from == "referrer" ? earlier[1].parent : earlier[0].parent;
+  const Node start =
+      from ? placed_at_or_above(s.index, tree, GenealogyIndex::node_of(from)) : kNoNode;
+  Policy policy = net.placement.policy;
+  std::optional<std::uint32_t> leg;
+  if (choice && choice->position) {
+    leg = choice->position;
+    policy = Policy::sponsor_leg;
+  }
+  PlaceDecision d = decide_place(net, tree, start, policy, leg, s.group_volume[k]);
+  if (!d.problem.empty()) return finding(d, choice ? choice_field : prefix + "sponsor");
+  return d.place;
+}
+
 }  // namespace internal
 
 using internal::CompanyState;
 using internal::GenealogyIndex;
 using internal::kNoNode;
 using internal::Node;
+using internal::NodePlacement;
+using internal::NodeState;
 
 Company::Company(std::unique_ptr<CompanyState> state) : state_(std::move(state)) {}
 Company::Company(Company&&) noexcept = default;
@@ -263,6 +454,12 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
       const std::string prefix = "[" + std::to_string(i) + "].";
       const std::size_t before = out.findings.size();
       validate_request(r, s.config.enrollment, prefix, out.findings);
+      for (std::size_t j = 0; j < r.placements.size(); ++j)
+        if (s.config.network_index(r.placements[j].network) < 2)
+          out.findings.push_back({Code::invalid_argument, "unknown_network",
+                                  prefix + "placements[" + std::to_string(j) + "].network",
+                                  "'" + r.placements[j].network + "' is not a placement network",
+                                  r.placements[j].network, "a configured placement network"});
       ids[i] = PersonId{first_id.value() + static_cast<std::int64_t>(i)};
 
       Resolved sponsor;
@@ -323,56 +520,112 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
   if (!out.findings.empty()) return reject_with_store_duplicates(0);
 
   const Instant now = s.clock->now();
-  PersonRow row;
-  EventRow event;
-  event.kind = "enrolled";
-  event.recorded_at = now;
-  event.actor = actor.login;
   const Status initial = s.config.enrollment.initial_status;
   const RuleBookData& rules = *s.config.rules;
   const bool run_rules = !rules.by_trigger[static_cast<std::size_t>(Trigger::enrollment)].empty();
   std::vector<CustomerType> types(n);
   std::vector<Status> statuses(n, initial);
   if (run_rules) out.decisions.resize(n);
-  std::string payload;
-  for (std::size_t i = 0; i < n; ++i) {
+  PersonRow row;
+  const auto fill_row = [&](std::size_t i) {
     const EnrollmentRequest& r = requests[i];
     row.id = ids[i];
     row.data = r.person;
-    row.type = types[i] = r.type;
-    row.status = initial;
+    row.type = types[i];
+    row.status = statuses[i];
     row.channel = r.channel;
     row.enrolled_at = r.effective_at.value_or(now);
-    if (run_rules) {
-      // Rules decide before the row is written: nothing half-applied if one
-      // of them fails (the transaction rolls back).
-      try {
-        out.decisions[i] = evaluate_enrollment_rules(rules, row, parents[i * networks]);
-      } catch (const Error& e) {
-        throw_error(e.code(), "enrollment rules, request [" + std::to_string(i) + "]: " + e.what(),
-                    e.field());
-      }
-      apply_to_row(out.decisions[i], row);
-      types[i] = row.type;
-      statuses[i] = row.status;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    types[i] = requests[i].type;
+    if (!run_rules) continue;
+    fill_row(i);
+    // Rules decide before anything is written: nothing half-applied if one
+    // of them fails.
+    try {
+      out.decisions[i] = evaluate_enrollment_rules(rules, row, parents[i * networks]);
+    } catch (const Error& e) {
+      throw_error(e.code(), "enrollment rules, request [" + std::to_string(i) + "]: " + e.what(),
+                  e.field());
     }
+    apply_to_row(out.decisions[i], row);
+    types[i] = row.type;
+    statuses[i] = row.status;
+  }
+
+  // The index takes the newcomers before the commit, under its exclusive
+  // lock (readers wait, none sees them early): a placement depends on the
+  // places taken by the requests before it. Undone if anything fails.
+  std::lock_guard apply(s.apply_mu);
+  std::unique_lock index_lock(s.index_mu);
+  const std::size_t first_node = s.index.size();
+  struct Undo {
+    GenealogyIndex& index;
+    std::size_t size;
+    bool armed = true;
+    ~Undo() {
+      if (armed) index.truncate(size);
+    }
+  } undo{s.index, first_node};
+  std::vector<NodePlacement> places(n * networks);
+  std::vector<std::uint32_t> zones(n);
+  {
+    const Scope scope = s.scope_of(actor);
+    for (std::size_t i = 0; i < n; ++i) {
+      NodePlacement* place = &places[i * networks];
+      for (std::size_t k = 0; k < std::min<std::size_t>(networks, 2); ++k) {
+        place[k].parent = parents[i * networks + k];
+        if (place[k].parent)
+          place[k].position = s.index.tree(k).free_slot(GenealogyIndex::node_of(place[k].parent));
+      }
+      zones[i] = s.index.zone_id(requests[i].person.zone);
+      for (std::size_t k = 2; k < networks; ++k)
+        place[k] = place_newcomer(s, scope, requests[i], i, k, place, zones[i], out.findings);
+      s.index.add_person(ids[i], types[i], statuses[i],
+                         std::span<const NodePlacement>(place, networks), zones[i]);
+    }
+  }
+  if (!out.findings.empty()) return reject_with_store_duplicates(0);
+
+  EventRow event;
+  event.kind = "enrolled";
+  event.recorded_at = now;
+  event.actor = actor.login;
+  std::string payload;
+  for (std::size_t i = 0; i < n; ++i) {
+    const EnrollmentRequest& r = requests[i];
+    fill_row(i);
     try {
       txn->insert_person(row);
     } catch (const AlreadyExists&) {
       return reject_with_store_duplicates(i);
     }
     // Written by hand: this runs once per enrolled person and every value
-    // is a number or a fixed name, so nothing needs escaping.
+    // is a number or a fixed name, so nothing needs escaping (the zone is
+    // free text and goes through the JSON writer).
     payload.assign("{\"type\":\"").append(to_string(row.type));
     payload.append("\",\"status\":\"").append(to_string(row.status)).append("\",\"parents\":{");
+    const NodePlacement* place = &places[i * networks];
     for (std::size_t k = 0; k < networks; ++k) {
-      const PersonId parent = parents[i * networks + k];
-      txn->insert_node(NodeRow{s.store_network_ids[k], ids[i], parent});
+      txn->insert_node(NodeRow{s.store_network_ids[k], ids[i], place[k].parent, place[k].position,
+                               static_cast<NodeStateRow>(place[k].state)});
       if (k) payload += ',';
       payload.append("\"").append(s.config.networks[k].name).append("\":");
-      payload.append(parent ? std::to_string(parent.value()) : "null");
+      payload.append(place[k].parent ? std::to_string(place[k].parent.value()) : "null");
     }
     payload.append("}");
+    if (networks > 2) {
+      payload.append(",\"places\":{");
+      for (std::size_t k = 2; k < networks; ++k) {
+        if (k > 2) payload += ',';
+        payload.append("\"").append(s.config.networks[k].name).append("\":{\"position\":");
+        payload.append(std::to_string(place[k].position)).append(",\"state\":\"");
+        payload.append(node_state_name(place[k].state)).append("\"}");
+      }
+      payload.append("}");
+    }
+    if (!r.person.zone.empty())
+      payload.append(",\"zone\":").append(nlohmann::json(r.person.zone).dump());
     if (run_rules && !out.decisions[i].empty()) {
       // Which rule version decided what: history keeps it when the rules change.
       nlohmann::ordered_json decided = nlohmann::ordered_json::array();
@@ -387,18 +640,8 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
     out.last_event = txn->append_event(event);
   }
   txn->commit();
-
-  {
-    // A reader's sync() may have applied these events from the log already.
-    std::lock_guard apply(s.apply_mu);
-    if (s.last_applied.load() < out.last_event.value()) {
-      std::unique_lock lock(s.index_mu);
-      for (std::size_t i = 0; i < n; ++i)
-        s.index.add_person(ids[i], types[i], statuses[i],
-                           std::span<const PersonId>(&parents[i * networks], networks));
-      s.last_applied.store(out.last_event.value());
-    }
-  }
+  undo.armed = false;
+  s.last_applied.store(out.last_event.value());
   out.accepted = true;
   out.persons = std::move(ids);
   return out;

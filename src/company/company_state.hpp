@@ -42,6 +42,11 @@ class CompanyState {
   Scope scope_of(const Actor& actor) const;
   /// The configured network's position; throws NotFound.
   std::size_t network_of(std::string_view name) const;
+  /// True when some network places persons by a policy (beyond who
+  /// enrolled whom): enrollment then decides places under the index lock.
+  bool has_placement_networks() const { return config.networks.size() > 2; }
+  /// Applies one structural change to the index (needs index_mu exclusive).
+  void apply_change(std::size_t network, Node node, const NodePlacement& to) const;
 
   const Config config;
   const std::unique_ptr<Store> store;
@@ -54,10 +59,20 @@ class CompanyState {
   // mutable: sync() applies others' events from const queries.
   mutable GenealogyIndex index;
   mutable std::atomic<std::int64_t> last_applied{0};
+  /// Per network, the latest effective time of a change after enrollment:
+  /// history is appended in time order, never rewritten (guarded by writer_mu
+  /// and apply_mu).
+  mutable std::vector<Instant> last_change_at;
+  /// Group volumes of the last recalculation, per network (weaker leg by
+  /// volume, figures); empty until one runs.
+  mutable std::vector<std::vector<std::int64_t>> group_volume;
 
  private:
   void apply_events(const std::vector<EventRow>& events) const;
 };
+
+/// "placed", "lobby", "dropout": how events and exports name a state.
+std::string_view node_state_name(NodeState state);
 
 /// For tests and benchmarks of the library's internals (not installed).
 struct CompanyAccess {

@@ -36,13 +36,27 @@ struct NetworkReader::Impl {
     return n;
   }
 
+  /// Like visible(), and the person must have a place in this network;
+  /// throws FailedPrecondition for one waiting in the lobby or dropped out.
+  Node placed(PersonId id, const char* field) const {
+    const Node n = visible(id, field);
+    if (!tree().placed(n))
+      throw FailedPrecondition("person " + std::to_string(id.value()) +
+                                   " has no place in network '" + s->config.networks[network].name +
+                                   "' (" + std::string(internal::node_state_name(tree().state(n))) +
+                                   ")",
+                               field);
+    return n;
+  }
+
   NetworkMember member(Node n, Node parent, std::uint32_t depth, std::uint32_t relative) const {
     return NetworkMember{GenealogyIndex::id_of(n),
                          parent == kNoNode ? PersonId{} : GenealogyIndex::id_of(parent),
                          depth,
                          relative,
                          index().type(n),
-                         index().status(n)};
+                         index().status(n),
+                         tree().position(n)};
   }
   NetworkMember member(Node n, std::uint32_t relative) const {
     return member(n, tree().parent(n), tree().depth(n), relative);
@@ -92,16 +106,17 @@ NetworkReader Company::reader(const Actor& actor, std::string_view network) cons
 bool NetworkReader::is_in_downline(PersonId person, PersonId of) const {
   const Node n = impl_->visible(person, "person");
   const Node o = impl_->visible(of, "of");
+  // Someone without a place is in no one's downline, and has none.
   return impl_->tree().is_below(n, o);
 }
 
 std::uint32_t NetworkReader::level(PersonId person) const {
-  return impl_->tree().depth(impl_->visible(person, "person"));
+  return impl_->tree().depth(impl_->placed(person, "person"));
 }
 
 std::uint32_t NetworkReader::relative_level(PersonId person, PersonId upline) const {
-  const Node n = impl_->visible(person, "person");
-  const Node u = impl_->visible(upline, "upline");
+  const Node n = impl_->placed(person, "person");
+  const Node u = impl_->placed(upline, "upline");
   if (!impl_->tree().is_below(n, u))
     throw FailedPrecondition("person " + std::to_string(upline.value()) +
                                  " is not in the upline of " + std::to_string(person.value()),
@@ -111,7 +126,7 @@ std::uint32_t NetworkReader::relative_level(PersonId person, PersonId upline) co
 
 std::vector<NetworkMember> NetworkReader::upline(PersonId person,
                                                  std::optional<std::uint32_t> max_levels) const {
-  Node n = impl_->visible(person, "person");
+  Node n = impl_->placed(person, "person");
   std::vector<NetworkMember> out;
   const std::uint32_t limit = max_levels.value_or(UINT32_MAX);
   for (std::uint32_t up = 1; up <= limit; ++up) {
@@ -123,7 +138,7 @@ std::vector<NetworkMember> NetworkReader::upline(PersonId person,
 }
 
 DownlinePage NetworkReader::downline(PersonId person, const DownlineQuery& query) const {
-  const Node root = impl_->visible(person, "person");
+  const Node root = impl_->placed(person, "person");
   DownlinePage page;
   const std::uint64_t end =
       query.limit > UINT64_MAX - query.offset ? UINT64_MAX : query.offset + query.limit;
@@ -140,16 +155,44 @@ DownlinePage NetworkReader::downline(PersonId person, const DownlineQuery& query
 
 std::vector<PersonId> NetworkReader::path(PersonId person) const {
   std::vector<PersonId> out;
-  for (Node n = impl_->visible(person, "person"); n != kNoNode && impl_->sees(n);
+  for (Node n = impl_->placed(person, "person"); n != kNoNode && impl_->sees(n);
        n = impl_->tree().parent(n))
     out.push_back(GenealogyIndex::id_of(n));
   std::reverse(out.begin(), out.end());
   return out;
 }
 
+std::vector<NetworkMember> NetworkReader::children(PersonId person) const {
+  const Node n = impl_->visible(person, "person");
+  std::vector<NetworkMember> out;
+  const NetworkTree& t = impl_->tree();
+  for (Node c = t.placed(n) ? t.first_child(n) : kNoNode; c != kNoNode; c = t.next_sibling(c))
+    if (impl_->sees(c)) out.push_back(impl_->member(c, 1));
+  return out;
+}
+
+std::vector<OpenSlot> NetworkReader::open_positions(PersonId person, std::size_t limit) const {
+  const Node n = impl_->visible(person, "person");
+  const NetworkTree& t = impl_->tree();
+  std::vector<OpenSlot> out;
+  const std::uint32_t window = impl_->s->config.networks[impl_->network].depth;
+  for (const auto& open : t.open_positions(n, limit, window))
+    out.push_back({GenealogyIndex::id_of(open.parent), open.position, t.depth(open.parent) + 1});
+  return out;
+}
+
+std::vector<PersonId> NetworkReader::lobby() const {
+  const NetworkTree& t = impl_->tree();
+  std::vector<PersonId> out;
+  for (Node n = 0; n < t.size(); ++n)
+    if (t.state(n) == internal::NodeState::lobby && impl_->sees(n))
+      out.push_back(GenealogyIndex::id_of(n));
+  return out;
+}
+
 std::vector<std::uint64_t> NetworkReader::level_counts(PersonId person,
                                                        const DownlineQuery& query) const {
-  const Node root = impl_->visible(person, "person");
+  const Node root = impl_->placed(person, "person");
   std::vector<std::uint64_t> counts;
   impl_->for_each_match(root, query, [&](Node, std::uint32_t, std::uint32_t relative) {
     if (counts.size() < relative) counts.resize(relative, 0);
@@ -167,17 +210,18 @@ std::vector<DownlineSize> NetworkReader::largest_downlines(std::size_t limit) co
     // Sizes are the interval widths; a consultant's sponsor scope is the
     // whole subtree, so nothing invisible is counted.
     for (Node v = 0; v < n; ++v)
-      if (impl_->sees(v)) all.push_back({GenealogyIndex::id_of(v), t.downline_size(v)});
+      if (t.placed(v) && impl_->sees(v))
+        all.push_back({GenealogyIndex::id_of(v), t.downline_size(v)});
   } else {
     // Count only visible members: one sweep in reverse pre-order.
     std::vector<std::uint64_t> size(n, 0);
-    for (std::uint32_t pos = static_cast<std::uint32_t>(n); pos-- > 0;) {
+    for (std::uint32_t pos = static_cast<std::uint32_t>(t.preorder_size()); pos-- > 0;) {
       const Node v = t.at(pos);
       const Node p = t.parent(v);
       if (p != kNoNode) size[p] += size[v] + (impl_->sees(v) ? 1 : 0);
     }
     for (Node v = 0; v < n; ++v)
-      if (impl_->sees(v)) all.push_back({GenealogyIndex::id_of(v), size[v]});
+      if (t.placed(v) && impl_->sees(v)) all.push_back({GenealogyIndex::id_of(v), size[v]});
   }
   auto by_size = [](const DownlineSize& a, const DownlineSize& b) {
     return a.size != b.size ? a.size > b.size : a.id < b.id;
@@ -192,7 +236,7 @@ NetworkSummary NetworkReader::summary() const {
   const NetworkTree& t = impl_->tree();
   NetworkSummary out;
   for (Node v = 0; v < t.size(); ++v) {
-    if (!impl_->sees(v)) continue;
+    if (!t.placed(v) || !impl_->sees(v)) continue;
     ++out.persons;
     const Node p = t.parent(v);
     if (p == kNoNode || !impl_->sees(p)) ++out.parents;

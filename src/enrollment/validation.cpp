@@ -16,6 +16,7 @@ const std::string* person_field(const PersonData& p, std::string_view name) {
   if (name == "email") return &p.email;
   if (name == "phone") return &p.phone;
   if (name == "country") return &p.country;
+  if (name == "zone") return &p.zone;
   return nullptr;
 }
 

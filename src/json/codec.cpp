@@ -252,6 +252,25 @@ std::uint64_t read_count(const Json& value, const std::string& path) {
   return value.get<std::uint64_t>();
 }
 
+std::uint32_t read_depth(const Json& value, const std::string& path) {
+  const std::uint64_t depth = read_count(value, path);
+  constexpr std::uint64_t kMaxDepthValue = std::numeric_limits<std::uint32_t>::max();
+  if (depth > kMaxDepthValue) {
+    throw InvalidArgument(path + " " + std::to_string(depth) + " is out of range; at most " +
+                              std::to_string(kMaxDepthValue),
+                          path);
+  }
+  return static_cast<std::uint32_t>(depth);
+}
+
+TreeFormat read_tree_format(const Json& value, const std::string& path) {
+  const std::string name = read_string(value, path);
+  if (name == "json") return TreeFormat::json;
+  if (name == "csv") return TreeFormat::csv;
+  if (name == "dot") return TreeFormat::dot;
+  throw InvalidArgument("unknown tree format '" + name + "'; expected json, csv or dot", path);
+}
+
 std::vector<std::string> read_strings(const Json& value, const std::string& path) {
   if (!value.is_array()) throw_expected("an array of strings", value, path);
   std::vector<std::string> out;
@@ -299,9 +318,9 @@ LocalDate read_date(const Json& value, const std::string& path) {
 
 PersonData read_person_data(const Json& value, const std::string& path) {
   require_object(value, path, "an object");
-  reject_unknown_keys(
-      value, path,
-      {"external_id", "first_name", "last_name", "email", "phone", "country", "birth_date"});
+  reject_unknown_keys(value, path,
+                      {"external_id", "first_name", "last_name", "email", "phone", "country",
+                       "birth_date", "zone"});
   PersonData data;
   const auto text = [&](std::string_view key, std::string& out) {
     if (const Json* v = member(value, key)) out = read_string(*v, child(path, key));
@@ -315,14 +334,60 @@ PersonData read_person_data(const Json& value, const std::string& path) {
   if (const Json* v = member(value, "birth_date")) {
     data.birth_date = read_date(*v, child(path, "birth_date"));
   }
+  text("zone", data.zone);
   return data;
+}
+
+std::uint32_t read_position(const Json& value, const std::string& path) {
+  const std::uint64_t position = read_count(value, path);
+  if (position > std::numeric_limits<std::uint32_t>::max()) {
+    throw InvalidArgument("position " + std::to_string(position) + " is out of range; at most " +
+                              std::to_string(std::numeric_limits<std::uint32_t>::max()),
+                          path);
+  }
+  return static_cast<std::uint32_t>(position);
+}
+
+bool read_bool(const Json& value, const std::string& path) {
+  if (!value.is_boolean()) throw_expected("true or false", value, path);
+  return value.get<bool>();
+}
+
+// `key` of `object` when present and not null; InvalidArgument naming it
+// otherwise.
+const Json& required_member(const Json& object, const std::string& path, std::string_view key) {
+  const Json* v = member(object, key);
+  if (v == nullptr) throw InvalidArgument(std::string(key) + " is required", child(path, key));
+  return *v;
+}
+
+PlacementChoice read_placement_choice(const Json& value, const std::string& path) {
+  require_object(value, path, "a placement object");
+  reject_unknown_keys(value, path, {"network", "parent", "position"});
+  PlacementChoice choice;
+  choice.network = read_string(required_member(value, path, "network"), child(path, "network"));
+  if (const Json* v = member(value, "parent")) choice.parent = read_id(*v, child(path, "parent"));
+  if (const Json* v = member(value, "position")) {
+    choice.position = read_position(*v, child(path, "position"));
+  }
+  return choice;
+}
+
+std::vector<PersonId> read_ids(const Json& value, const std::string& path) {
+  if (!value.is_array()) throw_expected("an array of ids", value, path);
+  std::vector<PersonId> out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    out.push_back(read_id(value[i], element(path, i)));
+  }
+  return out;
 }
 
 EnrollmentRequest read_enrollment_request(const Json& value, const std::string& path) {
   require_object(value, path, "an enrollment request object");
   reject_unknown_keys(value, path,
                       {"type", "person", "sponsor", "sponsor_external_id", "referrer",
-                       "referrer_external_id", "channel", "effective_at", "reason"});
+                       "referrer_external_id", "channel", "effective_at", "reason", "placements"});
   EnrollmentRequest request;
   const auto text = [&](std::string_view key, std::string& out) {
     if (const Json* v = member(value, key)) out = read_string(*v, child(path, key));
@@ -344,6 +409,13 @@ EnrollmentRequest read_enrollment_request(const Json& value, const std::string& 
     request.effective_at = read_instant(*v, child(path, "effective_at"));
   }
   text("reason", request.reason);
+  if (const Json* v = member(value, "placements")) {
+    const std::string at = child(path, "placements");
+    if (!v->is_array()) throw_expected("an array of placements", *v, at);
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      request.placements.push_back(read_placement_choice((*v)[i], element(at, i)));
+    }
+  }
   return request;
 }
 
@@ -354,6 +426,12 @@ template <class Tag>
 OrderedJson id_json(StrongId<Tag> id) {
   if (!id) return nullptr;
   return std::to_string(id.value());
+}
+
+OrderedJson ids_json(const std::vector<PersonId>& ids) {
+  OrderedJson out = OrderedJson::array();
+  for (PersonId id : ids) out.push_back(id_json(id));
+  return out;
 }
 
 OrderedJson finding_json(const Finding& finding) {
@@ -379,6 +457,7 @@ OrderedJson member_json(const NetworkMember& member) {
   out["parent"] = id_json(member.parent);
   out["level"] = member.level;
   out["relative_level"] = member.relative_level;
+  out["position"] = member.position;
   out["type"] = to_string(member.type);
   out["status"] = to_string(member.status);
   return out;
@@ -439,16 +518,7 @@ DownlineQuery parse_downline_query(std::string_view text) {
                       {"network", "max_depth", "types", "statuses", "offset", "limit"});
   DownlineQuery query;
   if (const Json* v = member(document, "network")) query.network = read_string(*v, "network");
-  if (const Json* v = member(document, "max_depth")) {
-    const std::uint64_t depth = read_count(*v, "max_depth");
-    constexpr std::uint64_t kMaxDepthValue = std::numeric_limits<std::uint32_t>::max();
-    if (depth > kMaxDepthValue) {
-      throw InvalidArgument("max_depth " + std::to_string(depth) + " is out of range; at most " +
-                                std::to_string(kMaxDepthValue),
-                            "max_depth");
-    }
-    query.max_depth = static_cast<std::uint32_t>(depth);
-  }
+  if (const Json* v = member(document, "max_depth")) query.max_depth = read_depth(*v, "max_depth");
   if (const Json* v = member(document, "types")) {
     if (!v->is_array()) throw_expected("an array of customer types", *v, "types");
     for (std::size_t i = 0; i < v->size(); ++i) {
@@ -464,6 +534,65 @@ DownlineQuery parse_downline_query(std::string_view text) {
   if (const Json* v = member(document, "offset")) query.offset = read_count(*v, "offset");
   if (const Json* v = member(document, "limit")) query.limit = read_count(*v, "limit");
   return query;
+}
+
+TreeExportOptions parse_tree_export_options(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a tree export options object");
+  reject_unknown_keys(document, path, {"network", "max_depth", "format"});
+  TreeExportOptions options;
+  if (const Json* v = member(document, "network")) options.network = read_string(*v, "network");
+  if (const Json* v = member(document, "max_depth")) {
+    options.max_depth = read_depth(*v, "max_depth");
+  }
+  if (const Json* v = member(document, "format")) options.format = read_tree_format(*v, "format");
+  return options;
+}
+
+PlacementChoice parse_placement_choice(std::string_view text) {
+  return read_placement_choice(parse_document(text), "");
+}
+
+TransferRequest parse_transfer_request(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a transfer request object");
+  reject_unknown_keys(
+      document, path,
+      {"person", "network", "new_parent", "position", "with_downline", "effective_at", "reason"});
+  TransferRequest request;
+  request.person = read_id(required_member(document, path, "person"), "person");
+  if (const Json* v = member(document, "network")) request.network = read_string(*v, "network");
+  if (const Json* v = member(document, "new_parent")) {
+    request.new_parent = read_id(*v, "new_parent");
+  }
+  if (const Json* v = member(document, "position")) {
+    request.position = read_position(*v, "position");
+  }
+  if (const Json* v = member(document, "with_downline")) {
+    request.with_downline = read_bool(*v, "with_downline");
+  }
+  if (const Json* v = member(document, "effective_at")) {
+    request.effective_at = read_instant(*v, "effective_at");
+  }
+  if (const Json* v = member(document, "reason")) request.reason = read_string(*v, "reason");
+  return request;
+}
+
+CompressionRequest parse_compression_request(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a compression request object");
+  reject_unknown_keys(document, path, {"network", "persons", "effective_at", "reason"});
+  CompressionRequest request;
+  request.network = read_string(required_member(document, path, "network"), "network");
+  if (const Json* v = member(document, "persons")) request.persons = read_ids(*v, "persons");
+  if (const Json* v = member(document, "effective_at")) {
+    request.effective_at = read_instant(*v, "effective_at");
+  }
+  if (const Json* v = member(document, "reason")) request.reason = read_string(*v, "reason");
+  return request;
 }
 
 std::string to_json(const EnrollmentOutcome& outcome) {
@@ -502,6 +631,7 @@ std::string to_json(const Person& person) {
   out["country"] = person.data.country;
   out["birth_date"] =
       person.data.birth_date ? OrderedJson(person.data.birth_date->to_string()) : nullptr;
+  out["zone"] = person.data.zone;
   out["type"] = to_string(person.type);
   out["status"] = to_string(person.status);
   out["sponsor"] = id_json(person.sponsor);
@@ -520,6 +650,30 @@ std::string to_json(const DownlinePage& page) {
   out["total"] = page.total;
   out["members"] = members_json(page.members);
   return dump(out);
+}
+
+std::string to_json(const AdjustmentOutcome& outcome) {
+  OrderedJson out = OrderedJson::object();
+  out["moved"] = ids_json(outcome.moved);
+  out["removed"] = ids_json(outcome.removed);
+  out["last_event"] = id_json(outcome.last_event);
+  return dump(out);
+}
+
+std::string to_json(const std::vector<OpenSlot>& slots) {
+  OrderedJson out = OrderedJson::array();
+  for (const OpenSlot& slot : slots) {
+    OrderedJson item = OrderedJson::object();
+    item["parent"] = id_json(slot.parent);
+    item["position"] = slot.position;
+    item["level"] = slot.level;
+    out.push_back(std::move(item));
+  }
+  return dump(out);
+}
+
+std::string to_json(const std::vector<PersonId>& ids) {
+  return dump(ids_json(ids));
 }
 
 std::string to_json(const Actor& actor) {

@@ -16,7 +16,8 @@ namespace {
 struct MemoryData {
   std::map<std::int64_t, PersonRow> persons;
   std::unordered_map<std::string, PersonId> by_external_id;
-  std::map<std::pair<int, std::int64_t>, PersonId> nodes;
+  std::map<std::pair<int, std::int64_t>, NodeRow> nodes;
+  std::vector<ChangeRow> changes;
   std::vector<EventRow> events;
   std::map<std::string, int, std::less<>> networks;
   std::map<std::string, UserRow, std::less<>> users;
@@ -38,6 +39,15 @@ class MemoryTxn final : public WriteTxn {
     persons_.push_back(row);
   }
   void insert_node(const NodeRow& row) override { nodes_.push_back(row); }
+  void update_node(const NodeRow& row, bool count_move) override {
+    NodeRow updated = current_node(row.network, row.person);
+    updated.parent = row.parent;
+    updated.position = row.position;
+    updated.state = row.state;
+    if (count_move) ++updated.moves;
+    nodes_.push_back(updated);
+  }
+  void insert_change(const ChangeRow& row) override { changes_.push_back(row); }
   EventSeq append_event(const EventRow& row) override {
     events_.push_back(row);
     events_.back().seq = EventSeq{next_seq_++};
@@ -65,7 +75,9 @@ class MemoryTxn final : public WriteTxn {
       if (!p.data.external_id.empty()) data_.by_external_id.emplace(p.data.external_id, p.id);
       data_.persons.emplace(p.id.value(), std::move(p));
     }
-    for (auto& n : nodes_) data_.nodes[{n.network, n.person.value()}] = n.parent;
+    for (auto& n : nodes_) data_.nodes[{n.network, n.person.value()}] = n;
+    for (auto& c : changes_) data_.changes.push_back(c);
+    changes_.clear();
     for (auto& e : events_) data_.events.push_back(std::move(e));
     for (auto& u : users_) data_.users.emplace(u.login, std::move(u));
     users_.clear();
@@ -75,12 +87,23 @@ class MemoryTxn final : public WriteTxn {
   }
 
  private:
+  // The latest version of a node: staged in this transaction, or stored.
+  NodeRow current_node(int network, PersonId person) {
+    for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it)
+      if (it->network == network && it->person == person) return *it;
+    std::lock_guard lock(mu_);
+    auto it = data_.nodes.find({network, person.value()});
+    if (it == data_.nodes.end()) throw Internal("no network node to update");
+    return it->second;
+  }
+
   MemoryData& data_;
   std::mutex& mu_;
   std::unique_lock<std::mutex> writer_;
   std::int64_t next_seq_ = 1;
   std::vector<PersonRow> persons_;
   std::vector<NodeRow> nodes_;
+  std::vector<ChangeRow> changes_;
   std::vector<EventRow> events_;
   std::vector<UserRow> users_;
   std::unordered_map<std::string, PersonId> staged_ext_;
@@ -99,15 +122,36 @@ class MemoryStore final : public Store {
     data_.networks.emplace(std::string(name), id);
     return id;
   }
-  void scan_persons(const std::function<void(PersonId, CustomerType, Status)>& fn) const override {
+  void scan_persons(const std::function<void(const PersonColumns&)>& fn) const override {
     std::lock_guard lock(mu_);
-    for (const auto& [id, p] : data_.persons) fn(p.id, p.type, p.status);
+    for (const auto& [id, p] : data_.persons)
+      fn(PersonColumns{p.id, p.type, p.status, p.data.zone, p.rank, p.enrolled_at});
   }
-  void scan_nodes(int network, const std::function<void(PersonId, PersonId)>& fn) const override {
+  void scan_nodes(int network, const std::function<void(const NodeRow&)>& fn) const override {
     std::lock_guard lock(mu_);
     for (auto it = data_.nodes.lower_bound({network, 0});
          it != data_.nodes.end() && it->first.first == network; ++it)
-      fn(PersonId{it->first.second}, it->second);
+      fn(it->second);
+  }
+  std::optional<NodeRow> get_node(int network, PersonId person) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.nodes.find({network, person.value()});
+    if (it == data_.nodes.end()) return std::nullopt;
+    return it->second;
+  }
+  void scan_changes(int network, const std::function<void(const ChangeRow&)>& fn) const override {
+    std::vector<ChangeRow> rows;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& c : data_.changes)
+        if (c.network == network) rows.push_back(c);
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const ChangeRow& a, const ChangeRow& b) {
+      if (a.person != b.person) return a.person < b.person;
+      if (a.effective_at != b.effective_at) return a.effective_at < b.effective_at;
+      return a.seq < b.seq;
+    });
+    for (const auto& c : rows) fn(c);
   }
   std::optional<PersonRow> get_person(PersonId id) const override {
     std::lock_guard lock(mu_);
@@ -137,8 +181,12 @@ class MemoryStore final : public Store {
   }
   StoreCounts counts() const override {
     std::lock_guard lock(mu_);
-    return StoreCounts{data_.persons.size(), data_.persons.size(), data_.nodes.size(),
-                       data_.events.size(), static_cast<std::int64_t>(data_.events.size())};
+    return StoreCounts{data_.persons.size(),
+                       data_.persons.size(),
+                       data_.nodes.size(),
+                       data_.events.size(),
+                       static_cast<std::int64_t>(data_.events.size()),
+                       data_.changes.size()};
   }
   bool others_may_have_written() const override { return false; }
   EventSeq last_event_seq() const override {

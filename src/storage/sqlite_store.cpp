@@ -21,7 +21,7 @@ namespace {
 
 // Forward migrations: entry i brings the schema from version i to i + 1.
 // Never edit a released entry; append a new one.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE networks (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -67,6 +67,38 @@ CREATE TABLE events (
   payload TEXT NOT NULL
 );
 )sql",
+    // 2: placement networks (positions, lobby, dropouts, move counts), their
+    // history for "as of" questions, zones and ranks.
+    R"sql(
+ALTER TABLE persons ADD COLUMN zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
+-- state: 0 placed, 1 lobby, 2 dropout.
+ALTER TABLE network_nodes ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE network_nodes ADD COLUMN state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 2);
+ALTER TABLE network_nodes ADD COLUMN moves INTEGER NOT NULL DEFAULT 0;
+-- Version 1 kept recruits in enrollment order: that order becomes their position.
+UPDATE network_nodes SET position = r.rn
+  FROM (SELECT network_id AS nid, person_id AS pid,
+               row_number() OVER (PARTITION BY network_id, parent_id ORDER BY person_id) - 1 AS rn
+          FROM network_nodes) AS r
+ WHERE network_nodes.network_id = r.nid AND network_nodes.person_id = r.pid;
+-- History rows are written with the events and network_nodes rows they
+-- mirror, whose keys are checked there; no foreign keys here, so a large
+-- compression does not probe the persons table four times per row.
+CREATE TABLE network_changes (
+  network_id INTEGER NOT NULL,
+  person_id INTEGER NOT NULL,
+  effective_at_us INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  parent_id INTEGER,
+  position INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  from_parent_id INTEGER,
+  from_position INTEGER NOT NULL,
+  from_state INTEGER NOT NULL,
+  PRIMARY KEY (network_id, person_id, effective_at_us, seq)
+) WITHOUT ROWID;
+)sql",
 };
 
 [[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& what) {
@@ -109,6 +141,8 @@ class SqliteTxn final : public WriteTxn {
   ~SqliteTxn() override;
   void insert_person(const PersonRow& row) override;
   void insert_node(const NodeRow& row) override;
+  void update_node(const NodeRow& row, bool count_move) override;
+  void insert_change(const ChangeRow& row) override;
   EventSeq append_event(const EventRow& row) override;
   bool external_id_exists(std::string_view external_id) override;
   void insert_user(const UserRow& row) override;
@@ -128,20 +162,28 @@ class SqliteStore final : public Store {
       migrate();
       ins_person_.emplace(db_,
                           "INSERT INTO persons (id, external_id, first_name, last_name, email, "
-                          "phone, country, birth_date) VALUES (?,?,?,?,?,?,?,?)");
+                          "phone, country, birth_date, zone) VALUES (?,?,?,?,?,?,?,?,?)");
       ins_customer_.emplace(db_,
                             "INSERT INTO customers (person_id, type, status, channel, "
-                            "enrolled_at_us) VALUES (?,?,?,?,?)");
+                            "enrolled_at_us, rank) VALUES (?,?,?,?,?,?)");
       ins_node_.emplace(db_,
-                        "INSERT INTO network_nodes (network_id, person_id, parent_id) "
-                        "VALUES (?,?,?)");
+                        "INSERT INTO network_nodes (network_id, person_id, parent_id, position, "
+                        "state) VALUES (?,?,?,?,?)");
       ins_event_.emplace(db_,
                          "INSERT INTO events (kind, person_id, effective_at_us, recorded_at_us, "
                          "actor, reason, payload) VALUES (?,?,?,?,?,?,?)");
       w_ext_.emplace(db_, "SELECT 1 FROM persons WHERE external_id = ?");
+      upd_node_.emplace(db_,
+                        "UPDATE network_nodes SET parent_id = ?, position = ?, state = ?, "
+                        "moves = moves + ? WHERE network_id = ? AND person_id = ?");
+      ins_change_.emplace(db_,
+                          "INSERT INTO network_changes (network_id, person_id, effective_at_us, "
+                          "seq, parent_id, position, state, from_parent_id, from_position, "
+                          "from_state) VALUES (?,?,?,?,?,?,?,?,?,?)");
       r_person_.emplace(rdb_,
                         "SELECT p.id, p.external_id, p.first_name, p.last_name, p.email, p.phone, "
-                        "p.country, p.birth_date, c.type, c.status, c.channel, c.enrolled_at_us "
+                        "p.country, p.birth_date, c.type, c.status, c.channel, c.enrolled_at_us, "
+                        "p.zone, c.rank "
                         "FROM persons p JOIN customers c ON c.person_id = p.id WHERE p.id = ?");
       r_ext_.emplace(rdb_, "SELECT id FROM persons WHERE external_id = ?");
       r_events_.emplace(rdb_,
@@ -173,31 +215,93 @@ class SqliteStore final : public Store {
     }
   }
 
-  void scan_persons(const std::function<void(PersonId, CustomerType, Status)>& fn) const override {
+  void scan_persons(const std::function<void(const PersonColumns&)>& fn) const override {
     std::lock_guard lock(read_mu_);
     try {
       SQLite::Statement st(rdb_,
-                           "SELECT person_id, type, status FROM customers ORDER BY person_id");
-      while (st.executeStep())
-        fn(PersonId{st.getColumn(0).getInt64()},
-           static_cast<CustomerType>(st.getColumn(1).getInt()),
-           static_cast<Status>(st.getColumn(2).getInt()));
+                           "SELECT c.person_id, c.type, c.status, p.zone, c.rank, c.enrolled_at_us "
+                           "FROM customers c JOIN persons p ON p.id = c.person_id "
+                           "ORDER BY c.person_id");
+      PersonColumns row;
+      while (st.executeStep()) {
+        row.id = PersonId{st.getColumn(0).getInt64()};
+        row.type = static_cast<CustomerType>(st.getColumn(1).getInt());
+        row.status = static_cast<Status>(st.getColumn(2).getInt());
+        const auto zone = st.getColumn(3);
+        row.zone = std::string_view(static_cast<const char*>(zone.getBlob()),
+                                    static_cast<std::size_t>(zone.getBytes()));
+        row.rank = static_cast<std::uint8_t>(st.getColumn(4).getInt());
+        row.enrolled_at = Instant{st.getColumn(5).getInt64()};
+        fn(row);
+      }
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot read persons");
     }
   }
 
-  void scan_nodes(int network, const std::function<void(PersonId, PersonId)>& fn) const override {
+  static NodeRow read_node(SQLite::Statement& st, int network) {
+    NodeRow row;
+    row.network = network;
+    row.person = PersonId{st.getColumn(0).getInt64()};
+    row.parent = PersonId{st.getColumn(1).getInt64()};
+    row.position = static_cast<std::uint32_t>(st.getColumn(2).getInt64());
+    row.state = static_cast<NodeStateRow>(st.getColumn(3).getInt());
+    row.moves = static_cast<std::uint32_t>(st.getColumn(4).getInt64());
+    return row;
+  }
+
+  void scan_nodes(int network, const std::function<void(const NodeRow&)>& fn) const override {
     std::lock_guard lock(read_mu_);
     try {
       SQLite::Statement st(rdb_,
-                           "SELECT person_id, parent_id FROM network_nodes WHERE network_id = ? "
-                           "ORDER BY person_id");
+                           "SELECT person_id, parent_id, position, state, moves FROM network_nodes "
+                           "WHERE network_id = ? ORDER BY person_id");
       st.bind(1, network);
-      while (st.executeStep())
-        fn(PersonId{st.getColumn(0).getInt64()}, PersonId{st.getColumn(1).getInt64()});
+      while (st.executeStep()) fn(read_node(st, network));
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot read network");
+    }
+  }
+
+  std::optional<NodeRow> get_node(int network, PersonId person) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT person_id, parent_id, position, state, moves FROM network_nodes "
+                           "WHERE network_id = ? AND person_id = ?");
+      st.bind(1, network);
+      st.bind(2, person.value());
+      if (!st.executeStep()) return std::nullopt;
+      return read_node(st, network);
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read network node");
+    }
+  }
+
+  void scan_changes(int network, const std::function<void(const ChangeRow&)>& fn) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT person_id, effective_at_us, seq, parent_id, position, state, "
+                           "from_parent_id, from_position, from_state FROM network_changes "
+                           "WHERE network_id = ? ORDER BY person_id, effective_at_us, seq");
+      st.bind(1, network);
+      ChangeRow row;
+      row.network = network;
+      while (st.executeStep()) {
+        row.person = PersonId{st.getColumn(0).getInt64()};
+        row.effective_at = Instant{st.getColumn(1).getInt64()};
+        row.seq = EventSeq{st.getColumn(2).getInt64()};
+        row.parent = PersonId{st.getColumn(3).getInt64()};
+        row.position = static_cast<std::uint32_t>(st.getColumn(4).getInt64());
+        row.state = static_cast<NodeStateRow>(st.getColumn(5).getInt());
+        row.from_parent = PersonId{st.getColumn(6).getInt64()};
+        row.from_position = static_cast<std::uint32_t>(st.getColumn(7).getInt64());
+        row.from_state = static_cast<NodeStateRow>(st.getColumn(8).getInt());
+        fn(row);
+      }
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read network history");
     }
   }
 
@@ -222,6 +326,8 @@ class SqliteStore final : public Store {
       row.status = static_cast<Status>(st.getColumn(9).getInt());
       row.channel = st.getColumn(10).getString();
       row.enrolled_at = Instant{st.getColumn(11).getInt64()};
+      row.data.zone = st.getColumn(12).getString();
+      row.rank = static_cast<std::uint8_t>(st.getColumn(13).getInt());
       st.tryReset();
       return row;
     } catch (const SQLite::Exception& e) {
@@ -296,13 +402,15 @@ class SqliteStore final : public Store {
       SQLite::Statement st(rdb_,
                            "SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM "
                            "customers), (SELECT count(*) FROM network_nodes), (SELECT count(*) "
-                           "FROM events), (SELECT coalesce(max(seq), 0) FROM events)");
+                           "FROM events), (SELECT coalesce(max(seq), 0) FROM events), "
+                           "(SELECT count(*) FROM network_changes)");
       st.executeStep();
       return StoreCounts{static_cast<std::uint64_t>(st.getColumn(0).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(1).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(2).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(3).getInt64()),
-                         st.getColumn(4).getInt64()};
+                         st.getColumn(4).getInt64(),
+                         static_cast<std::uint64_t>(st.getColumn(5).getInt64())};
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot count rows");
     }
@@ -401,7 +509,8 @@ class SqliteStore final : public Store {
   mutable std::recursive_mutex read_mu_;
   SQLite::Database db_;
   mutable SQLite::Database rdb_;
-  std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_;
+  std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_,
+      upd_node_, ins_change_;
   mutable std::optional<SQLite::Statement> r_person_, r_ext_, r_events_, r_version_;
   mutable std::int64_t data_version_ = -1;
 };
@@ -439,6 +548,7 @@ void SqliteTxn::insert_person(const PersonRow& row) {
       p.bind(8, row.data.birth_date->to_string());
     else
       p.bind(8);
+    p.bindNoCopy(9, row.data.zone);
     p.exec();
     auto& c = *s_.ins_customer_;
     c.tryReset();
@@ -447,6 +557,7 @@ void SqliteTxn::insert_person(const PersonRow& row) {
     c.bind(3, static_cast<int>(row.status));
     c.bindNoCopy(4, row.channel);
     c.bind(5, row.enrolled_at.micros_since_epoch);
+    c.bind(6, static_cast<int>(row.rank));
     c.exec();
   } catch (const SQLite::Exception& e) {
     if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
@@ -465,9 +576,56 @@ void SqliteTxn::insert_node(const NodeRow& row) {
       n.bind(3, row.parent.value());
     else
       n.bind(3);
+    n.bind(4, static_cast<std::int64_t>(row.position));
+    n.bind(5, static_cast<int>(row.state));
     n.exec();
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot insert network node");
+  }
+}
+
+namespace {
+void bind_id_or_null(SQLite::Statement& st, int index, PersonId id) {
+  if (id)
+    st.bind(index, id.value());
+  else
+    st.bind(index);
+}
+}  // namespace
+
+void SqliteTxn::update_node(const NodeRow& row, bool count_move) {
+  try {
+    auto& st = *s_.upd_node_;
+    st.tryReset();
+    bind_id_or_null(st, 1, row.parent);
+    st.bind(2, static_cast<std::int64_t>(row.position));
+    st.bind(3, static_cast<int>(row.state));
+    st.bind(4, count_move ? 1 : 0);
+    st.bind(5, row.network);
+    st.bind(6, row.person.value());
+    if (st.exec() != 1) throw Internal("no network node to update");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot update network node");
+  }
+}
+
+void SqliteTxn::insert_change(const ChangeRow& row) {
+  try {
+    auto& st = *s_.ins_change_;
+    st.tryReset();
+    st.bind(1, row.network);
+    st.bind(2, row.person.value());
+    st.bind(3, row.effective_at.micros_since_epoch);
+    st.bind(4, row.seq.value());
+    bind_id_or_null(st, 5, row.parent);
+    st.bind(6, static_cast<std::int64_t>(row.position));
+    st.bind(7, static_cast<int>(row.state));
+    bind_id_or_null(st, 8, row.from_parent);
+    st.bind(9, static_cast<std::int64_t>(row.from_position));
+    st.bind(10, static_cast<int>(row.from_state));
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot record network change");
   }
 }
 

@@ -26,13 +26,43 @@ struct PersonRow {
   Status status = Status::active;
   std::string channel;
   Instant enrolled_at;
+  std::uint8_t rank = 0;  ///< 0 none, else 1 + position in the ranks catalog
 };
 
-/// A person's parent in one network (parent unset for a network parent).
+/// Where a person stands in one network: placed (under `parent`, or a
+/// network parent when unset), waiting in the lobby, or dropped out.
+enum class NodeStateRow : std::uint8_t { placed = 0, lobby = 1, dropout = 2 };
+
+/// A person's place in one network.
 struct NodeRow {
   int network = 0;
   PersonId person;
   PersonId parent;
+  std::uint32_t position = 0;
+  NodeStateRow state = NodeStateRow::placed;
+  std::uint32_t moves = 0;  ///< transfers so far (read only: update_node counts them)
+};
+
+/// One structural change of one person in one network, for "as of"
+/// questions: the place before and after, at its effective time.
+struct ChangeRow {
+  EventSeq seq;  ///< the event that recorded it
+  int network = 0;
+  PersonId person;
+  PersonId parent, from_parent;
+  std::uint32_t position = 0, from_position = 0;
+  NodeStateRow state = NodeStateRow::placed, from_state = NodeStateRow::placed;
+  Instant effective_at;
+};
+
+/// The hot columns of a person, for the index rebuild.
+struct PersonColumns {
+  PersonId id;
+  CustomerType type = CustomerType::customer;
+  Status status = Status::active;
+  std::string_view zone;
+  std::uint8_t rank = 0;
+  Instant enrolled_at;
 };
 
 struct EventRow {
@@ -60,6 +90,7 @@ struct StoreCounts {
   std::uint64_t nodes = 0;
   std::uint64_t events = 0;
   std::int64_t last_event = 0;
+  std::uint64_t changes = 0;
   friend bool operator==(const StoreCounts&, const StoreCounts&) = default;
 };
 
@@ -69,6 +100,11 @@ class WriteTxn {
   virtual ~WriteTxn() = default;
   virtual void insert_person(const PersonRow& row) = 0;
   virtual void insert_node(const NodeRow& row) = 0;
+  /// Sets the parent, position and state of an existing node; adds one to
+  /// its moves when `count_move`.
+  virtual void update_node(const NodeRow& row, bool count_move) = 0;
+  /// Records a structural change (history for "as of").
+  virtual void insert_change(const ChangeRow& row) = 0;
   /// Appends the event and returns the sequence it was given.
   virtual EventSeq append_event(const EventRow& row) = 0;
   /// True when a person with this external id exists, written rows included.
@@ -93,11 +129,14 @@ class Store {
   virtual int network_id(std::string_view name) = 0;
 
   /// Calls `fn` for every person, in id order (index rebuild).
-  virtual void scan_persons(
-      const std::function<void(PersonId, CustomerType, Status)>& fn) const = 0;
+  virtual void scan_persons(const std::function<void(const PersonColumns&)>& fn) const = 0;
   /// Calls `fn` for every node of a network, in person id order.
-  virtual void scan_nodes(
-      int network, const std::function<void(PersonId person, PersonId parent)>& fn) const = 0;
+  virtual void scan_nodes(int network, const std::function<void(const NodeRow&)>& fn) const = 0;
+  /// The node of a person in a network.
+  virtual std::optional<NodeRow> get_node(int network, PersonId person) const = 0;
+  /// Calls `fn` for every change of a network, by person, then effective
+  /// time, then sequence.
+  virtual void scan_changes(int network, const std::function<void(const ChangeRow&)>& fn) const = 0;
   virtual std::optional<PersonRow> get_person(PersonId id) const = 0;
   virtual std::optional<PersonId> find_external_id(std::string_view external_id) const = 0;
   virtual std::optional<UserRow> get_user(std::string_view login) const = 0;

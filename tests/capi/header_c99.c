@@ -33,6 +33,22 @@ int downline_header_c99_check(void) {
                                     int64_t) = downline_is_in_downline;
   downline_status (*network_id)(downline_buf *, downline_company *, const char *, const char *,
                                 int64_t) = downline_network_id;
+  downline_status (*export_tree)(downline_buf *, downline_company *, const char *, int64_t,
+                                 const char *) = downline_export_tree;
+  downline_status (*transfer)(downline_buf *, downline_company *, const char *, const char *) =
+      downline_transfer_json;
+  downline_status (*compress)(downline_buf *, downline_company *, const char *, const char *) =
+      downline_compress_json;
+  downline_status (*place)(downline_buf *, downline_company *, const char *, int64_t, const char *,
+                           const char *) = downline_place_json;
+  downline_status (*place_expired)(downline_buf *, downline_company *, const char *, const char *) =
+      downline_place_expired_json;
+  downline_status (*children)(downline_buf *, downline_company *, const char *, int64_t,
+                              const char *) = downline_children_json;
+  downline_status (*open_positions)(downline_buf *, downline_company *, const char *, int64_t,
+                                    const char *, size_t) = downline_open_positions_json;
+  downline_status (*lobby)(downline_buf *, downline_company *, const char *, const char *) =
+      downline_lobby_json;
   downline_status (*user_add)(downline_company *, const char *, const char *) =
       downline_user_add_json;
   downline_status (*actor_for)(downline_buf *, downline_company *, const char *) =
@@ -62,6 +78,14 @@ int downline_header_c99_check(void) {
   (void)downline;
   (void)is_in_downline;
   (void)network_id;
+  (void)export_tree;
+  (void)transfer;
+  (void)compress;
+  (void)place;
+  (void)place_expired;
+  (void)children;
+  (void)open_positions;
+  (void)lobby;
   (void)user_add;
   (void)actor_for;
   (void)rules_load;

@@ -538,6 +538,200 @@ TEST(JsonCodec, RejectsAQueryThatIsNotAnObject) {
   EXPECT_EQ(f.message, "expected a downline query object, got an array");
 }
 
+// --- parse_tree_export_options ---------------------------------------------
+
+Failure tree_options_failure(std::string_view text) {
+  return failure_of([&] { json::parse_tree_export_options(text); });
+}
+
+TEST(JsonCodec, ParsesEmptyTreeExportOptionsToTheDefaults) {
+  const TreeExportOptions o = json::parse_tree_export_options("{}");
+  EXPECT_EQ(o.network, kSponsorNetwork);
+  EXPECT_FALSE(o.max_depth);
+  EXPECT_EQ(o.format, TreeFormat::json);
+}
+
+TEST(JsonCodec, ParsesFullTreeExportOptions) {
+  TreeExportOptions o = json::parse_tree_export_options(
+      R"({"network": "referral", "max_depth": 0, "format": "dot"})");
+  EXPECT_EQ(o.network, kReferralNetwork);
+  EXPECT_EQ(o.max_depth, 0u);
+  EXPECT_EQ(o.format, TreeFormat::dot);
+  o = json::parse_tree_export_options(R"({"format": "csv", "max_depth": null})");
+  EXPECT_EQ(o.format, TreeFormat::csv);
+  EXPECT_FALSE(o.max_depth);
+}
+
+TEST(JsonCodec, RejectsBadTreeExportOptionsNamingTheKey) {
+  Failure f = tree_options_failure(R"({"format": "xml"})");
+  EXPECT_EQ(f.field, "format");
+  EXPECT_EQ(f.message, "unknown tree format 'xml'; expected json, csv or dot");
+  f = tree_options_failure(R"({"format": "JSON"})");
+  EXPECT_EQ(f.field, "format");
+  EXPECT_EQ(tree_options_failure(R"({"format": 1})").field, "format");
+  EXPECT_EQ(tree_options_failure(R"({"max_depth": -1})").field, "max_depth");
+  EXPECT_EQ(tree_options_failure(R"({"max_depth": 4294967296})").field, "max_depth");
+  EXPECT_EQ(tree_options_failure(R"({"depth": 1})").field, "depth");
+  EXPECT_EQ(tree_options_failure("[]").field, "");
+}
+
+// --- Placements, transfers and compression ----------------------------------
+
+Failure choice_failure(std::string_view text) {
+  return failure_of([&] { json::parse_placement_choice(text); });
+}
+Failure transfer_failure(std::string_view text) {
+  return failure_of([&] { json::parse_transfer_request(text); });
+}
+Failure compression_failure(std::string_view text) {
+  return failure_of([&] { json::parse_compression_request(text); });
+}
+
+TEST(JsonCodec, ParsesAZoneAndPlacementsInAnEnrollmentRequest) {
+  const EnrollmentRequest r = json::parse_enrollment_request(
+      R"({"person": {"zone": "north"}, "placements": [)"
+      R"({"network": "bin", "parent": "12", "position": 1},)"
+      R"({"network": "m", "parent": 3, "position": null}, {"network": "l"}]})");
+  EXPECT_EQ(r.person.zone, "north");
+  ASSERT_EQ(r.placements.size(), 3u);
+  EXPECT_EQ(r.placements[0].network, "bin");
+  EXPECT_EQ(r.placements[0].parent, PersonId{12});
+  EXPECT_EQ(r.placements[0].position, 1u);
+  EXPECT_EQ(r.placements[1].parent, PersonId{3});
+  EXPECT_FALSE(r.placements[1].position);
+  EXPECT_FALSE(r.placements[2].parent);
+  EXPECT_FALSE(r.placements[2].position);
+  EXPECT_TRUE(json::parse_enrollment_request(R"({"placements": []})").placements.empty());
+  EXPECT_TRUE(json::parse_enrollment_request(R"({"placements": null})").placements.empty());
+  EXPECT_EQ(json::parse_enrollment_request("{}").person.zone, "");
+}
+
+TEST(JsonCodec, RejectsBadPlacementsNamingTheirPath) {
+  EXPECT_EQ(request_failure(R"({"person": {"zone": 1}})").field, "person.zone");
+  EXPECT_EQ(request_failure(R"({"placements": {"network": "bin"}})").field, "placements");
+  EXPECT_EQ(request_failure(R"({"placements": [1]})").field, "placements[0]");
+  Failure f = request_failure(R"({"placements": [{"parent": "1"}]})");
+  EXPECT_EQ(f.field, "placements[0].network");
+  EXPECT_TRUE(contains(f.message, "required")) << f.message;
+  EXPECT_EQ(request_failure(R"({"placements": [{"network": "bin", "leg": 0}]})").field,
+            "placements[0].leg");
+  EXPECT_EQ(request_failure(R"({"placements": [{"network": "b"}, {"network": 2}]})").field,
+            "placements[1].network");
+  EXPECT_EQ(request_failure(R"({"placements": [{"network": "b", "parent": 0}]})").field,
+            "placements[0].parent");
+  EXPECT_EQ(request_failure(R"({"placements": [{"network": "b", "position": -1}]})").field,
+            "placements[0].position");
+  EXPECT_EQ(request_failure(R"({"placements": [{"network": "b", "position": 1.5}]})").field,
+            "placements[0].position");
+  f = request_failure(R"({"placements": [{"network": "b", "position": 4294967296}]})");
+  EXPECT_EQ(f.field, "placements[0].position");
+  EXPECT_TRUE(contains(f.message, "out of range")) << f.message;
+  EXPECT_EQ(requests_failure(R"([{}, {"placements": [{}]}])").field, "[1].placements[0].network");
+}
+
+TEST(JsonCodec, ParsesAPlacementChoice) {
+  PlacementChoice c = json::parse_placement_choice(R"({"network": "l"})");
+  EXPECT_EQ(c.network, "l");
+  EXPECT_FALSE(c.parent);
+  EXPECT_FALSE(c.position);
+  c = json::parse_placement_choice(R"({"network": "bin", "parent": "7", "position": 4294967295})");
+  EXPECT_EQ(c.parent, PersonId{7});
+  EXPECT_EQ(c.position, std::numeric_limits<std::uint32_t>::max());
+  c = json::parse_placement_choice(R"({"network": "bin", "position": 0})");
+  EXPECT_EQ(c.position, 0u);
+}
+
+TEST(JsonCodec, RejectsBadPlacementChoicesNamingTheKey) {
+  EXPECT_EQ(choice_failure("{}").field, "network");
+  EXPECT_EQ(choice_failure(R"({"network": null})").field, "network");
+  EXPECT_EQ(choice_failure(R"({"network": "l", "parent": "x"})").field, "parent");
+  EXPECT_EQ(choice_failure(R"({"network": "l", "position": "1"})").field, "position");
+  EXPECT_EQ(choice_failure(R"({"network": "l", "person": "1"})").field, "person");
+  EXPECT_EQ(choice_failure("[]").field, "");
+  const Failure f = choice_failure("{");
+  EXPECT_EQ(f.field, "");
+  EXPECT_TRUE(contains(f.message, "malformed JSON")) << f.message;
+}
+
+TEST(JsonCodec, ParsesATransferRequestWithItsDefaults) {
+  const TransferRequest r = json::parse_transfer_request(R"({"person": "7"})");
+  EXPECT_EQ(r.person, PersonId{7});
+  EXPECT_EQ(r.network, kSponsorNetwork);
+  EXPECT_FALSE(r.new_parent);
+  EXPECT_FALSE(r.position);
+  EXPECT_TRUE(r.with_downline);
+  EXPECT_FALSE(r.effective_at);
+  EXPECT_EQ(r.reason, "");
+}
+
+TEST(JsonCodec, ParsesAFullTransferRequest) {
+  const TransferRequest r = json::parse_transfer_request(
+      R"({"person": 7, "network": "bin", "new_parent": "3", "position": 1,)"
+      R"( "with_downline": false, "effective_at": "2026-11-23T10:54:00Z", "reason": "realign"})");
+  EXPECT_EQ(r.person, PersonId{7});
+  EXPECT_EQ(r.network, "bin");
+  EXPECT_EQ(r.new_parent, PersonId{3});
+  EXPECT_EQ(r.position, 1u);
+  EXPECT_FALSE(r.with_downline);
+  ASSERT_TRUE(r.effective_at);
+  EXPECT_EQ(r.effective_at->micros_since_epoch, k20261123T105400);
+  EXPECT_EQ(r.reason, "realign");
+  // null keeps a default: a network parent, the first free slot.
+  const TransferRequest n = json::parse_transfer_request(
+      R"({"person": "7", "new_parent": null, "position": null, "with_downline": null})");
+  EXPECT_FALSE(n.new_parent);
+  EXPECT_FALSE(n.position);
+  EXPECT_TRUE(n.with_downline);
+}
+
+TEST(JsonCodec, RejectsBadTransferRequestsNamingTheKey) {
+  Failure f = transfer_failure(R"({"new_parent": "3"})");
+  EXPECT_EQ(f.field, "person");
+  EXPECT_EQ(f.message, "person is required");
+  EXPECT_EQ(transfer_failure(R"({"person": null})").field, "person");
+  EXPECT_EQ(transfer_failure(R"({"person": "0"})").field, "person");
+  EXPECT_EQ(transfer_failure(R"({"person": "7", "new_parent": -3})").field, "new_parent");
+  EXPECT_EQ(transfer_failure(R"({"person": "7", "network": 1})").field, "network");
+  EXPECT_EQ(transfer_failure(R"({"person": "7", "position": -1})").field, "position");
+  f = transfer_failure(R"({"person": "7", "with_downline": "yes"})");
+  EXPECT_EQ(f.field, "with_downline");
+  EXPECT_EQ(f.message, "expected true or false, got a string");
+  EXPECT_EQ(transfer_failure(R"({"person": "7", "with_downline": 1})").field, "with_downline");
+  EXPECT_EQ(transfer_failure(R"({"person": "7", "effective_at": "2026-11-23"})").field,
+            "effective_at");
+  EXPECT_EQ(transfer_failure(R"({"person": "7", "reason": 3})").field, "reason");
+  EXPECT_EQ(transfer_failure(R"({"person": "7", "parent": "3"})").field, "parent");
+  EXPECT_EQ(transfer_failure(R"({"person": "7", "person": "8"})").field, "person");
+  EXPECT_EQ(transfer_failure(R"(["7"])").field, "");
+}
+
+TEST(JsonCodec, ParsesACompressionRequest) {
+  CompressionRequest r = json::parse_compression_request(R"({"network": "comp"})");
+  EXPECT_EQ(r.network, "comp");
+  EXPECT_TRUE(r.persons.empty());
+  EXPECT_FALSE(r.effective_at);
+  EXPECT_EQ(r.reason, "");
+  r = json::parse_compression_request(
+      R"({"network": "comp", "persons": ["4", 9], "effective_at": "2026-11-23T05:54:00-05:00",)"
+      R"( "reason": "campaign close"})");
+  EXPECT_EQ(r.persons, (std::vector<PersonId>{PersonId{4}, PersonId{9}}));
+  ASSERT_TRUE(r.effective_at);
+  EXPECT_EQ(r.effective_at->micros_since_epoch, k20261123T105400);
+  EXPECT_EQ(r.reason, "campaign close");
+  EXPECT_TRUE(
+      json::parse_compression_request(R"({"network": "c", "persons": []})").persons.empty());
+}
+
+TEST(JsonCodec, RejectsBadCompressionRequestsNamingTheKey) {
+  EXPECT_EQ(compression_failure(R"({"persons": ["4"]})").field, "network");
+  EXPECT_EQ(compression_failure(R"({"network": "c", "persons": "4"})").field, "persons");
+  EXPECT_EQ(compression_failure(R"({"network": "c", "persons": ["4", 0]})").field, "persons[1]");
+  EXPECT_EQ(compression_failure(R"({"network": "c", "persons": ["x"]})").field, "persons[0]");
+  EXPECT_EQ(compression_failure(R"({"network": "c", "effective_at": 1})").field, "effective_at");
+  EXPECT_EQ(compression_failure(R"({"network": "c", "person": "4"})").field, "person");
+  EXPECT_EQ(compression_failure("null").field, "");
+}
+
 // --- to_json ---------------------------------------------------------------
 
 Person sample_person() {
@@ -550,6 +744,7 @@ Person sample_person() {
   p.data.phone = "+57 300 0000000";
   p.data.country = "CO";
   p.data.birth_date = LocalDate{1990, 2, 28};
+  p.data.zone = "north";
   p.type = CustomerType::consultant;
   p.status = Status::pending_kit;
   p.sponsor = PersonId{1};
@@ -580,12 +775,13 @@ TEST(JsonCodec, WritesAnUnknownCodeAsUnknown) {
 }
 
 TEST(JsonCodec, WritesAPerson) {
-  EXPECT_EQ(json::to_json(sample_person()),
-            R"({"id":"42","external_id":"EXT-42","first_name":"Ana","last_name":"Gómez",)"
-            R"("email":"ana@example.co","phone":"+57 300 0000000","country":"CO",)"
-            R"("birth_date":"1990-02-28","type":"consultant","status":"pending_kit",)"
-            R"("sponsor":"1","referrer":"2","channel":"web",)"
-            R"("enrolled_at":"2026-11-23T10:54:00.000000Z"})");
+  EXPECT_EQ(
+      json::to_json(sample_person()),
+      R"({"id":"42","external_id":"EXT-42","first_name":"Ana","last_name":"Gómez",)"
+      R"("email":"ana@example.co","phone":"+57 300 0000000","country":"CO",)"
+      R"("birth_date":"1990-02-28","zone":"north","type":"consultant","status":"pending_kit",)"
+      R"("sponsor":"1","referrer":"2","channel":"web",)"
+      R"("enrolled_at":"2026-11-23T10:54:00.000000Z"})");
 }
 
 TEST(JsonCodec, WritesAbsentBirthDateAndUnsetParentsAsNull) {
@@ -687,23 +883,24 @@ TEST(JsonCodec, WritesTheDecisionsOfEnrollmentRules) {
 TEST(JsonCodec, WritesNetworkMembers) {
   const std::vector<NetworkMember> members{
       {PersonId{1}, PersonId{}, 0, 0, CustomerType::consultant, Status::active},
-      {PersonId{5}, PersonId{1}, 1, 1, CustomerType::guest, Status::retired},
+      {PersonId{5}, PersonId{1}, 1, 1, CustomerType::guest, Status::retired, 1},
   };
   EXPECT_EQ(json::to_json(members),
-            R"([{"id":"1","parent":null,"level":0,"relative_level":0,"type":"consultant",)"
-            R"("status":"active"},{"id":"5","parent":"1","level":1,"relative_level":1,)"
-            R"("type":"guest","status":"retired"}])");
+            R"([{"id":"1","parent":null,"level":0,"relative_level":0,"position":0,)"
+            R"("type":"consultant","status":"active"},{"id":"5","parent":"1","level":1,)"
+            R"("relative_level":1,"position":1,"type":"guest","status":"retired"}])");
   EXPECT_EQ(json::to_json(std::vector<NetworkMember>{}), "[]");
 }
 
 TEST(JsonCodec, WritesTheLargestLevelsAndIds) {
-  const std::vector<NetworkMember> members{{PersonId{std::numeric_limits<std::int64_t>::max()},
-                                            PersonId{1}, std::numeric_limits<std::uint32_t>::max(),
-                                            std::numeric_limits<std::uint32_t>::max(),
-                                            CustomerType::customer, Status::blocked}};
+  const std::vector<NetworkMember> members{
+      {PersonId{std::numeric_limits<std::int64_t>::max()}, PersonId{1},
+       std::numeric_limits<std::uint32_t>::max(), std::numeric_limits<std::uint32_t>::max(),
+       CustomerType::customer, Status::blocked, std::numeric_limits<std::uint32_t>::max()}};
   EXPECT_EQ(json::to_json(members),
             R"([{"id":"9223372036854775807","parent":"1","level":4294967295,)"
-            R"("relative_level":4294967295,"type":"customer","status":"blocked"}])");
+            R"("relative_level":4294967295,"position":4294967295,"type":"customer",)"
+            R"("status":"blocked"}])");
 }
 
 TEST(JsonCodec, WritesADownlinePage) {
@@ -712,8 +909,32 @@ TEST(JsonCodec, WritesADownlinePage) {
   page.members = {{PersonId{5}, PersonId{1}, 2, 1, CustomerType::customer, Status::inactive}};
   EXPECT_EQ(json::to_json(page),
             R"({"total":25,"members":[{"id":"5","parent":"1","level":2,"relative_level":1,)"
-            R"("type":"customer","status":"inactive"}]})");
+            R"("position":0,"type":"customer","status":"inactive"}]})");
   EXPECT_EQ(json::to_json(DownlinePage{}), R"({"total":0,"members":[]})");
+}
+
+TEST(JsonCodec, WritesAnAdjustmentOutcome) {
+  AdjustmentOutcome o;
+  o.moved = {PersonId{3}, PersonId{4}};
+  o.removed = {PersonId{2}};
+  o.last_event = EventSeq{17};
+  EXPECT_EQ(json::to_json(o), R"({"moved":["3","4"],"removed":["2"],"last_event":"17"})");
+  EXPECT_EQ(json::to_json(AdjustmentOutcome{}), R"({"moved":[],"removed":[],"last_event":null})");
+}
+
+TEST(JsonCodec, WritesOpenSlots) {
+  const std::vector<OpenSlot> slots{{PersonId{1}, 0, 1},
+                                    {PersonId{std::numeric_limits<std::int64_t>::max()},
+                                     std::numeric_limits<std::uint32_t>::max(), 7}};
+  EXPECT_EQ(json::to_json(slots), R"([{"parent":"1","position":0,"level":1},)"
+                                  R"({"parent":"9223372036854775807","position":4294967295,)"
+                                  R"("level":7}])");
+  EXPECT_EQ(json::to_json(std::vector<OpenSlot>{}), "[]");
+}
+
+TEST(JsonCodec, WritesAListOfIds) {
+  EXPECT_EQ(json::to_json(std::vector<PersonId>{PersonId{3}, PersonId{40}}), R"(["3","40"])");
+  EXPECT_EQ(json::to_json(std::vector<PersonId>{}), "[]");
 }
 
 // --- Round trips -----------------------------------------------------------
@@ -728,8 +949,8 @@ TEST(JsonCodec, RoundTripsAPersonIntoAnEnrollmentRequest) {
   // Rebuild a request from the person's JSON by keeping its request keys:
   // every value is copied verbatim, so the output forms are the input forms.
   std::string request = "{\"person\":{";
-  for (std::string_view key :
-       {"external_id", "first_name", "last_name", "email", "phone", "country", "birth_date"}) {
+  for (std::string_view key : {"external_id", "first_name", "last_name", "email", "phone",
+                               "country", "birth_date", "zone"}) {
     const std::string needle = "\"" + std::string(key) + "\":";
     const auto begin = text.find(needle);
     ASSERT_NE(begin, std::string::npos) << key;
@@ -757,11 +978,38 @@ TEST(JsonCodec, RoundTripsAPersonIntoAnEnrollmentRequest) {
   EXPECT_EQ(r.person.phone, p.data.phone);
   EXPECT_EQ(r.person.country, p.data.country);
   EXPECT_EQ(r.person.birth_date, p.data.birth_date);
+  EXPECT_EQ(r.person.zone, p.data.zone);
   EXPECT_EQ(r.type, p.type);
   EXPECT_EQ(r.sponsor, p.sponsor);
   EXPECT_EQ(r.referrer, p.referrer);
   EXPECT_EQ(r.channel, p.channel);
   EXPECT_EQ(r.effective_at, p.enrolled_at);
+}
+
+TEST(JsonCodec, RoundTripsAnAdjustmentOutcomeAndOpenSlotsIntoRequests) {
+  // The persons moved can be compressed away, and an open slot is a place.
+  AdjustmentOutcome o;
+  o.moved = {PersonId{3}, PersonId{std::numeric_limits<std::int64_t>::max()}};
+  const std::string outcome = json::to_json(o);
+  const auto moved_at = outcome.find("\"moved\":") + 8;
+  const std::string moved = outcome.substr(moved_at, outcome.find(']', moved_at) + 1 - moved_at);
+  EXPECT_EQ(json::parse_compression_request(R"({"network":"c","persons":)" + moved + "}").persons,
+            o.moved);
+
+  const std::string slots = json::to_json(std::vector<OpenSlot>{{PersonId{12}, 1, 3}});
+  const std::string slot = slots.substr(2, slots.find(",\"level\"") - 2);  // "parent":...
+  const PlacementChoice c = json::parse_placement_choice(R"({"network":"bin",)" + slot + "}");
+  EXPECT_EQ(c.parent, PersonId{12});
+  EXPECT_EQ(c.position, 1u);
+
+  const std::vector<NetworkMember> members{
+      {PersonId{5}, PersonId{12}, 2, 1, CustomerType::consultant, Status::active, 1}};
+  const std::string member = json::to_json(members);
+  const auto position_at = member.find("\"position\":");
+  const TransferRequest t = json::parse_transfer_request(
+      R"({"person":"5","new_parent":"12",)" +
+      member.substr(position_at, member.find(',', position_at) - position_at) + "}");
+  EXPECT_EQ(t.position, 1u);
 }
 
 TEST(JsonCodec, RoundTripsWrittenIdsThroughParsing) {

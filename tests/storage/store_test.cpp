@@ -82,7 +82,7 @@ TEST(SqliteStore, RecordsItsSchemaVersionAndRefusesANewerOne) {
   open_store("sqlite:" + path, {});
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 1);
+    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 2);
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
     db.exec("UPDATE schema_version SET version = 99");
   }
