@@ -436,6 +436,29 @@ DOWNLINE_C_API downline_status downline_export_tree(downline_buf *out, downline_
                                                     const char *actor_json, int64_t person_id,
                                                     const char *options_json);
 
+/**
+ * Checks the company's genealogy and writes the report into `out`:
+ *   {"ok": true, "persons": "123", "violations": []}
+ * Every invariant of the in-memory index is checked (one parent per person,
+ * no cycle, levels, widths, depths, slots, counts, pre-order intervals),
+ * then the index is compared person by person with a fresh read of the
+ * store (place, slot and state in every network; type, status, zone, rank).
+ * Each violation is {"rule": "cycle", "network": "sponsor", "person": "7"
+ * (null when not one person's), "message": "..."}; "rule" is a stable
+ * short name (docs/getting-started.md lists them); at most 100 are listed.
+ * Violations are data: the call returns DOWNLINE_OK with "ok": false.
+ * Writers wait while it runs (it holds the company's read lock).
+ *
+ * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor),
+ * DOWNLINE_PERMISSION_DENIED (the actor is not staff), DOWNLINE_UNAVAILABLE
+ * (other processes kept writing meanwhile: retry) or DOWNLINE_INTERNAL;
+ * `out` is then left empty.
+ *
+ * Thread-safe.
+ */
+DOWNLINE_C_API downline_status downline_verify_json(downline_buf *out, downline_company *company,
+                                                    const char *actor_json);
+
 /* ------------------------------------------------------------------------ */
 /* Placement networks and adjustments                                       */
 /* ------------------------------------------------------------------------ */

@@ -346,6 +346,16 @@ downline_status downline_export_tree(downline_buf* out, downline_company* compan
   DOWNLINE_C_CATCH
 }
 
+downline_status downline_verify_json(downline_buf* out, downline_company* company,
+                                     const char* actor_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  return result.set(downline::json::to_json(co.verify(actor)));
+  DOWNLINE_C_CATCH
+}
+
 downline_status downline_transfer_json(downline_buf* out, downline_company* company,
                                        const char* actor_json, const char* request_json) {
   DOWNLINE_C_TRY

@@ -143,6 +143,11 @@ class DOWNLINE_API Company {
   /// A consistent read view of `network` for `actor`; throws NotFound for
   /// an unknown network, PermissionDenied for an actor who sees no one.
   NetworkReader reader(const Actor& actor, std::string_view network = kSponsorNetwork) const;
+  /// A read view of `network` as it was at `as_of`: every query answers for
+  /// the tree of that instant (persons enrolled later are NotFound; types,
+  /// statuses and who the actor may see are today's). Rebuilt from the
+  /// store's history; throws like reader().
+  NetworkReader reader(const Actor& actor, std::string_view network, Instant as_of) const;
   /// Upline of `person` in `network`, nearest first (see NetworkReader).
   std::vector<NetworkMember> upline(const Actor& actor, PersonId person,
                                     std::string_view network = kSponsorNetwork,
@@ -208,6 +213,8 @@ class DOWNLINE_API Company {
   void refresh() const;
   /// The names of the configured networks.
   std::vector<std::string> networks() const;
+  /// Checks the index's invariants and the index against the store; staff only (VerifyReport).
+  VerifyReport verify(const Actor& actor) const;
 
   /// Registers a user of the host: a unique login, lower-case role names
   /// ("admin", "operator", "seller", "leader", ...), optionally the person

@@ -51,6 +51,8 @@ struct DownlineQuery {
   std::uint64_t offset = 0;
   /// Most members returned.
   std::uint64_t limit = std::numeric_limits<std::uint64_t>::max();
+  /// Answer for the tree as it was at this instant (none = now).
+  std::optional<Instant> as_of;
 };
 
 /// One page of a downline, in a stable order: depth-first, each person's
@@ -134,6 +136,33 @@ struct TreeExportOptions {
   /// Deepest relative level written (1 = direct recruits); none = all.
   std::optional<std::uint32_t> max_depth;
   TreeFormat format = TreeFormat::json;
+};
+
+/// One broken invariant found by Company::verify.
+struct InvariantViolation {
+  /// A stable short name: "second_parent", "cycle", "stale_depth",
+  /// "index_storage_mismatch", ... (docs/getting-started.md lists them).
+  std::string rule;
+  std::string network;  ///< the network's name; empty for a person's own columns
+  PersonId person;      ///< unset when the fault is not one person's
+  std::string message;  ///< what is wrong, in English
+
+  friend bool operator==(const InvariantViolation&, const InvariantViolation&) = default;
+};
+
+/// What Company::verify found. It checks every invariant of the in-memory
+/// genealogy index (one parent per person, no cycle, levels, widths, depths,
+/// slots, counts, pre-order intervals, ...), then reads the store in one
+/// snapshot under the company's read lock (writers wait) and compares the
+/// index with it person by person: place, slot and state in every network;
+/// type, status, zone and rank. Throws PermissionDenied for an actor who is
+/// not staff, Unavailable when other processes keep writing meanwhile.
+/// Thread-safe.
+struct VerifyReport {
+  bool ok = true;             ///< true when no violation was found
+  std::uint64_t persons = 0;  ///< persons in the index
+  /// The violations found, at most the first 100.
+  std::vector<InvariantViolation> violations;
 };
 
 DOWNLINE_END_NAMESPACE

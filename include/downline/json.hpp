@@ -84,6 +84,9 @@ DOWNLINE_API std::string to_json(const RuleEvaluation& evaluation);
 /// {"passed": true, "total": 9, "failed": 0, "cases": [{"name", "passed",
 ///  "decisions", "diff"}], "text": "..."}: RuleTestReport::text() included.
 DOWNLINE_API std::string to_json(const RuleTestReport& report);
+/// {"ok": false, "persons": "123", "violations": [{"rule": "cycle",
+///  "network": "sponsor", "person": "7" or null, "message": "..."}]}.
+DOWNLINE_API std::string to_json(const VerifyReport& report);
 
 }  // namespace json
 

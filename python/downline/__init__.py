@@ -43,10 +43,12 @@ from ._downline import (
     EnrollmentOutcome,
     Event,
     Finding,
+    InvariantViolation,
     NetworkMember,
     OpenSlot,
     Person,
     PersonData,
+    VerifyReport,
 )
 from ._errors import (
     Aborted,
@@ -82,6 +84,8 @@ __all__ = [
     "BulkEnrollmentOutcome",
     "Finding",
     "Event",
+    "VerifyReport",
+    "InvariantViolation",
     "RuleBook",
     "RuleTestReport",
     "Error",
@@ -589,6 +593,16 @@ class Company:
     def refresh(self) -> None:
         """Applies what other processes have committed (queries do it anyway)."""
         self._native.refresh()
+
+    # maintenance
+    def verify(self, actor: Actor) -> VerifyReport:
+        """Checks the genealogy (staff only): every invariant of the in-memory
+        index, then the index against a fresh read of the store, person by
+        person. Violations are data: ``report.ok`` is False and
+        ``report.violations`` lists them (``rule``, ``network``, ``person``,
+        ``message``; at most 100). Writers wait while it runs. Raises
+        PermissionDenied, Unavailable (other processes kept writing: retry)."""
+        return self._native.verify(actor)
 
 
 # --- rules ------------------------------------------------------------------------

@@ -14,10 +14,12 @@ from ._downline import DownlinePage as DownlinePage
 from ._downline import EnrollmentOutcome as EnrollmentOutcome
 from ._downline import Event as Event
 from ._downline import Finding as Finding
+from ._downline import InvariantViolation as InvariantViolation
 from ._downline import NetworkMember as NetworkMember
 from ._downline import OpenSlot as OpenSlot
 from ._downline import Person as Person
 from ._downline import PersonData as PersonData
+from ._downline import VerifyReport as VerifyReport
 from ._errors import Aborted as Aborted
 from ._errors import AlreadyExists as AlreadyExists
 from ._errors import DataLoss as DataLoss
@@ -163,6 +165,7 @@ class Company:
     def events(self, actor: Actor, after: int = 0, limit: int = 1000) -> list[Event]: ...
     def last_event(self) -> int: ...
     def refresh(self) -> None: ...
+    def verify(self, actor: Actor) -> VerifyReport: ...
 
 @dataclass(frozen=True)
 class RuleTestReport:

@@ -389,6 +389,36 @@ PYBIND11_MODULE(_downline, m) {
                (o.last_event ? std::to_string(o.last_event.value()) : std::string("None")) + ")";
       });
 
+  py::class_<dl::InvariantViolation>(m, "InvariantViolation",
+                                     "One broken invariant found by Company.verify.")
+      .def_property_readonly("rule", [](const dl::InvariantViolation& v) { return text(v.rule); })
+      .def_property_readonly("network",
+                             [](const dl::InvariantViolation& v) { return text(v.network); })
+      .def_property_readonly("person",
+                             [](const dl::InvariantViolation& v) { return id_or_none(v.person); })
+      .def_property_readonly("message",
+                             [](const dl::InvariantViolation& v) { return text(v.message); })
+      .def("__eq__",
+           [](const dl::InvariantViolation& a, const dl::InvariantViolation& b) { return a == b; })
+      .def("__repr__", [](const dl::InvariantViolation& v) {
+        return "InvariantViolation(rule=" + repr_text(v.rule) +
+               ", network=" + repr_text(v.network) + ", person=" + repr_id(v.person) +
+               ", message=" + repr_text(v.message) + ")";
+      });
+
+  py::class_<dl::VerifyReport>(m, "VerifyReport",
+                               "What Company.verify found: the index's invariants, and the "
+                               "index against the store.")
+      .def_readonly("ok", &dl::VerifyReport::ok)
+      .def_readonly("persons", &dl::VerifyReport::persons)
+      .def_readonly("violations", &dl::VerifyReport::violations)
+      .def("to_json", [](const dl::VerifyReport& r) { return dl::json::to_json(r); })
+      .def("__repr__", [](const dl::VerifyReport& r) {
+        return std::string("VerifyReport(ok=") + (r.ok ? "True" : "False") +
+               ", persons=" + std::to_string(r.persons) +
+               ", violations=" + std::to_string(r.violations.size()) + ")";
+      });
+
   py::class_<dl::DownlinePage>(m, "DownlinePage",
                                "One page of a downline, depth-first in enrollment order.")
       .def_readonly("members", &dl::DownlinePage::members)
@@ -719,7 +749,13 @@ PYBIND11_MODULE(_downline, m) {
               return c.compress(actor, dl::json::parse_compression_request(request_json));
             });
           },
-          py::arg("actor"), py::arg("request_json"));
+          py::arg("actor"), py::arg("request_json"))
+      .def(
+          "verify",
+          [](const CompanyHandle& h, const dl::Actor& actor) {
+            return with_company(h, [&](dl::Company& c) { return c.verify(actor); });
+          },
+          py::arg("actor"));
 
   // --- RuleBook ------------------------------------------------------------------------
   // Immutable and thread-safe: calls run with the GIL released on the held copy.

@@ -4,6 +4,7 @@
 #include "cli/demo.hpp"
 #include "cli/rules.hpp"
 #include "cli/tree.hpp"
+#include "cli/verify.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -66,14 +67,23 @@ int main(int argc, char** argv) {
   tree_cmd->add_option("--format", tree.format, "json, csv or dot")->capture_default_str();
   tree_cmd->add_option("-o,--output", tree.output, "file to write (default: standard output)");
 
+  downline::cli::VerifyOptions verify;
+  auto* verify_cmd = app.add_subcommand(
+      "verify", "check the genealogy's invariants and the index against the stored rows");
+  verify_cmd->add_option("--db", verify.db, "SQLite file of the company")->capture_default_str();
+  verify_cmd->add_option("--config", verify.config_path,
+                         "company configuration JSON (default: the sample the demo uses)");
+  verify_cmd->add_flag("--json", verify.json, "print the report as JSON");
+
   CLI11_PARSE(app, argc, argv);
   demo.progress = !no_progress && isatty(STDERR_FILENO);
-  // Exit status: 0 done, 1 a rule test failed, 2 an error.
+  // Exit status: 0 done, 1 a rule test failed or verify found violations, 2 an error.
   try {
     if (cmd->parsed()) return downline::cli::run_demo(demo);
     if (rules_test->parsed()) return downline::cli::run_rules_test(test);
     if (rules_eval->parsed()) return downline::cli::run_rules_eval(eval);
     if (tree_cmd->parsed()) return downline::cli::run_tree(tree);
+    if (verify_cmd->parsed()) return downline::cli::run_verify(verify);
   } catch (const downline::Error& e) {
     std::cerr << "downline: " << downline::code_name(e.code()) << ": " << e.what()
               << (e.field().empty() ? "" : " (field " + e.field() + ")") << "\n";

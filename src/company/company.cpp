@@ -708,6 +708,7 @@ std::vector<NetworkMember> Company::upline(const Actor& actor, PersonId person,
 
 DownlinePage Company::downline(const Actor& actor, PersonId person,
                                const DownlineQuery& query) const {
+  if (query.as_of) return reader(actor, query.network, *query.as_of).downline(person, query);
   return reader(actor, query.network).downline(person, query);
 }
 
@@ -737,6 +738,7 @@ std::string Company::network_id(const Actor& actor, PersonId person,
 
 std::vector<std::uint64_t> Company::level_counts(const Actor& actor, PersonId person,
                                                  const DownlineQuery& query) const {
+  if (query.as_of) return reader(actor, query.network, *query.as_of).level_counts(person, query);
   return reader(actor, query.network).level_counts(person, query);
 }
 

@@ -26,6 +26,14 @@ struct Scope {
   }
 };
 
+/// One network as it was at an instant: the tree, and who was enrolled.
+struct TreeAsOf {
+  explicit TreeAsOf(TreeShape shape) : tree(shape) {}
+  NetworkTree tree;
+  std::vector<bool> present;  ///< enrolled at or before the instant
+  Instant at;
+};
+
 /// Locks, in the order they are taken: writer_mu (one write call at a time)
 /// → apply_mu (one application of events to the index at a time) →
 /// index_mu (exclusive only while the index changes).
@@ -45,6 +53,9 @@ class CompanyState {
   /// True when some network places persons by a policy (beyond who
   /// enrolled whom): enrollment then decides places under the index lock.
   bool has_placement_networks() const { return config.networks.size() > 2; }
+  /// Network `k` as it was at `at`, rebuilt from the store's history (the
+  /// last one asked is kept until the next change).
+  std::shared_ptr<const TreeAsOf> tree_as_of(std::size_t k, Instant at) const;
   /// Applies one structural change to the index (needs index_mu exclusive).
   void apply_change(std::size_t network, Node node, const NodePlacement& to) const;
 
@@ -67,6 +78,16 @@ class CompanyState {
   /// volume, figures); empty until one runs.
   mutable std::vector<std::vector<std::int64_t>> group_volume;
 
+ private:
+  struct AsOfCache {
+    std::size_t network = SIZE_MAX;
+    std::int64_t last_applied = -1;
+    std::shared_ptr<const TreeAsOf> tree;
+  };
+  mutable std::mutex as_of_mu_;
+  mutable AsOfCache as_of_cache_;
+
+ public:
  private:
   void apply_events(const std::vector<EventRow>& events) const;
 };

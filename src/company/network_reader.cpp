@@ -20,9 +20,10 @@ struct NetworkReader::Impl {
   Scope scope;
   std::size_t network;
   std::string login;
+  std::shared_ptr<const internal::TreeAsOf> past;  ///< set for an "as of" reader
 
   const GenealogyIndex& index() const { return s->index; }
-  const NetworkTree& tree() const { return s->index.tree(network); }
+  const NetworkTree& tree() const { return past ? past->tree : s->index.tree(network); }
   bool sees(Node n) const { return scope.sees(s->index, n); }
 
   /// The node of a person the actor may see; throws NotFound / PermissionDenied.
@@ -30,6 +31,10 @@ struct NetworkReader::Impl {
     if (!index().contains(id))
       throw NotFound("no person has id " + std::to_string(id.value()), field);
     const Node n = GenealogyIndex::node_of(id);
+    if (past && (n >= past->present.size() || !past->present[n]))
+      throw NotFound("person " + std::to_string(id.value()) + " was not enrolled as of " +
+                         past->at.to_rfc3339(),
+                     field);
     if (!sees(n))
       throw PermissionDenied(
           "actor '" + login + "' may not see person " + std::to_string(id.value()), field);
@@ -97,8 +102,20 @@ NetworkReader::~NetworkReader() = default;
 NetworkReader Company::reader(const Actor& actor, std::string_view network) const {
   const std::size_t net = state_->network_of(network);
   state_->sync();
-  auto impl = std::make_unique<NetworkReader::Impl>(
-      NetworkReader::Impl{state_.get(), std::shared_lock(state_->index_mu), {}, net, actor.login});
+  auto impl = std::make_unique<NetworkReader::Impl>(NetworkReader::Impl{
+      state_.get(), std::shared_lock(state_->index_mu), {}, net, actor.login, nullptr});
+  impl->scope = state_->scope_of(actor);
+  return NetworkReader(std::move(impl));
+}
+
+NetworkReader Company::reader(const Actor& actor, std::string_view network, Instant as_of) const {
+  const std::size_t net = state_->network_of(network);
+  state_->sync();
+  // Built from the store before the read lock: a long history does not hold
+  // writers back.
+  auto past = state_->tree_as_of(net, as_of);
+  auto impl = std::make_unique<NetworkReader::Impl>(NetworkReader::Impl{
+      state_.get(), std::shared_lock(state_->index_mu), {}, net, actor.login, std::move(past)});
   impl->scope = state_->scope_of(actor);
   return NetworkReader(std::move(impl));
 }

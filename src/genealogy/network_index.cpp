@@ -87,7 +87,10 @@ void NetworkTree::place(Node node, Node parent, std::uint32_t position) {
     open_depth_[node] = compute_open_depth(node);
     refresh_open_depth_up(parent);
   }
-  if (shape_.track_sizes) add_size_up(parent, 1);
+  if (shape_.track_sizes) {
+    size_[node] = 1;  // a lifted node comes back alone: its former downline stayed behind
+    add_size_up(parent, 1);
+  }
   // A new leaf only lengthens the leg it ends: the leg-end hints stay true.
   intervals_fresh_.store(false, std::memory_order_release);
 }

@@ -274,6 +274,7 @@ class GenealogyIndex {
   std::uint64_t digest() const;
 
  private:
+  friend struct GenealogyIndexProbe;  // the invariant checker and its tests
   std::vector<std::uint8_t> type_, status_, rank_;
   std::vector<std::uint32_t> zone_;
   std::vector<std::string> zone_names_{""};

@@ -18,10 +18,10 @@ namespace {
 // check and a negative PV cannot make a partial sum fail spuriously.
 __extension__ typedef __int128 Wide;
 
-// The length of the pre-order. Every node is placed for now; switch to
-// tree.preorder_size() once nodes can be outside the tree.
+// The length of the pre-order: placed nodes only (those waiting in a lobby
+// or dropped out are outside the tree and keep zero figures).
 std::size_t preorder_length(const NetworkTree& tree) {
-  return tree.size();
+  return tree.preorder_size();
 }
 
 // Below this many nodes a second thread costs more than it saves.

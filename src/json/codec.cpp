@@ -718,6 +718,22 @@ std::string to_json(const RuleTestReport& report) {
   return dump(out);
 }
 
+std::string to_json(const VerifyReport& report) {
+  OrderedJson out = OrderedJson::object();
+  out["ok"] = report.ok;
+  out["persons"] = std::to_string(report.persons);
+  out["violations"] = OrderedJson::array();
+  for (const InvariantViolation& v : report.violations) {
+    OrderedJson item = OrderedJson::object();
+    item["rule"] = v.rule;
+    item["network"] = v.network;
+    item["person"] = id_json(v.person);
+    item["message"] = v.message;
+    out["violations"].push_back(std::move(item));
+  }
+  return dump(out);
+}
+
 }  // namespace json
 
 DOWNLINE_END_NAMESPACE

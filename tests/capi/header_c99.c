@@ -35,6 +35,8 @@ int downline_header_c99_check(void) {
                                 int64_t) = downline_network_id;
   downline_status (*export_tree)(downline_buf *, downline_company *, const char *, int64_t,
                                  const char *) = downline_export_tree;
+  downline_status (*verify)(downline_buf *, downline_company *, const char *) =
+      downline_verify_json;
   downline_status (*transfer)(downline_buf *, downline_company *, const char *, const char *) =
       downline_transfer_json;
   downline_status (*compress)(downline_buf *, downline_company *, const char *, const char *) =
@@ -79,6 +81,7 @@ int downline_header_c99_check(void) {
   (void)is_in_downline;
   (void)network_id;
   (void)export_tree;
+  (void)verify;
   (void)transfer;
   (void)compress;
   (void)place;

@@ -15,6 +15,13 @@ namespace {
 using testing::admin;
 using testing::request;
 
+/// A whole-downline query in one network.
+DownlineQuery in_network(const std::string& network) {
+  DownlineQuery q;
+  q.network = network;
+  return q;
+}
+
 class Adjustments : public ::testing::Test {
  protected:
   void open(const std::string& networks) {
@@ -35,7 +42,7 @@ class Adjustments : public ::testing::Test {
   }
   std::set<std::int64_t> downline_of(PersonId p, const std::string& network) {
     std::set<std::int64_t> out;
-    for (const auto& m : co().downline(admin(), p, {.network = network}).members)
+    for (const auto& m : co().downline(admin(), p, in_network(network)).members)
       out.insert(m.id.value());
     return out;
   }
@@ -123,7 +130,7 @@ TEST_F(Adjustments, ATransferAloneLeavesTheChildrenWithTheFormerParent) {
   EXPECT_EQ(parent(c, "bin"), root);
   EXPECT_EQ(co().reader(admin(), "bin").children(root)[0].id, c);  // a's former slot 0
   EXPECT_EQ(parent(a, "bin"), b);
-  EXPECT_TRUE(co().downline(admin(), a, {.network = "bin"}).members.empty());
+  EXPECT_TRUE(co().downline(admin(), a, in_network("bin")).members.empty());
   const auto events = co().events(admin(), EventSeq{}, 100);
   EXPECT_EQ(events[events.size() - 2].kind, "moved_up");
   EXPECT_EQ(events.back().kind, "transferred");

@@ -13,6 +13,13 @@ namespace {
 using testing::admin;
 using testing::request;
 
+/// A whole-downline query in one network.
+DownlineQuery in_network(const std::string& network) {
+  DownlineQuery q;
+  q.network = network;
+  return q;
+}
+
 Company open_with(const std::string& networks, const std::string& uri = "memory:") {
   return Company::open(uri, R"({"networks": )" + networks + "}");
 }
@@ -136,7 +143,7 @@ TEST(Placement, LimitedDepthAndWidthSpillAndThenRefuse) {
   auto co = open_with(R"([{"name": "lim", "structure": "unilevel", "width": 2, "max_depth": 2}])");
   const PersonId root = enroll(co, "root", {});
   for (int i = 0; i < 6; ++i) enroll(co, "x" + std::to_string(i), root);  // 2 + 4 positions
-  EXPECT_EQ(co.level_counts(admin(), root, {.network = "lim"}), (std::vector<std::uint64_t>{2, 4}));
+  EXPECT_EQ(co.level_counts(admin(), root, in_network("lim")), (std::vector<std::uint64_t>{2, 4}));
   auto out = co.enroll(admin(), request("late", root));
   ASSERT_FALSE(out.accepted);
   EXPECT_EQ(out.findings[0].reason, "network_full");

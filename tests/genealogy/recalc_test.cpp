@@ -247,6 +247,25 @@ TEST(Recalculate, GivesTheHandWorkedFigures) {
   EXPECT_TRUE(recalculate(tree, {pv, active, 0}).level_counts.empty());
 }
 
+TEST(Recalculate, NodesOutsideTheTreeHaveNoFiguresAndCountForNoOne) {
+  // 0 ─ 1 ─ 3; 2 waits in a lobby; 4 dropped out (its child 5 moved up to 1).
+  const std::vector<Node> parents{kNoNode, 0, kNoNode, 1, kNoNode, 1};
+  const std::vector<NodeState> states{NodeState::placed, NodeState::placed,  NodeState::lobby,
+                                      NodeState::placed, NodeState::dropout, NodeState::placed};
+  std::vector<std::int64_t> pv{1, 2, 40, 8, 160, 32};
+  for (auto& v : pv) v *= kUnit;
+  const std::vector<std::uint8_t> active{1, 1, 1, 1, 1, 1};
+  NetworkTree tree;
+  tree.assign(parents, {}, states);
+  for (const std::uint32_t threads : {1u, 2u}) {
+    const NetworkFigures f = recalculate(tree, {pv, active, 2, threads});
+    EXPECT_EQ(f.gv_micros,
+              (std::vector<std::int64_t>{43 * kUnit, 42 * kUnit, 0, 8 * kUnit, 0, 32 * kUnit}));
+    EXPECT_EQ(f.downline, (std::vector<std::uint32_t>{3, 2, 0, 0, 0, 0}));
+    EXPECT_EQ(f.level_counts, (std::vector<std::uint32_t>{1, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  }
+}
+
 TEST(Recalculate, ReusedFiguresAreOverwrittenWhole) {
   std::mt19937_64 rng(seed());
   NetworkFigures out;

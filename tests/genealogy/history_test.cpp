@@ -1,0 +1,81 @@
+// "As of" questions: a network's tree at past instants, rebuilt from the
+// history the adjustments write, in memory and after a reopen.
+#include <downline/downline.hpp>
+
+#include "support/company_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+
+namespace downline {
+namespace {
+
+using testing::admin;
+using testing::request;
+
+Instant at(const char* text) {
+  return Instant::parse_rfc3339(text);
+}
+
+PersonId parent_as_of(const Company& co, PersonId p, Instant when) {
+  auto up = co.reader(admin(), "net", when).upline(p, 1);
+  return up.empty() ? PersonId{} : up.front().id;
+}
+
+void walk_history(const std::string& uri) {
+  const std::string config = R"({"networks": [{"name": "net"}]})";
+  auto clock = std::make_shared<ManualClock>(at("2026-01-01T00:00:00Z"));
+  PersonId root, a, b, c;
+  std::optional<Company> first(Company::open(uri, config, OpenOptions{clock}));
+  {
+    Company& co = *first;
+    root = co.enroll(admin(), request("root")).person;
+    clock->set(at("2026-01-02T00:00:00Z"));
+    a = co.enroll(admin(), request("a", root)).person;
+    b = co.enroll(admin(), request("b", root)).person;
+    c = co.enroll(admin(), request("c", a)).person;
+    clock->set(at("2026-01-03T00:00:00Z"));
+    co.transfer(admin(), {a, "net", b, {}, true, {}, "move"});
+    clock->set(at("2026-01-04T00:00:00Z"));
+    co.compress(admin(), {"net", {b}, {}, "close"});
+    clock->set(at("2026-01-05T00:00:00Z"));
+  }
+  // A memory store lives with its Company; a file is read back by a new one.
+  if (uri != "memory:") first.reset();
+  Company co = first ? std::move(*first) : Company::open(uri, config, OpenOptions{clock});
+  // Before a was enrolled: not found then.
+  EXPECT_THROW(co.reader(admin(), "net", at("2026-01-01T12:00:00Z")).level(a), NotFound);
+  EXPECT_EQ(co.reader(admin(), "net", at("2026-01-01T12:00:00Z")).level(root), 0u);
+  // Day 2: as enrolled.
+  EXPECT_EQ(parent_as_of(co, a, at("2026-01-02T12:00:00Z")), root);
+  EXPECT_EQ(parent_as_of(co, c, at("2026-01-02T12:00:00Z")), a);
+  // Day 3: a (with c) under b.
+  EXPECT_EQ(parent_as_of(co, a, at("2026-01-03T12:00:00Z")), b);
+  EXPECT_EQ(co.reader(admin(), "net", at("2026-01-03T12:00:00Z")).level(c), 3u);
+  EXPECT_EQ(co.network_id(admin(), c, "net"), "1.2.4");  // today: b compressed away
+  // Day 4: b dropped out, a moved up to the root.
+  EXPECT_EQ(parent_as_of(co, a, at("2026-01-04T12:00:00Z")), root);
+  EXPECT_THROW(co.reader(admin(), "net", at("2026-01-04T12:00:00Z")).level(b), FailedPrecondition);
+  // The exact instant of a change already shows it.
+  EXPECT_EQ(parent_as_of(co, a, at("2026-01-03T00:00:00Z")), b);
+  // Downline queries take the instant too.
+  DownlineQuery q;
+  q.network = "net";
+  q.as_of = at("2026-01-03T12:00:00Z");
+  EXPECT_EQ(co.downline(admin(), b, q).total, 2u);
+  q.as_of = at("2026-01-02T12:00:00Z");
+  EXPECT_EQ(co.downline(admin(), b, q).total, 0u);
+  EXPECT_EQ(co.level_counts(admin(), root, q), (std::vector<std::uint64_t>{2, 1}));
+}
+
+TEST(History, AsOfQueriesSeeEachDayInMemory) {
+  walk_history("memory:");
+}
+
+TEST(History, AsOfQueriesSeeEachDayAfterAReopen) {
+  walk_history(testing::temp_db("history"));
+}
+
+}  // namespace
+}  // namespace downline
