@@ -17,19 +17,6 @@ namespace internal {
 
 namespace {
 
-std::vector<TreeShape> shapes_of(const Config& config) {
-  std::vector<TreeShape> shapes;
-  for (const auto& n : config.networks)
-    shapes.push_back(TreeShape{
-        n.width, n.max_depth,
-        n.placement.policy == Policy::weaker_leg || n.placement.fallback == Policy::weaker_leg});
-  return shapes;
-}
-
-NodeState state_of(NodeStateRow s) {
-  return static_cast<NodeState>(s);
-}
-
 std::optional<NodeState> parse_node_state(std::string_view name) {
   if (name == "placed") return NodeState::placed;
   if (name == "lobby") return NodeState::lobby;
@@ -53,56 +40,91 @@ CompanyState::CompanyState(Config cfg, std::unique_ptr<Store> st, std::shared_pt
   for (const auto& n : config.networks) store_network_ids.push_back(store->network_id(n.name));
 }
 
+std::vector<TreeShape> shapes_of(const Config& config) {
+  std::vector<TreeShape> shapes;
+  for (const auto& n : config.networks) shapes.push_back(shape_of(n));
+  return shapes;
+}
+
+TreeShape shape_of(const NetworkConfig& n) {
+  return TreeShape{
+      n.width, n.max_depth,
+      n.placement.policy == Policy::weaker_leg || n.placement.fallback == Policy::weaker_leg};
+}
+
+StoredIndex CompanyState::read_stored_index(const StoreFault& fault,
+                                            const std::function<void()>& also,
+                                            std::size_t only) const {
+  StoredIndex st;
+  st.trees.resize(config.networks.size());
+  const auto report = [&](const std::string& network, Node n, std::string message) {
+    if (!fault) throw DataLoss(message);
+    fault(network, n, std::move(message));
+  };
+  std::unordered_map<std::string, std::uint32_t> zone_ids{{"", 0}};
+  store->with_read_snapshot([&] {
+    st.last = store->last_event_seq();
+    bool dense = true;
+    store->scan_persons([&](const PersonColumns& p) {
+      if (!dense) return;
+      if (p.id.value() != static_cast<std::int64_t>(st.types.size()) + 1) {
+        dense = false;
+        return report(
+            "", kNoNode,
+            "person ids in the store are not dense at id " + std::to_string(p.id.value()));
+      }
+      st.types.push_back(static_cast<std::uint8_t>(p.type));
+      st.statuses.push_back(static_cast<std::uint8_t>(p.status));
+      st.ranks.push_back(p.rank);
+      st.enrolled_at.push_back(p.enrolled_at);
+      auto [it, added] = zone_ids.try_emplace(std::string(p.zone),
+                                              static_cast<std::uint32_t>(st.zone_names.size()));
+      if (added) st.zone_names.emplace_back(p.zone);
+      st.zones.push_back(it->second);
+    });
+    const std::size_t n = st.types.size();
+    const auto known = [n](PersonId id) {
+      return id.value() >= 1 && id.value() <= static_cast<std::int64_t>(n);
+    };
+    for (std::size_t k = 0; k < st.trees.size(); ++k) {
+      if (only != SIZE_MAX && k != only) continue;
+      TreeColumns& t = st.trees[k];
+      const std::string& name = config.networks[k].name;
+      t.parents.assign(n, kNoNode);
+      t.positions.assign(n, 0);
+      t.states.assign(n, NodeState::placed);
+      store->scan_nodes(store_network_ids[k], [&](const NodeRow& row) {
+        if (!known(row.person))
+          return report(name, kNoNode,
+                        "network node of unknown person " + std::to_string(row.person.value()));
+        const Node v = GenealogyIndex::node_of(row.person);
+        if (row.parent && !known(row.parent))
+          return report(name, v,
+                        "network node with unknown parent " + std::to_string(row.parent.value()));
+        t.parents[v] = row.parent ? GenealogyIndex::node_of(row.parent) : kNoNode;
+        t.positions[v] = row.position;
+        t.states[v] = static_cast<NodeState>(row.state);
+      });
+    }
+    if (also) also();
+  });
+  return st;
+}
+
 void CompanyState::rebuild_index() {
   std::lock_guard apply(apply_mu);
   std::unique_lock lock(index_mu);
-  std::vector<std::uint8_t> types, statuses, ranks;
-  std::vector<std::uint32_t> zones;
-  std::vector<std::string> zone_names{""};
-  std::unordered_map<std::string, std::uint32_t> zone_ids{{"", 0}};
-  std::vector<TreeColumns> trees(config.networks.size());
-  EventSeq last;
-  store->with_read_snapshot([&] {
-    last = store->last_event_seq();
-    store->scan_persons([&](const PersonColumns& p) {
-      if (p.id.value() != static_cast<std::int64_t>(types.size()) + 1)
-        throw DataLoss("person ids in the store are not dense at id " +
-                       std::to_string(p.id.value()));
-      types.push_back(static_cast<std::uint8_t>(p.type));
-      statuses.push_back(static_cast<std::uint8_t>(p.status));
-      ranks.push_back(p.rank);
-      auto [it, added] =
-          zone_ids.try_emplace(std::string(p.zone), static_cast<std::uint32_t>(zone_names.size()));
-      if (added) zone_names.emplace_back(p.zone);
-      zones.push_back(it->second);
-    });
-    const auto known = [&](PersonId id) {
-      return id.value() >= 1 && id.value() <= static_cast<std::int64_t>(types.size());
-    };
-    for (std::size_t i = 0; i < trees.size(); ++i) {
-      TreeColumns& t = trees[i];
-      t.parents.assign(types.size(), kNoNode);
-      t.positions.assign(types.size(), 0);
-      t.states.assign(types.size(), NodeState::placed);
-      store->scan_nodes(store_network_ids[i], [&](const NodeRow& row) {
-        if (!known(row.person))
-          throw DataLoss("network node of unknown person " + std::to_string(row.person.value()));
-        if (row.parent && !known(row.parent))
-          throw DataLoss("network node with unknown parent " + std::to_string(row.parent.value()));
-        const Node n = GenealogyIndex::node_of(row.person);
-        t.parents[n] = row.parent ? GenealogyIndex::node_of(row.parent) : kNoNode;
-        t.positions[n] = row.position;
-        t.states[n] = state_of(row.state);
-      });
+  StoredIndex st = read_stored_index({}, [&] {
+    for (std::size_t i = 0; i < config.networks.size(); ++i) {
       Instant latest{};
       store->scan_changes(store_network_ids[i],
                           [&](const ChangeRow& c) { latest = std::max(latest, c.effective_at); });
       last_change_at[i] = latest;
     }
   });
-  index.assign(std::move(types), std::move(statuses), std::move(zones), std::move(ranks),
-               std::move(zone_names), trees);
-  last_applied.store(last.value());
+  index.assign(std::move(st.types), std::move(st.statuses), std::move(st.zones),
+               std::move(st.ranks), std::move(st.zone_names), st.trees);
+  last_applied.store(st.last.value());
 }
 
 void CompanyState::sync() const {

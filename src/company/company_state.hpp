@@ -8,6 +8,7 @@
 #include "storage/store.hpp"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -26,6 +27,25 @@ struct Scope {
   }
 };
 
+/// The tree shape a network's configuration asks for.
+TreeShape shape_of(const NetworkConfig& network);
+/// The shapes of every configured network, in order.
+std::vector<TreeShape> shapes_of(const Config& config);
+
+/// What the index is built from, as the store holds it.
+struct StoredIndex {
+  EventSeq last;
+  std::vector<std::uint8_t> types, statuses, ranks;
+  std::vector<std::uint32_t> zones;
+  std::vector<std::string> zone_names{""};
+  std::vector<Instant> enrolled_at;
+  std::vector<TreeColumns> trees;
+};
+
+/// Told of a row a reopen would refuse: the network ("" for the persons),
+/// the person's node (kNoNode when unknown) and what is wrong.
+using StoreFault = std::function<void(const std::string& network, Node node, std::string message)>;
+
 /// One network as it was at an instant: the tree, and who was enrolled.
 struct TreeAsOf {
   explicit TreeAsOf(TreeShape shape) : tree(shape) {}
@@ -43,6 +63,13 @@ class CompanyState {
 
   /// Reads the whole index from the store (on open).
   void rebuild_index();
+  /// Reads persons and networks (only network `only` when it is not
+  /// SIZE_MAX) in one read snapshot, then runs `also` inside it. A row a
+  /// reopen would refuse throws DataLoss, or, when `fault` is given, is
+  /// reported and skipped.
+  StoredIndex read_stored_index(const StoreFault& fault = {},
+                                const std::function<void()>& also = {},
+                                std::size_t only = SIZE_MAX) const;
   /// Applies to the index what other connections have committed.
   void sync() const;
   /// The actor's scope; throws PermissionDenied for an actor who sees no

@@ -19,52 +19,44 @@ std::shared_ptr<const TreeAsOf> CompanyState::tree_as_of(std::size_t k, Instant 
         as_of_cache_.tree->at == at)
       return as_of_cache_.tree;
   }
-  const NetworkConfig& net = config.networks[k];
-  auto out = std::make_shared<TreeAsOf>(TreeShape{
-      net.width, net.max_depth,
-      net.placement.policy == Policy::weaker_leg || net.placement.fallback == Policy::weaker_leg});
+  auto out = std::make_shared<TreeAsOf>(shape_of(config.networks[k]));
   out->at = at;
-  std::vector<Instant> enrolled;
-  std::vector<Node> parents;
-  std::vector<std::uint32_t> positions;
-  std::vector<NodeState> states;
   const auto node = [](PersonId id) { return static_cast<Node>(id.value() - 1); };
-  store->with_read_snapshot([&] {
-    store->scan_persons([&](const PersonColumns& p) { enrolled.push_back(p.enrolled_at); });
-    const std::size_t n = enrolled.size();
-    parents.assign(n, kNoNode);
-    positions.assign(n, 0);
-    states.assign(n, NodeState::placed);
-    store->scan_nodes(store_network_ids[k], [&](const NodeRow& row) {
-      if (row.person.value() < 1 || static_cast<std::size_t>(row.person.value()) > n) return;
-      const Node v = node(row.person);
-      parents[v] = row.parent ? node(row.parent) : kNoNode;
-      positions[v] = row.position;
-      states[v] = static_cast<NodeState>(row.state);
-    });
-    // Rows come by person, then time: the first row of a person decides
-    // their place before any change; the last one at or before `at`, after.
-    PersonId current;
-    bool decided = false;
-    store->scan_changes(store_network_ids[k], [&](const ChangeRow& c) {
-      if (c.person.value() < 1 || static_cast<std::size_t>(c.person.value()) > n) return;
-      const Node v = node(c.person);
-      if (c.person != current) {
-        current = c.person;
-        decided = false;
-        parents[v] = c.from_parent ? node(c.from_parent) : kNoNode;
-        positions[v] = c.from_position;
-        states[v] = static_cast<NodeState>(c.from_state);
-      }
-      if (decided || c.effective_at > at) {
-        decided = true;
-        return;
-      }
-      parents[v] = c.parent ? node(c.parent) : kNoNode;
-      positions[v] = c.position;
-      states[v] = static_cast<NodeState>(c.state);
-    });
-  });
+  std::vector<ChangeRow> changes;
+  StoredIndex st = read_stored_index(
+      {},
+      [&] {
+        store->scan_changes(store_network_ids[k],
+                            [&](const ChangeRow& c) { changes.push_back(c); });
+      },
+      k);
+  const std::vector<Instant>& enrolled = st.enrolled_at;
+  std::vector<Node>& parents = st.trees[k].parents;
+  std::vector<std::uint32_t>& positions = st.trees[k].positions;
+  std::vector<NodeState>& states = st.trees[k].states;
+  // Rows come by person, then time: the first row of a person decides their
+  // place before any change; the last one at or before `at`, after.
+  PersonId current;
+  bool decided = false;
+  for (const ChangeRow& c : changes) {
+    if (c.person.value() < 1 || static_cast<std::size_t>(c.person.value()) > enrolled.size())
+      continue;
+    const Node v = node(c.person);
+    if (c.person != current) {
+      current = c.person;
+      decided = false;
+      parents[v] = c.from_parent ? node(c.from_parent) : kNoNode;
+      positions[v] = c.from_position;
+      states[v] = static_cast<NodeState>(c.from_state);
+    }
+    if (decided || c.effective_at > at) {
+      decided = true;
+      continue;
+    }
+    parents[v] = c.parent ? node(c.parent) : kNoNode;
+    positions[v] = c.position;
+    states[v] = static_cast<NodeState>(c.state);
+  }
   const std::size_t n = enrolled.size();
   out->present.assign(n, false);
   for (std::size_t v = 0; v < n; ++v) out->present[v] = enrolled[v] <= at;

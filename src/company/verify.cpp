@@ -11,7 +11,6 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -27,28 +26,9 @@ constexpr int kAttempts = 5;
 constexpr std::string_view kMismatch = "index_storage_mismatch";
 constexpr std::string_view kCorrupt = "storage_corrupt";
 
-std::vector<TreeShape> shapes_of(const Config& config) {
-  std::vector<TreeShape> shapes;
-  for (const auto& n : config.networks)
-    shapes.push_back(TreeShape{
-        n.width, n.max_depth,
-        n.placement.policy == Policy::weaker_leg || n.placement.fallback == Policy::weaker_leg});
-  return shapes;
-}
-
 std::string id_text(Node n) {
   return n == kNoNode ? std::string("none") : std::to_string(static_cast<std::uint64_t>(n) + 1);
 }
-
-// What the store holds, as CompanyState::rebuild_index reads it; rows that
-// would make a reopen fail are reported instead of thrown.
-struct Stored {
-  EventSeq last;
-  std::vector<std::uint8_t> types, statuses, ranks;
-  std::vector<std::uint32_t> zones;
-  std::vector<std::string> zone_names{""};
-  std::vector<TreeColumns> trees;
-};
 
 class Verifier {
  public:
@@ -62,67 +42,18 @@ class Verifier {
                              std::move(message)});
   }
 
-  Stored read_store() {
-    Stored st;
-    const std::size_t networks = s_.config.networks.size();
-    st.trees.resize(networks);
+  /// What the store holds, read as a reopen reads it; rows a reopen would
+  /// refuse are reported instead of thrown.
+  StoredIndex read_store() {
     corrupt_ = false;
-    std::unordered_map<std::string, std::uint32_t> zone_ids{{"", 0}};
-    s_.store->with_read_snapshot([&] {
-      st.last = s_.store->last_event_seq();
-      bool dense = true;
-      s_.store->scan_persons([&](const PersonColumns& p) {
-        if (!dense) return;
-        if (p.id.value() != static_cast<std::int64_t>(st.types.size()) + 1) {
-          corrupt("", kNoNode,
-                  "person ids in the store are not dense at id " + std::to_string(p.id.value()));
-          dense = false;
-          return;
-        }
-        st.types.push_back(static_cast<std::uint8_t>(p.type));
-        st.statuses.push_back(static_cast<std::uint8_t>(p.status));
-        st.ranks.push_back(p.rank);
-        auto [it, added] = zone_ids.try_emplace(std::string(p.zone),
-                                                static_cast<std::uint32_t>(st.zone_names.size()));
-        if (added) st.zone_names.emplace_back(p.zone);
-        st.zones.push_back(it->second);
-      });
-      const std::size_t n = st.types.size();
-      const auto known = [n](PersonId id) {
-        return id.value() >= 1 && id.value() <= static_cast<std::int64_t>(n);
-      };
-      for (std::size_t k = 0; k < networks; ++k) {
-        TreeColumns& t = st.trees[k];
-        const std::string& name = s_.config.networks[k].name;
-        t.parents.assign(n, kNoNode);
-        t.positions.assign(n, 0);
-        t.states.assign(n, NodeState::placed);
-        s_.store->scan_nodes(s_.store_network_ids[k], [&](const NodeRow& row) {
-          if (!known(row.person)) {
-            corrupt(name, kNoNode,
-                    "a node row names person " + std::to_string(row.person.value()) +
-                        ", who is not in the store");
-            return;
-          }
-          const Node v = GenealogyIndex::node_of(row.person);
-          if (row.parent && !known(row.parent)) {
-            corrupt(name, v,
-                    "the node row names parent " + std::to_string(row.parent.value()) +
-                        ", who is not in the store");
-            return;
-          }
-          t.parents[v] = row.parent ? GenealogyIndex::node_of(row.parent) : kNoNode;
-          t.positions[v] = row.position;
-          t.states[v] = static_cast<NodeState>(row.state);
-        });
-      }
+    return s_.read_stored_index([this](const std::string& network, Node n, std::string message) {
+      corrupt(network, n, std::move(message));
     });
-    return st;
   }
 
   // Would a reopen accept these rows? (cycles, unknown parents, shared
   // slots.) Reported after the comparison, with the rows read wrong.
-  void check_rebuild(const Stored& st) {
+  void check_rebuild(const StoredIndex& st) {
     if (!corrupt_) {
       GenealogyIndex fresh(shapes_of(s_.config));
       try {
@@ -138,7 +69,7 @@ class Verifier {
     faults_.clear();
   }
 
-  void compare(const GenealogyIndex& index, const Stored& st) {
+  void compare(const GenealogyIndex& index, const StoredIndex& st) {
     const auto& zone_names = index.*GenealogyIndexProbe::zone_names;
     const std::size_t live = index.size();
     const std::size_t stored = st.types.size();
@@ -232,7 +163,7 @@ VerifyReport Company::verify(const Actor& actor) const {
     std::shared_lock lock(s.index_mu);
     std::vector<Violation> found;
     Verifier verifier(s, found);
-    const Stored stored = verifier.read_store();
+    const StoredIndex stored = verifier.read_store();
     if (stored.last.value() != s.last_applied.load()) {
       if (attempt == kAttempts)
         throw Unavailable("the store kept changing while the genealogy was verified: retry");

@@ -147,6 +147,23 @@ TEST_F(Adjustments, ATransferAloneLeavesTheChildrenWithTheFormerParent) {
       "position", "outside");
 }
 
+TEST_F(Adjustments, AMoveThatWouldGoBelowTheDeepestLevelIsRefused) {
+  open(R"([{"name": "lim", "max_depth": 2}])");
+  const PersonId root = enroll("root", {});
+  const PersonId a = enroll("a", root);
+  const PersonId b = enroll("b", root);
+  enroll("c", a);
+  // b is at level 1: a would be at 2 and c at 3, below the deepest level.
+  refused<FailedPrecondition>(
+      [&] {
+        co().transfer(admin(), {a, "lim", b, {}, true, {}, ""});
+      },
+      "new_parent", "deeper than level 2");
+  // Alone, a fits at level 2 (c moves up to the root).
+  co().transfer(admin(), {a, "lim", b, {}, false, {}, ""});
+  EXPECT_EQ(co().level(admin(), a, "lim"), 2u);
+}
+
 TEST_F(Adjustments, WindowsTerritoriesAndHistoryOrderAreEnforced) {
   open(R"([{"name": "net", "transfers": {"window_days": 30, "across_territories": false}}])");
   const PersonId root = enroll("root", {}, "north");

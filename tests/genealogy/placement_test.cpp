@@ -111,7 +111,8 @@ TEST(Placement, BinarySpilloverExtremesAndTheChosenLeg) {
   // Extreme right: one long right leg.
   EXPECT_EQ(parent_in(co, p[5], "right"), p[4]);
   EXPECT_EQ(position_in(co, p[5], "right"), 1u);
-  // Chosen legs: the right leg is p0 -> p2 -> p4 (bottom of... spillover inside the leg).
+  // Chosen legs: p0 takes the right slot, p1 the left; later persons spill
+  // over inside the leg they chose (p2 below p0, p3 below p1).
   EXPECT_EQ(position_in(co, p[0], "chosen"), 1u);
   EXPECT_EQ(position_in(co, p[1], "chosen"), 0u);
   EXPECT_EQ(parent_in(co, p[2], "chosen"), p[0]);
