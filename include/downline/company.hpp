@@ -95,6 +95,16 @@ class DOWNLINE_API NetworkReader {
   /// Members of `person`'s downline per relative level (index 0 = level 1)
   /// matching the query's filters and depth.
   std::vector<std::uint64_t> level_counts(PersonId person, const DownlineQuery& query) const;
+  /// Generation of `person` below `upline` (see genealogy.hpp); throws
+  /// FailedPrecondition when `upline` is not above `person`.
+  std::uint32_t generation(PersonId person, PersonId upline) const;
+  /// Members of `person`'s downline per generation (index 0 = the first)
+  /// matching the query's filters, depth and generation limit.
+  std::vector<std::uint64_t> generation_counts(PersonId person, const DownlineQuery& query) const;
+  /// `person`'s legs: one per direct child, in slot order, with the persons
+  /// in it (the child and their downline) and the active ones among them,
+  /// counting only persons the actor sees.
+  std::vector<LegTotals> legs(PersonId person) const;
   /// The `limit` visible persons with the largest downlines, largest first
   /// (ties by id).
   std::vector<DownlineSize> largest_downlines(std::size_t limit) const;
@@ -170,6 +180,15 @@ class DOWNLINE_API Company {
   /// Members of `person`'s downline per relative level (index 0 = level 1).
   std::vector<std::uint64_t> level_counts(const Actor& actor, PersonId person,
                                           const DownlineQuery& query = {}) const;
+  /// Generation of `person` below `upline` in `network` (see NetworkReader).
+  std::uint32_t generation(const Actor& actor, PersonId person, PersonId upline,
+                           std::string_view network = kSponsorNetwork) const;
+  /// Members of `person`'s downline per generation (index 0 = the first).
+  std::vector<std::uint64_t> generation_counts(const Actor& actor, PersonId person,
+                                               const DownlineQuery& query = {}) const;
+  /// `person`'s legs in `network` (see NetworkReader::legs).
+  std::vector<LegTotals> legs(const Actor& actor, PersonId person,
+                              std::string_view network = kSponsorNetwork) const;
 
   /// `person` and their downline in `options.network`, written as nested
   /// JSON, CSV or Graphviz DOT (see TreeFormat), in pre-order; only persons
@@ -202,6 +221,32 @@ class DOWNLINE_API Company {
   /// network); `progress` is called as persons are processed.
   AdjustmentOutcome compress(const Actor& actor, const CompressionRequest& request,
                              const ProgressFn& progress = {});
+
+  /// Recalculates a network in one pass (PV → group volume, downline and
+  /// active counts, per-level counts, leg volumes) and keeps the figures
+  /// until the next recalculation of it; the weaker-leg-by-volume policy
+  /// reads them. Figures are derived: they live in this Company, not in the
+  /// store. Staff only. Throws PermissionDenied, NotFound (network, or a
+  /// listed person: field "personal_volumes[i].person"), InvalidArgument (a
+  /// negative or repeated volume, levels above 64), OutOfRange (a group
+  /// volume above 9.2e12); the previous figures stay then.
+  RecalculationSummary recalculate(const Actor& actor, const RecalculationRequest& request);
+  /// A person's figures from `network`'s last recalculation (see
+  /// PersonFigures). Throws NotFound, PermissionDenied, FailedPrecondition
+  /// (no recalculation yet, or the person had no place then).
+  PersonFigures figures(const Actor& actor, PersonId person,
+                        std::string_view network = kSponsorNetwork) const;
+
+  /// Gives a person a new rank and records it in their rank history, in one
+  /// transaction with a "rank_changed" event, which it returns; generations
+  /// end at the new rank from then on. Staff only. Throws PermissionDenied,
+  /// NotFound (person), InvalidArgument (a rank not in the catalog, field
+  /// "rank"), FailedPrecondition (the rank already held, or a change effective
+  /// before the person's latest one); nothing is written then.
+  EventSeq change_rank(const Actor& actor, const RankChange& change);
+  /// The rank history of a person the actor sees, oldest first; empty when
+  /// their rank never changed. Throws NotFound, PermissionDenied.
+  std::vector<RankPeriod> rank_history(const Actor& actor, PersonId person) const;
 
   /// Events with a sequence after `after`, oldest first, at most `limit`.
   /// Staff actors only; throws PermissionDenied otherwise.

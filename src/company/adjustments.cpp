@@ -198,7 +198,8 @@ PlaceDecision by_policy(const CompanyState& s, std::size_t k, Node n, Policy pol
       net.placement.from == "referrer" ? s.index.tree(1).parent(n) : s.index.tree(0).parent(n);
   while (start != kNoNode && !t.placed(start)) start = s.index.tree(0).parent(start);
   if (leg) policy = Policy::sponsor_leg;
-  return decide_place(net, t, start, policy, leg, s.group_volume[k]);
+  std::shared_ptr<const RecalcSnapshot> figures;
+  return decide_place(net, t, start, policy, leg, s.group_volumes(k, figures));
 }
 
 }  // namespace

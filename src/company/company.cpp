@@ -36,7 +36,7 @@ CompanyState::CompanyState(Config cfg, std::unique_ptr<Store> st, std::shared_pt
       clock(std::move(clk)),
       index(shapes_of(config)),
       last_change_at(config.networks.size()),
-      group_volume(config.networks.size()) {
+      figures_(config.networks.size()) {
   for (const auto& n : config.networks) store_network_ids.push_back(store->network_id(n.name));
 }
 
@@ -198,6 +198,12 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
         last_change_at[static_cast<std::size_t>(k)] =
             std::max(last_change_at[static_cast<std::size_t>(k)], e.effective_at);
       }
+    } else if (e.kind == "rank_changed") {
+      auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+      if (payload.is_discarded() || !payload.is_object() || !index.contains(e.person)) corrupt(e);
+      // A rank this configuration no longer declares counts as none.
+      index.set_rank(GenealogyIndex::node_of(e.person),
+                     rank_number(config, payload.value("rank", "")).value_or(0));
     }
     last_applied.store(e.seq.value());
   }
@@ -319,7 +325,8 @@ NodePlacement place_newcomer(const CompanyState& s, const Scope& scope, const En
     leg = choice->position;
     policy = Policy::sponsor_leg;
   }
-  PlaceDecision d = decide_place(net, tree, start, policy, leg, s.group_volume[k]);
+  std::shared_ptr<const RecalcSnapshot> figures;
+  PlaceDecision d = decide_place(net, tree, start, policy, leg, s.group_volumes(k, figures));
   if (!d.problem.empty()) return finding(d, choice ? choice_field : prefix + "sponsor");
   return d.place;
 }
@@ -392,7 +399,7 @@ std::vector<Decision> evaluate_enrollment_rules(const internal::RuleBookData& ru
                            {"rank", ""},
                            {"commercial_state", ""},
                            {"starter_kit", ""},
-                           {"zone", ""}};
+                           {"zone", row.data.zone}};
   if (sponsor) person["sponsor"] = std::to_string(sponsor.value());
   return internal::evaluate_rules(rules, Trigger::enrollment, {{"person", std::move(person)}},
                                   row.enrolled_at, nullptr);
@@ -762,6 +769,23 @@ std::vector<std::uint64_t> Company::level_counts(const Actor& actor, PersonId pe
                                                  const DownlineQuery& query) const {
   if (query.as_of) return reader(actor, query.network, *query.as_of).level_counts(person, query);
   return reader(actor, query.network).level_counts(person, query);
+}
+
+std::uint32_t Company::generation(const Actor& actor, PersonId person, PersonId upline,
+                                  std::string_view network) const {
+  return reader(actor, network).generation(person, upline);
+}
+
+std::vector<std::uint64_t> Company::generation_counts(const Actor& actor, PersonId person,
+                                                      const DownlineQuery& query) const {
+  if (query.as_of)
+    return reader(actor, query.network, *query.as_of).generation_counts(person, query);
+  return reader(actor, query.network).generation_counts(person, query);
+}
+
+std::vector<LegTotals> Company::legs(const Actor& actor, PersonId person,
+                                     std::string_view network) const {
+  return reader(actor, network).legs(person);
 }
 
 std::vector<Event> Company::events(const Actor& actor, EventSeq after, std::size_t limit) const {

@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "genealogy/network_index.hpp"
+#include "genealogy/recalc.hpp"
 #include "storage/store.hpp"
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 
 DOWNLINE_BEGIN_NAMESPACE
 namespace internal {
@@ -52,6 +54,20 @@ struct TreeAsOf {
   NetworkTree tree;
   std::vector<bool> present;  ///< enrolled at or before the instant
   Instant at;
+};
+
+/// The figures of one recalculation, with the tree they were computed on
+/// (figures describe that tree until the next recalculation).
+struct RecalcSnapshot {
+  Instant at;
+  NetworkFigures figures;               ///< by node
+  std::vector<std::int64_t> pv_micros;  ///< by node
+  std::vector<std::uint8_t> placed;     ///< by node: placed at the recalculation
+  /// Children at the recalculation: node v's are children[child_begin[v] ..
+  /// child_begin[v + 1]), in slot order, with their slots.
+  std::vector<std::uint32_t> child_begin;
+  std::vector<Node> children;
+  std::vector<std::uint32_t> child_position;
 };
 
 /// Locks, in the order they are taken: writer_mu (one write call at a time)
@@ -101,9 +117,25 @@ class CompanyState {
   /// history is appended in time order, never rewritten (guarded by writer_mu
   /// and apply_mu).
   mutable std::vector<Instant> last_change_at;
-  /// Group volumes of the last recalculation, per network (weaker leg by
-  /// volume, figures); empty until one runs.
-  mutable std::vector<std::vector<std::int64_t>> group_volume;
+  /// The last recalculation of network `k`; null before the first.
+  std::shared_ptr<const RecalcSnapshot> figures_of(std::size_t k) const {
+    std::lock_guard lock(figures_mu_);
+    return figures_[k];
+  }
+  /// Keeps `snapshot` as network `k`'s latest figures.
+  void keep_figures(std::size_t k, std::shared_ptr<const RecalcSnapshot> snapshot) {
+    std::lock_guard lock(figures_mu_);
+    figures_[k] = std::move(snapshot);
+  }
+  /// Group volumes of network `k`'s last recalculation by node (empty
+  /// before one): the weaker-leg-by-volume policy weighs legs with them.
+  /// The snapshot `keep` keeps them alive.
+  std::span<const std::int64_t> group_volumes(std::size_t k,
+                                              std::shared_ptr<const RecalcSnapshot>& keep) const {
+    keep = figures_of(k);
+    return keep ? std::span<const std::int64_t>(keep->figures.gv_micros)
+                : std::span<const std::int64_t>();
+  }
 
  private:
   struct AsOfCache {
@@ -111,6 +143,8 @@ class CompanyState {
     std::int64_t last_applied = -1;
     std::shared_ptr<const TreeAsOf> tree;
   };
+  mutable std::mutex figures_mu_;
+  std::vector<std::shared_ptr<const RecalcSnapshot>> figures_;
   mutable std::mutex as_of_mu_;
   mutable AsOfCache as_of_cache_;
 
@@ -118,6 +152,10 @@ class CompanyState {
  private:
   void apply_events(const std::vector<EventRow>& events) const;
 };
+
+/// The index's number for a rank id: 0 for "" (none), 1 + its position in
+/// the ranks catalog; none for an id the catalog does not have.
+std::optional<std::uint8_t> rank_number(const Config& config, std::string_view rank);
 
 /// "placed", "lobby", "dropout": how events and exports name a state.
 std::string_view node_state_name(NodeState state);

@@ -54,21 +54,31 @@ struct NetworkReader::Impl {
     return n;
   }
 
-  NetworkMember member(Node n, Node parent, std::uint32_t depth, std::uint32_t relative) const {
+  NetworkMember member(Node n, Node parent, std::uint32_t depth, std::uint32_t relative,
+                       std::uint32_t generation) const {
     return NetworkMember{GenealogyIndex::id_of(n),
                          parent == kNoNode ? PersonId{} : GenealogyIndex::id_of(parent),
                          depth,
                          relative,
                          index().type(n),
                          index().status(n),
-                         tree().position(n)};
+                         tree().position(n),
+                         generation};
   }
-  NetworkMember member(Node n, std::uint32_t relative) const {
-    return member(n, tree().parent(n), tree().depth(n), relative);
+  NetworkMember member(Node n, std::uint32_t relative, std::uint32_t generation) const {
+    return member(n, tree().parent(n), tree().depth(n), relative, generation);
   }
 
-  /// Calls fn(node, pre-order position, relative_level) for every member of `root`'s downline
-  /// the actor sees and the query's filters and depth admit, in pre-order.
+  /// True when a generation ends at `n`: n holds the network's generation
+  /// rank or above, or no rank is configured (generations are then levels).
+  bool ends_generation(Node n) const {
+    const std::uint8_t rank = s->config.networks[network].generation_rank;
+    return rank == 0 || index().rank(n) >= rank;
+  }
+
+  /// Calls fn(node, pre-order position, relative_level, generation) for every member of
+  /// `root`'s downline the actor sees and the query's filters, depth and generation limit
+  /// admit, in pre-order.
   template <class Fn>
   void for_each_match(Node root, const DownlineQuery& q, Fn&& fn) const {
     const NetworkTree& t = tree();
@@ -76,20 +86,42 @@ struct NetworkReader::Impl {
     const std::uint32_t base = t.depth(root);
     const std::uint32_t deepest =
         q.max_depth ? base + std::min<std::uint32_t>(*q.max_depth, UINT32_MAX - base) : UINT32_MAX;
+    const std::uint32_t last_generation = q.max_generation.value_or(UINT32_MAX);
     // Only the sponsor network's downlines coincide with a consultant's scope.
     const bool check_scope = !scope.everyone && network != 0;
     std::uint32_t type_mask = 0, status_mask = 0;
     for (auto x : q.types) type_mask |= 1u << static_cast<unsigned>(x);
     for (auto x : q.statuses) status_mask |= 1u << static_cast<unsigned>(x);
     const auto& idx = index();
+    const bool by_rank = s->config.networks[network].generation_rank != 0;
+    // Per relative level, the generation of the last node seen there and
+    // whether it ended one: in pre-order, that node is the parent of the
+    // next node one level deeper.
+    std::vector<std::uint32_t> generation_at(by_rank ? 2 : 0, 0);
+    std::vector<std::uint8_t> ends_at(by_rank ? 2 : 0, 0);
     for (std::uint32_t pos = t.enter(root) + 1, end = t.exit(root); pos < end; ++pos) {
       const std::uint32_t d = t.depth_at(pos);
-      if (d > deepest) continue;
       const Node n = t.at(pos);
+      const std::uint32_t relative = d - base;
+      std::uint32_t generation = relative;
+      if (by_rank) {
+        generation = relative == 1 ? 1 : generation_at[relative - 1] + ends_at[relative - 1];
+        if (generation_at.size() <= relative) {
+          generation_at.resize(relative + 1);
+          ends_at.resize(relative + 1);
+        }
+        generation_at[relative] = generation;
+        ends_at[relative] = ends_generation(n) ? 1 : 0;
+      }
+      if (d > deepest || generation > last_generation) {
+        // Deeper nodes have deeper levels and no smaller generation.
+        pos = t.exit(n) - 1;
+        continue;
+      }
       if (type_mask && !(type_mask & (1u << static_cast<unsigned>(idx.type(n))))) continue;
       if (status_mask && !(status_mask & (1u << static_cast<unsigned>(idx.status(n))))) continue;
       if (check_scope && !sees(n)) continue;
-      fn(n, pos, d - base);
+      fn(n, pos, relative, generation);
     }
   }
 };
@@ -146,10 +178,13 @@ std::vector<NetworkMember> NetworkReader::upline(PersonId person,
   Node n = impl_->placed(person, "person");
   std::vector<NetworkMember> out;
   const std::uint32_t limit = max_levels.value_or(UINT32_MAX);
+  std::uint32_t generation = 1;
   for (std::uint32_t up = 1; up <= limit; ++up) {
+    const Node below = n;
     n = impl_->tree().parent(n);
     if (n == kNoNode || !impl_->sees(n)) break;
-    out.push_back(impl_->member(n, up));
+    if (up > 1 && impl_->ends_generation(below)) ++generation;
+    out.push_back(impl_->member(n, up, generation));
   }
   return out;
 }
@@ -162,11 +197,13 @@ DownlinePage NetworkReader::downline(PersonId person, const DownlineQuery& query
   const NetworkTree& t = impl_->tree();
   t.ensure_intervals();
   page.members.reserve(std::min<std::uint64_t>(query.limit, t.downline_size(root)));
-  impl_->for_each_match(root, query, [&](Node n, std::uint32_t pos, std::uint32_t relative) {
-    if (page.total >= query.offset && page.total < end)
-      page.members.push_back(impl_->member(n, t.parent_at(pos), t.depth_at(pos), relative));
-    ++page.total;
-  });
+  impl_->for_each_match(root, query,
+                        [&](Node n, std::uint32_t pos, std::uint32_t relative, std::uint32_t gen) {
+                          if (page.total >= query.offset && page.total < end)
+                            page.members.push_back(
+                                impl_->member(n, t.parent_at(pos), t.depth_at(pos), relative, gen));
+                          ++page.total;
+                        });
   return page;
 }
 
@@ -184,7 +221,7 @@ std::vector<NetworkMember> NetworkReader::children(PersonId person) const {
   std::vector<NetworkMember> out;
   const NetworkTree& t = impl_->tree();
   for (Node c = t.placed(n) ? t.first_child(n) : kNoNode; c != kNoNode; c = t.next_sibling(c))
-    if (impl_->sees(c)) out.push_back(impl_->member(c, 1));
+    if (impl_->sees(c)) out.push_back(impl_->member(c, 1, 1));
   return out;
 }
 
@@ -211,11 +248,57 @@ std::vector<std::uint64_t> NetworkReader::level_counts(PersonId person,
                                                        const DownlineQuery& query) const {
   const Node root = impl_->placed(person, "person");
   std::vector<std::uint64_t> counts;
-  impl_->for_each_match(root, query, [&](Node, std::uint32_t, std::uint32_t relative) {
+  impl_->for_each_match(root, query, [&](Node, std::uint32_t, std::uint32_t relative, auto) {
     if (counts.size() < relative) counts.resize(relative, 0);
     ++counts[relative - 1];
   });
   return counts;
+}
+
+std::uint32_t NetworkReader::generation(PersonId person, PersonId upline) const {
+  const Node n = impl_->placed(person, "person");
+  const Node u = impl_->placed(upline, "upline");
+  const NetworkTree& t = impl_->tree();
+  if (!t.is_below(n, u))
+    throw FailedPrecondition("person " + std::to_string(upline.value()) +
+                                 " is not in the upline of " + std::to_string(person.value()),
+                             "upline");
+  std::uint32_t generation = 1;
+  for (Node v = t.parent(n); v != u; v = t.parent(v))
+    if (impl_->ends_generation(v)) ++generation;
+  return generation;
+}
+
+std::vector<std::uint64_t> NetworkReader::generation_counts(PersonId person,
+                                                            const DownlineQuery& query) const {
+  const Node root = impl_->placed(person, "person");
+  std::vector<std::uint64_t> counts;
+  impl_->for_each_match(root, query,
+                        [&](Node, std::uint32_t, std::uint32_t, std::uint32_t generation) {
+                          if (counts.size() < generation) counts.resize(generation, 0);
+                          ++counts[generation - 1];
+                        });
+  return counts;
+}
+
+std::vector<LegTotals> NetworkReader::legs(PersonId person) const {
+  const Node n = impl_->placed(person, "person");
+  const NetworkTree& t = impl_->tree();
+  t.ensure_intervals();
+  const bool check_scope = !impl_->scope.everyone && impl_->network != 0;
+  std::vector<LegTotals> out;
+  for (Node c = t.first_child(n); c != kNoNode; c = t.next_sibling(c)) {
+    LegTotals leg{impl_->sees(c) ? GenealogyIndex::id_of(c) : PersonId{}, t.position(c), 0, 0};
+    for (std::uint32_t pos = t.enter(c), end = t.exit(c); pos < end; ++pos) {
+      const Node v = t.at(pos);
+      if (check_scope && !impl_->sees(v)) continue;
+      ++leg.persons;
+      if (impl_->index().status(v) == Status::active) ++leg.active;
+    }
+    // A leg with no one the actor sees is not shown at all.
+    if (leg.persons > 0) out.push_back(leg);
+  }
+  return out;
 }
 
 std::vector<DownlineSize> NetworkReader::largest_downlines(std::size_t limit) const {

@@ -68,12 +68,13 @@ PlaceDecision decide_place(const NetworkConfig& network, const NetworkTree& tree
       return into_leg(network, tree, start, *leg);
     case Policy::weaker_leg: {
       // The weaker leg: fewest persons (or least group volume); an empty leg
-      // is the weakest; ties go to the leftmost.
+      // is the weakest, even against a leg without volume; ties go to the
+      // leftmost.
       std::uint32_t best = 0;
       std::int64_t best_weight = INT64_MAX;
       for (std::uint32_t slot = 0; slot < network.width; ++slot) {
         const Node c = tree.child_at(start, slot);
-        std::int64_t weight = 0;
+        std::int64_t weight = -1;
         if (c != kNoNode)
           weight = network.placement.by_volume ? (c < gv.size() ? gv[c] : 0)
                                                : static_cast<std::int64_t>(tree.live_size(c)) + 1;

@@ -18,6 +18,7 @@ struct MemoryData {
   std::unordered_map<std::string, PersonId> by_external_id;
   std::map<std::pair<int, std::int64_t>, NodeRow> nodes;
   std::vector<ChangeRow> changes;
+  std::vector<RankChangeRow> rank_changes;
   std::vector<EventRow> events;
   std::map<std::string, int, std::less<>> networks;
   std::map<std::string, UserRow, std::less<>> users;
@@ -48,6 +49,18 @@ class MemoryTxn final : public WriteTxn {
     nodes_.push_back(updated);
   }
   void insert_change(const ChangeRow& row) override { changes_.push_back(row); }
+  void set_rank(PersonId person, std::uint8_t rank) override {
+    auto staged = std::find_if(persons_.rbegin(), persons_.rend(),
+                               [&](const PersonRow& p) { return p.id == person; });
+    if (staged != persons_.rend()) {
+      staged->rank = rank;
+      return;
+    }
+    std::lock_guard lock(mu_);
+    if (!data_.persons.count(person.value())) throw Internal("no person to rank");
+    ranks_.emplace_back(person, rank);
+  }
+  void insert_rank_change(const RankChangeRow& row) override { rank_changes_.push_back(row); }
   EventSeq append_event(const EventRow& row) override {
     events_.push_back(row);
     events_.back().seq = EventSeq{next_seq_++};
@@ -78,6 +91,10 @@ class MemoryTxn final : public WriteTxn {
     for (auto& n : nodes_) data_.nodes[{n.network, n.person.value()}] = n;
     for (auto& c : changes_) data_.changes.push_back(c);
     changes_.clear();
+    for (auto [person, rank] : ranks_) data_.persons.at(person.value()).rank = rank;
+    ranks_.clear();
+    for (auto& r : rank_changes_) data_.rank_changes.push_back(std::move(r));
+    rank_changes_.clear();
     for (auto& e : events_) data_.events.push_back(std::move(e));
     for (auto& u : users_) data_.users.emplace(u.login, std::move(u));
     users_.clear();
@@ -104,6 +121,8 @@ class MemoryTxn final : public WriteTxn {
   std::vector<PersonRow> persons_;
   std::vector<NodeRow> nodes_;
   std::vector<ChangeRow> changes_;
+  std::vector<std::pair<PersonId, std::uint8_t>> ranks_;
+  std::vector<RankChangeRow> rank_changes_;
   std::vector<EventRow> events_;
   std::vector<UserRow> users_;
   std::unordered_map<std::string, PersonId> staged_ext_;
@@ -186,7 +205,18 @@ class MemoryStore final : public Store {
                        data_.nodes.size(),
                        data_.events.size(),
                        static_cast<std::int64_t>(data_.events.size()),
-                       data_.changes.size()};
+                       data_.changes.size(),
+                       data_.rank_changes.size()};
+  }
+  std::vector<RankChangeRow> rank_history(PersonId person) const override {
+    std::lock_guard lock(mu_);
+    std::vector<RankChangeRow> out;
+    for (const auto& r : data_.rank_changes)
+      if (r.person == person) out.push_back(r);
+    std::stable_sort(out.begin(), out.end(), [](const RankChangeRow& a, const RankChangeRow& b) {
+      return a.effective_at != b.effective_at ? a.effective_at < b.effective_at : a.seq < b.seq;
+    });
+    return out;
   }
   bool others_may_have_written() const override { return false; }
   EventSeq last_event_seq() const override {

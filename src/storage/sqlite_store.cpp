@@ -21,7 +21,7 @@ namespace {
 
 // Forward migrations: entry i brings the schema from version i to i + 1.
 // Never edit a released entry; append a new one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE networks (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -99,6 +99,19 @@ CREATE TABLE network_changes (
   PRIMARY KEY (network_id, person_id, effective_at_us, seq)
 ) WITHOUT ROWID;
 )sql",
+    // 3: rank history. Ranks by their catalog id, so that a reordered
+    // catalog does not rewrite the past.
+    R"sql(
+CREATE TABLE rank_history (
+  person_id INTEGER NOT NULL REFERENCES persons(id),
+  effective_at_us INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  previous_rank TEXT NOT NULL,
+  rank TEXT NOT NULL,
+  campaign TEXT NOT NULL,
+  PRIMARY KEY (person_id, effective_at_us, seq)
+) WITHOUT ROWID;
+)sql",
 };
 
 [[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& what) {
@@ -143,6 +156,8 @@ class SqliteTxn final : public WriteTxn {
   void insert_node(const NodeRow& row) override;
   void update_node(const NodeRow& row, bool count_move) override;
   void insert_change(const ChangeRow& row) override;
+  void set_rank(PersonId person, std::uint8_t rank) override;
+  void insert_rank_change(const RankChangeRow& row) override;
   EventSeq append_event(const EventRow& row) override;
   bool external_id_exists(std::string_view external_id) override;
   void insert_user(const UserRow& row) override;
@@ -396,6 +411,25 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::vector<RankChangeRow> rank_history(PersonId person) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT effective_at_us, seq, previous_rank, rank, campaign "
+                           "FROM rank_history WHERE person_id = ? ORDER BY effective_at_us, seq");
+      st.bind(1, person.value());
+      std::vector<RankChangeRow> out;
+      while (st.executeStep())
+        out.push_back(RankChangeRow{EventSeq{st.getColumn(1).getInt64()}, person,
+                                    st.getColumn(2).getString(), st.getColumn(3).getString(),
+                                    st.getColumn(4).getString(),
+                                    Instant{st.getColumn(0).getInt64()}});
+      return out;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read rank history");
+    }
+  }
+
   StoreCounts counts() const override {
     std::lock_guard lock(read_mu_);
     try {
@@ -403,14 +437,16 @@ class SqliteStore final : public Store {
                            "SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM "
                            "customers), (SELECT count(*) FROM network_nodes), (SELECT count(*) "
                            "FROM events), (SELECT coalesce(max(seq), 0) FROM events), "
-                           "(SELECT count(*) FROM network_changes)");
+                           "(SELECT count(*) FROM network_changes), "
+                           "(SELECT count(*) FROM rank_history)");
       st.executeStep();
       return StoreCounts{static_cast<std::uint64_t>(st.getColumn(0).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(1).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(2).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(3).getInt64()),
                          st.getColumn(4).getInt64(),
-                         static_cast<std::uint64_t>(st.getColumn(5).getInt64())};
+                         static_cast<std::uint64_t>(st.getColumn(5).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(6).getInt64())};
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot count rows");
     }
@@ -626,6 +662,34 @@ void SqliteTxn::insert_change(const ChangeRow& row) {
     st.exec();
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot record network change");
+  }
+}
+
+void SqliteTxn::set_rank(PersonId person, std::uint8_t rank) {
+  try {
+    SQLite::Statement st(s_.db_, "UPDATE customers SET rank = ? WHERE person_id = ?");
+    st.bind(1, static_cast<int>(rank));
+    st.bind(2, person.value());
+    if (st.exec() != 1) throw Internal("no person to rank");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot set rank");
+  }
+}
+
+void SqliteTxn::insert_rank_change(const RankChangeRow& row) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "INSERT INTO rank_history (person_id, effective_at_us, seq, "
+                         "previous_rank, rank, campaign) VALUES (?,?,?,?,?,?)");
+    st.bind(1, row.person.value());
+    st.bind(2, row.effective_at.micros_since_epoch);
+    st.bind(3, row.seq.value());
+    st.bind(4, row.previous_rank);
+    st.bind(5, row.rank);
+    st.bind(6, row.campaign);
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot record rank change");
   }
 }
 

@@ -55,6 +55,16 @@ struct ChangeRow {
   Instant effective_at;
 };
 
+/// One change of a person's rank (rank history, seed 002 §7.1.1.2.4). Ranks
+/// are the catalog's ids ("" = none), so a reordered catalog keeps history.
+struct RankChangeRow {
+  EventSeq seq;  ///< the event that recorded it
+  PersonId person;
+  std::string previous_rank, rank;
+  std::string campaign;
+  Instant effective_at;
+};
+
 /// The hot columns of a person, for the index rebuild.
 struct PersonColumns {
   PersonId id;
@@ -91,6 +101,7 @@ struct StoreCounts {
   std::uint64_t events = 0;
   std::int64_t last_event = 0;
   std::uint64_t changes = 0;
+  std::uint64_t rank_changes = 0;
   friend bool operator==(const StoreCounts&, const StoreCounts&) = default;
 };
 
@@ -105,6 +116,10 @@ class WriteTxn {
   virtual void update_node(const NodeRow& row, bool count_move) = 0;
   /// Records a structural change (history for "as of").
   virtual void insert_change(const ChangeRow& row) = 0;
+  /// Sets a person's current rank (0 none, else 1 + catalog position).
+  virtual void set_rank(PersonId person, std::uint8_t rank) = 0;
+  /// Records a rank change (rank history).
+  virtual void insert_rank_change(const RankChangeRow& row) = 0;
   /// Appends the event and returns the sequence it was given.
   virtual EventSeq append_event(const EventRow& row) = 0;
   /// True when a person with this external id exists, written rows included.
@@ -138,6 +153,8 @@ class Store {
   /// time, then sequence.
   virtual void scan_changes(int network, const std::function<void(const ChangeRow&)>& fn) const = 0;
   virtual std::optional<PersonRow> get_person(PersonId id) const = 0;
+  /// A person's rank changes, by effective time, then sequence.
+  virtual std::vector<RankChangeRow> rank_history(PersonId person) const = 0;
   virtual std::optional<PersonId> find_external_id(std::string_view external_id) const = 0;
   virtual std::optional<UserRow> get_user(std::string_view login) const = 0;
   virtual std::vector<EventRow> events_after(EventSeq after, std::size_t limit) const = 0;

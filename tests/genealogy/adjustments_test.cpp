@@ -209,6 +209,15 @@ TEST_F(Adjustments, CompressionMovesThreeChildrenUpOneLevelAndKeepsUplineTotals)
   const PersonId g = enroll("g", c2);
   const auto root_before = downline_of(root, "comp");
   const auto up_before = downline_of(up, "comp");
+  // Everyone but the inactive x has volume.
+  RecalculationRequest recalc;
+  recalc.network = "comp";
+  std::int64_t units = 1;
+  for (PersonId p : {root, up, c1, c2, c3, g})
+    recalc.personal_volumes.push_back({p, Decimal::from_integer(units *= 3)});
+  co().recalculate(admin(), recalc);
+  const Decimal root_gv = co().figures(admin(), root, "comp").group_volume;
+  const Decimal up_gv = co().figures(admin(), up, "comp").group_volume;
   auto out = co().compress(admin(), {"comp", {x}, {}, "campaign 12 close"});
   EXPECT_EQ(out.removed, (std::vector<PersonId>{x}));
   EXPECT_EQ(out.moved, (std::vector<PersonId>{c1, c2, c3}));
@@ -225,6 +234,10 @@ TEST_F(Adjustments, CompressionMovesThreeChildrenUpOneLevelAndKeepsUplineTotals)
   };
   EXPECT_EQ(downline_of(root, "comp"), without_x(root_before));
   EXPECT_EQ(downline_of(up, "comp"), without_x(up_before));
+  co().recalculate(admin(), recalc);
+  EXPECT_EQ(co().figures(admin(), root, "comp").group_volume, root_gv);
+  EXPECT_EQ(co().figures(admin(), up, "comp").group_volume, up_gv);
+  EXPECT_EQ(co().figures(admin(), up, "comp").legs.size(), 3u);  // c1, c2, c3 now
   EXPECT_THROW(co().level(admin(), x, "comp"), FailedPrecondition);
   // The events: one per person, the dropout first.
   const auto events = co().events(admin(), EventSeq{}, 100);

@@ -67,6 +67,43 @@ TEST_P(Store, DroppingATransactionRollsEverythingBack) {
   EXPECT_FALSE(s->find_external_id("A"));
 }
 
+TEST_P(Store, KeepsTheRankAndItsHistoryInTimeOrder) {
+  auto s = open();
+  {
+    auto txn = s->begin_write();
+    txn->insert_person(row(1, "A"));
+    txn->commit();
+  }
+  const Instant t1 = Instant::parse_rfc3339("2026-02-01T00:00:00Z");
+  const Instant t2 = Instant::parse_rfc3339("2026-03-01T00:00:00Z");
+  {
+    // Rolled back: neither the rank nor the history row stays.
+    auto txn = s->begin_write();
+    txn->set_rank(PersonId{1}, 3);
+    txn->insert_rank_change({EventSeq{9}, PersonId{1}, "", "gold", "C1", t1});
+  }
+  EXPECT_EQ(s->get_person(PersonId{1})->rank, 0);
+  EXPECT_EQ(s->counts().rank_changes, 0u);
+  {
+    auto txn = s->begin_write();
+    txn->set_rank(PersonId{1}, 2);
+    txn->insert_rank_change({EventSeq{3}, PersonId{1}, "silver", "gold", "C2", t2});
+    txn->insert_rank_change({EventSeq{2}, PersonId{1}, "", "silver", "C1", t1});
+    EXPECT_THROW(txn->set_rank(PersonId{7}, 1), Internal);
+    txn->commit();
+  }
+  EXPECT_EQ(s->get_person(PersonId{1})->rank, 2);
+  const auto history = s->rank_history(PersonId{1});
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].rank, "silver");
+  EXPECT_EQ(history[0].effective_at, t1);
+  EXPECT_EQ(history[1].previous_rank, "silver");
+  EXPECT_EQ(history[1].campaign, "C2");
+  EXPECT_EQ(history[1].seq, EventSeq{3});
+  EXPECT_TRUE(s->rank_history(PersonId{2}).empty());
+  EXPECT_EQ(s->counts().rank_changes, 2u);
+}
+
 TEST_P(Store, RejectsADuplicateExternalId) {
   auto s = open();
   auto txn = s->begin_write();
@@ -82,11 +119,25 @@ TEST(SqliteStore, RecordsItsSchemaVersionAndRefusesANewerOne) {
   open_store("sqlite:" + path, {});
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 2);
+    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 3);
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
     db.exec("UPDATE schema_version SET version = 99");
   }
   EXPECT_THROW(open_store("sqlite:" + path, {}), DataLoss);
+}
+
+TEST(SqliteStore, AVersion2StoreGainsTheRankHistoryOnOpen) {
+  const auto path = testing::temp_db("v2");
+  open_store("sqlite:" + path, {});
+  {
+    // A version 2 file is a version 3 file without the rank history.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("DROP TABLE rank_history; UPDATE schema_version SET version = 2");
+  }
+  auto s = open_store("sqlite:" + path, {});
+  EXPECT_EQ(s->counts().rank_changes, 0u);
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 3);
 }
 
 TEST(SqliteStore, ReopeningAppliesNoMigrationTwice) {
