@@ -309,8 +309,9 @@ DOWNLINE_C_API downline_status downline_person_json(downline_buf *out, downline_
 /**
  * Writes the upline of `person_id` in `network`, nearest first, into `out`:
  * a JSON array of members, each {"id", "parent", "level", "relative_level",
- * "position", "type", "status"}. The list stops before the first person the actor may
- * not see.
+ * "position", "type", "status", "generation"} ("generation": the generation
+ * `person_id` is in for that upline). The list stops before the first person
+ * the actor may not see.
  *
  * network     the network's name; NULL means "sponsor".
  * max_levels  at most this many uplines; any negative value means all.
@@ -331,10 +332,11 @@ DOWNLINE_C_API downline_status downline_upline_json(downline_buf *out, downline_
  * downline_upline_json(), depth-first, each person's recruits in enrollment
  * order; "total" counts the members matching the query before paging.
  *
- * query_json  {"network": "sponsor", "max_depth": 3, "types": ["consultant"],
- *             "statuses": ["active"], "offset": 0, "limit": 100}, every key
- *             optional; NULL means all defaults (the whole sponsor
- *             downline).
+ * query_json  {"network": "sponsor", "max_depth": 3, "max_generation": 2,
+ *             "types": ["consultant"], "statuses": ["active"], "offset": 0,
+ *             "limit": 100}, every key optional; NULL means all defaults
+ *             (the whole sponsor downline). Each member's "generation" is
+ *             counted below `person_id`.
  *
  * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor or
  * query), DOWNLINE_NOT_FOUND (unknown person or network),
@@ -561,6 +563,119 @@ DOWNLINE_C_API downline_status downline_open_positions_json(downline_buf *out,
  */
 DOWNLINE_C_API downline_status downline_lobby_json(downline_buf *out, downline_company *company,
                                                    const char *actor_json, const char *network);
+
+/* ------------------------------------------------------------------------ */
+/* Levels, generations, legs, ranks and figures                             */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A generation ends at each person of the network's configured generation
+ * rank or above ("generations": {"rank": "silver"}): the generation of X
+ * below U is 1 + the number of such persons strictly between them; without a
+ * rank, generations are the relative levels. Every call below is
+ * thread-safe; on failure `out` is left empty (a number is set to 0) and
+ * downline_error_last() says why.
+ */
+
+/**
+ * Writes the members of `person_id`'s downline per relative level into
+ * `out`: [3, 9, 27] (index 0 = level 1), with the filters of query_json as
+ * in downline_downline_json() (NULL: the whole sponsor downline). Fails
+ * like downline_downline_json().
+ */
+DOWNLINE_C_API downline_status downline_level_counts_json(downline_buf *out,
+                                                          downline_company *company,
+                                                          const char *actor_json, int64_t person_id,
+                                                          const char *query_json);
+
+/**
+ * Writes the members of `person_id`'s downline per generation into `out`:
+ * [5, 12] (index 0 = the first), with the filters of query_json. Fails like
+ * downline_downline_json().
+ */
+DOWNLINE_C_API downline_status downline_generation_counts_json(downline_buf *out,
+                                                               downline_company *company,
+                                                               const char *actor_json,
+                                                               int64_t person_id,
+                                                               const char *query_json);
+
+/**
+ * Stores in *out the generation of `person_id` below `upline_id` in
+ * `network`. Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed
+ * actor), DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED,
+ * DOWNLINE_FAILED_PRECONDITION (`upline_id` is not above `person_id`, or one
+ * has no place in the network) or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_generation(uint32_t *out, downline_company *company,
+                                                   const char *actor_json, const char *network,
+                                                   int64_t person_id, int64_t upline_id);
+
+/**
+ * Writes `person_id`'s legs in `network` (NULL means "sponsor") into `out`:
+ * one per direct child, in slot order, [{"leg": "4", "position": 0,
+ * "persons": 12, "active": 9}], counting the persons of each leg the actor
+ * sees. Fails like downline_children_json().
+ */
+DOWNLINE_C_API downline_status downline_legs_json(downline_buf *out, downline_company *company,
+                                                  const char *actor_json, int64_t person_id,
+                                                  const char *network);
+
+/**
+ * Gives a person a new rank and records it in their rank history (staff
+ * actors only): change_json is {"person": "7", "rank": "gold", "campaign":
+ * "2026-11", "effective_at": "...", "reason": "..."}, "rank" "" meaning none.
+ * Stores the event's sequence in *event_out. Fails with
+ * DOWNLINE_INVALID_ARGUMENT (malformed JSON, a rank not in the catalog),
+ * DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED,
+ * DOWNLINE_FAILED_PRECONDITION (the rank already held, or effective before
+ * the person's latest change), DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL;
+ * nothing is written then.
+ */
+DOWNLINE_C_API downline_status downline_change_rank_json(int64_t *event_out,
+                                                         downline_company *company,
+                                                         const char *actor_json,
+                                                         const char *change_json);
+
+/**
+ * Writes the rank history of `person_id` into `out`, oldest first:
+ * [{"rank": "gold", "previous_rank": "silver", "campaign": "2026-11",
+ * "from": "...", "until": null, "held_days": 12, "event": "41"}]. Fails with
+ * DOWNLINE_INVALID_ARGUMENT, DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED
+ * or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_rank_history_json(downline_buf *out,
+                                                          downline_company *company,
+                                                          const char *actor_json,
+                                                          int64_t person_id);
+
+/**
+ * Recalculates a network in one pass (staff actors only) and keeps its
+ * figures in this company handle until the next recalculation of it.
+ * request_json: {"network": "bin", "personal_volumes": [{"person": "3",
+ * "volume": "12.5"}], "levels": 3}; volumes are decimal strings. Writes
+ * {"network", "persons": 5, "total_volume": "17.75", "at": "..."}. Fails with
+ * DOWNLINE_INVALID_ARGUMENT (malformed JSON, a negative or repeated volume,
+ * levels above 64), DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED,
+ * DOWNLINE_OUT_OF_RANGE or DOWNLINE_INTERNAL; the previous figures stay then.
+ */
+DOWNLINE_C_API downline_status downline_recalculate_json(downline_buf *out,
+                                                         downline_company *company,
+                                                         const char *actor_json,
+                                                         const char *request_json);
+
+/**
+ * Writes `person_id`'s figures from `network`'s last recalculation (NULL
+ * means "sponsor") into `out`: {"person", "personal_volume",
+ * "group_volume", "downline", "active_downline", "level_counts",
+ * "active_level_counts", "legs": [{"leg", "position", "persons",
+ * "group_volume"}], "recalculated_at"}, as the tree was then. Fails with
+ * DOWNLINE_INVALID_ARGUMENT, DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED,
+ * DOWNLINE_FAILED_PRECONDITION (no recalculation yet, or no place then) or
+ * DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_figures_json(downline_buf *out, downline_company *company,
+                                                     const char *actor_json, int64_t person_id,
+                                                     const char *network);
 
 /* ------------------------------------------------------------------------ */
 /* Rules                                                                    */

@@ -255,6 +255,18 @@ downline_status downline_person_json(downline_buf* out, downline_company* compan
   DOWNLINE_C_CATCH
 }
 
+namespace {
+// NULL means the default, as the header says.
+const char* network_or_sponsor(const char* network) {
+  return network != nullptr ? network : downline::kSponsorNetwork;
+}
+downline::DownlineQuery query_or_default(const char* query_json) {
+  return query_json != nullptr
+             ? parse_arg(query_json, "query_json", downline::json::parse_downline_query)
+             : downline::DownlineQuery{};
+}
+}  // namespace
+
 downline_status downline_upline_json(downline_buf* out, downline_company* company,
                                      const char* actor_json, int64_t person_id, const char* network,
                                      int32_t max_levels) {
@@ -265,8 +277,7 @@ downline_status downline_upline_json(downline_buf* out, downline_company* compan
   std::optional<std::uint32_t> levels;
   if (max_levels >= 0) levels = static_cast<std::uint32_t>(max_levels);
   return result.set(downline::json::to_json(
-      co.upline(actor, downline::PersonId{person_id},
-                network != nullptr ? network : downline::kSponsorNetwork, levels)));
+      co.upline(actor, downline::PersonId{person_id}, network_or_sponsor(network), levels)));
   DOWNLINE_C_CATCH
 }
 
@@ -277,11 +288,8 @@ downline_status downline_downline_json(downline_buf* out, downline_company* comp
   OutBuf result(out);
   auto& co = company_of(company);
   const auto actor = parse_actor(actor_json);
-  const auto query = query_json != nullptr
-                         ? parse_arg(query_json, "query_json", downline::json::parse_downline_query)
-                         : downline::DownlineQuery{};
-  return result.set(
-      downline::json::to_json(co.downline(actor, downline::PersonId{person_id}, query)));
+  return result.set(downline::json::to_json(
+      co.downline(actor, downline::PersonId{person_id}, query_or_default(query_json))));
   DOWNLINE_C_CATCH
 }
 
@@ -410,9 +418,104 @@ downline_status downline_children_json(downline_buf* out, downline_company* comp
   OutBuf result(out);
   auto& co = company_of(company);
   const auto actor = parse_actor(actor_json);
-  const auto children = co.reader(actor, network != nullptr ? network : downline::kSponsorNetwork)
-                            .children(downline::PersonId{person});
+  const auto children =
+      co.reader(actor, network_or_sponsor(network)).children(downline::PersonId{person});
   return result.set(downline::json::to_json(children));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_level_counts_json(downline_buf* out, downline_company* company,
+                                           const char* actor_json, int64_t person_id,
+                                           const char* query_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  return result.set(downline::json::to_json(
+      co.level_counts(actor, downline::PersonId{person_id}, query_or_default(query_json))));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_generation_counts_json(downline_buf* out, downline_company* company,
+                                                const char* actor_json, int64_t person_id,
+                                                const char* query_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  return result.set(downline::json::to_json(
+      co.generation_counts(actor, downline::PersonId{person_id}, query_or_default(query_json))));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_generation(uint32_t* out, downline_company* company,
+                                    const char* actor_json, const char* network, int64_t person_id,
+                                    int64_t upline_id) {
+  DOWNLINE_C_TRY
+  *require(out, "out") = 0;
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  require(network, "network");
+  *out =
+      co.generation(actor, downline::PersonId{person_id}, downline::PersonId{upline_id}, network);
+  return DOWNLINE_OK;
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_legs_json(downline_buf* out, downline_company* company,
+                                   const char* actor_json, int64_t person_id, const char* network) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  return result.set(downline::json::to_json(
+      co.legs(actor, downline::PersonId{person_id}, network_or_sponsor(network))));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_change_rank_json(int64_t* event_out, downline_company* company,
+                                          const char* actor_json, const char* change_json) {
+  DOWNLINE_C_TRY
+  *require(event_out, "event_out") = 0;
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto change = parse_arg(change_json, "change_json", downline::json::parse_rank_change);
+  *event_out = co.change_rank(actor, change).value();
+  return DOWNLINE_OK;
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_rank_history_json(downline_buf* out, downline_company* company,
+                                           const char* actor_json, int64_t person_id) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  return result.set(downline::json::to_json(co.rank_history(actor, downline::PersonId{person_id})));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_recalculate_json(downline_buf* out, downline_company* company,
+                                          const char* actor_json, const char* request_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  const auto request =
+      parse_arg(request_json, "request_json", downline::json::parse_recalculation_request);
+  return result.set(downline::json::to_json(co.recalculate(actor, request)));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_figures_json(downline_buf* out, downline_company* company,
+                                      const char* actor_json, int64_t person_id,
+                                      const char* network) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  return result.set(downline::json::to_json(
+      co.figures(actor, downline::PersonId{person_id}, network_or_sponsor(network))));
   DOWNLINE_C_CATCH
 }
 
@@ -423,7 +526,7 @@ downline_status downline_open_positions_json(downline_buf* out, downline_company
   OutBuf result(out);
   auto& co = company_of(company);
   const auto actor = parse_actor(actor_json);
-  const auto slots = co.reader(actor, network != nullptr ? network : downline::kSponsorNetwork)
+  const auto slots = co.reader(actor, network_or_sponsor(network))
                          .open_positions(downline::PersonId{person}, limit);
   return result.set(downline::json::to_json(slots));
   DOWNLINE_C_CATCH

@@ -29,8 +29,8 @@ DOWNLINE_API Actor parse_actor(std::string_view text);
 DOWNLINE_API EnrollmentRequest parse_enrollment_request(std::string_view text);
 /// A JSON array of enrollment requests.
 DOWNLINE_API std::vector<EnrollmentRequest> parse_enrollment_requests(std::string_view text);
-/// {"network": "sponsor", "max_depth": 3, "types": [...], "statuses": [...],
-///  "offset": 0, "limit": 100}; every key optional.
+/// {"network": "sponsor", "max_depth": 3, "max_generation": 2, "types":
+///  [...], "statuses": [...], "offset": 0, "limit": 100}; every key optional.
 DOWNLINE_API DownlineQuery parse_downline_query(std::string_view text);
 /// {"network": "sponsor", "max_depth": 3, "format": "json" | "csv" | "dot"};
 /// every key optional (defaults as in TreeExportOptions). Throws
@@ -50,6 +50,14 @@ DOWNLINE_API TransferRequest parse_transfer_request(std::string_view text);
 /// removes every person whose status the network compresses.
 DOWNLINE_API CompressionRequest parse_compression_request(std::string_view text);
 
+/// {"person": "7", "rank": "gold", "campaign": "2026-11", "effective_at":
+///  "...", "reason": "..."}: "person" and "rank" ("" = none) required.
+DOWNLINE_API RankChange parse_rank_change(std::string_view text);
+/// {"network": "bin", "personal_volumes": [{"person": "3", "volume":
+///  "12.5"}], "levels": 3}: every key optional; volumes are decimal strings
+///  (or integers), never floating-point numbers.
+DOWNLINE_API RecalculationRequest parse_recalculation_request(std::string_view text);
+
 /// {"accepted": true, "person": "42", "event": "7", "findings": [...],
 ///  "decisions": [...]}.
 DOWNLINE_API std::string to_json(const EnrollmentOutcome& outcome);
@@ -60,7 +68,7 @@ DOWNLINE_API std::string to_json(const BulkEnrollmentOutcome& outcome);
 /// enrolled_at.
 DOWNLINE_API std::string to_json(const Person& person);
 /// An array of members, each {"id", "parent", "level", "relative_level",
-/// "position", "type", "status"}.
+/// "position", "type", "status", "generation"}.
 DOWNLINE_API std::string to_json(const std::vector<NetworkMember>& members);
 /// {"total": N, "members": [...]}.
 DOWNLINE_API std::string to_json(const DownlinePage& page);
@@ -84,6 +92,21 @@ DOWNLINE_API std::string to_json(const RuleEvaluation& evaluation);
 /// {"passed": true, "total": 9, "failed": 0, "cases": [{"name", "passed",
 ///  "decisions", "diff"}], "text": "..."}: RuleTestReport::text() included.
 DOWNLINE_API std::string to_json(const RuleTestReport& report);
+/// An array of counts: [3, 9, 27].
+DOWNLINE_API std::string to_json(const std::vector<std::uint64_t>& counts);
+/// An array of legs, each {"leg": "4", "position": 0, "persons": 12,
+/// "active": 9}.
+DOWNLINE_API std::string to_json(const std::vector<LegTotals>& legs);
+/// An array of periods, each {"rank", "previous_rank", "campaign", "from",
+/// "until" (null while held), "held_days", "event"}.
+DOWNLINE_API std::string to_json(const std::vector<RankPeriod>& history);
+/// {"network", "persons": 5, "total_volume": "17.75", "at": "..."}.
+DOWNLINE_API std::string to_json(const RecalculationSummary& summary);
+/// {"person", "personal_volume", "group_volume", "downline",
+///  "active_downline", "level_counts": [...], "active_level_counts": [...],
+///  "legs": [{"leg" (null when not visible), "position", "persons",
+///  "group_volume"}], "recalculated_at"}; volumes as decimal strings.
+DOWNLINE_API std::string to_json(const PersonFigures& figures);
 /// {"ok": false, "persons": "123", "violations": [{"rule": "cycle",
 ///  "network": "sponsor", "person": "7" or null, "message": "..."}]}.
 DOWNLINE_API std::string to_json(const VerifyReport& report);

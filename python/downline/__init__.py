@@ -86,6 +86,11 @@ __all__ = [
     "Event",
     "VerifyReport",
     "InvariantViolation",
+    "LegTotals",
+    "LegVolume",
+    "PersonFigures",
+    "RankPeriod",
+    "RecalculationSummary",
     "RuleBook",
     "RuleTestReport",
     "Error",
@@ -188,10 +193,13 @@ def _query(
     statuses: Iterable[str] | str | None,
     offset: int = 0,
     limit: int | None = None,
+    max_generation: int | None = None,
 ) -> str:
     query: dict[str, Any] = {"network": _str(network, "network"), "offset": _int(offset, "offset")}
     if max_depth is not None:
         query["max_depth"] = _int(max_depth, "max_depth")
+    if max_generation is not None:
+        query["max_generation"] = _int(max_generation, "max_generation")
     if types is not None:
         query["types"] = _names(types, "types")
     if statuses is not None:
@@ -277,6 +285,102 @@ class Money:
 def money(amount: str | int | _decimal.Decimal, currency: str) -> Money:
     """``money("12.345", "USD")`` → ``Money(amount=Decimal('12.345'), currency='USD')``."""
     return Money(amount, currency)  # type: ignore[arg-type]
+
+
+# --- figures and ranks ------------------------------------------------------------
+# The library answers these in its JSON forms; they become frozen dataclasses
+# with Decimal volumes and tz-aware datetimes here.
+
+
+def _instant(text: str | None) -> _datetime.datetime | None:
+    return None if text is None else _datetime.datetime.fromisoformat(text)
+
+
+def _id(text: str | None) -> int | None:
+    return None if text is None else int(text)
+
+
+@dataclass(frozen=True)
+class LegTotals:
+    """One leg of a person: a direct child (``leg``; None when the actor may
+    not see them) and everyone below, counting the persons the actor sees."""
+
+    leg: int | None
+    position: int
+    persons: int
+    active: int
+
+
+@dataclass(frozen=True)
+class RankPeriod:
+    """One period of a person's rank history; ``until`` is None while held,
+    ``held_days`` whole days held (to now while held)."""
+
+    rank: str
+    previous_rank: str
+    campaign: str
+    since: _datetime.datetime
+    until: _datetime.datetime | None
+    held_days: int
+    event: int
+
+
+@dataclass(frozen=True)
+class RecalculationSummary:
+    """What a recalculation covered: the persons placed, their PV summed, and
+    when it ran (its figures describe the tree of that instant)."""
+
+    network: str
+    persons: int
+    total_volume: _decimal.Decimal
+    at: _datetime.datetime
+
+
+@dataclass(frozen=True)
+class LegVolume:
+    """One leg as the last recalculation saw it."""
+
+    leg: int | None
+    position: int
+    persons: int
+    group_volume: _decimal.Decimal
+
+
+@dataclass(frozen=True)
+class PersonFigures:
+    """A person's figures from the last recalculation of a network, as the
+    tree was then: PV, group volume, downline and active counts, per-level
+    counts (index 0 = level 1) and one :class:`LegVolume` per direct child."""
+
+    person: int
+    personal_volume: _decimal.Decimal
+    group_volume: _decimal.Decimal
+    downline: int
+    active_downline: int
+    level_counts: list[int]
+    active_level_counts: list[int]
+    legs: list[LegVolume]
+    recalculated_at: _datetime.datetime
+
+
+def _volumes(personal_volumes: Any) -> list[dict[str, Any]]:
+    if isinstance(personal_volumes, Mapping):
+        items = list(personal_volumes.items())
+    elif isinstance(personal_volumes, Iterable) and not isinstance(personal_volumes, (str, bytes)):
+        items = list(personal_volumes)
+    else:
+        raise TypeError(
+            "personal_volumes must be a dict {person: volume} or a list of (person, volume), "
+            f"not {_type_name(personal_volumes)}"
+        )
+    out = []
+    for item in items:
+        if not isinstance(item, tuple) or len(item) != 2:
+            raise TypeError(f"personal_volumes items must be (person, volume), not {item!r}")
+        out.append(
+            {"person": _int(item[0], "person"), "volume": _amount_text(item[1])}
+        )
+    return out
 
 
 # --- the company --------------------------------------------------------------------
@@ -377,15 +481,17 @@ class Company:
         statuses: Iterable[str] | str | None = None,
         offset: int = 0,
         limit: int | None = None,
+        max_generation: int | None = None,
     ) -> DownlinePage:
         """A page of ``person``'s downline, depth-first in enrollment order.
-        ``max_depth`` 1 = direct recruits; ``types`` / ``statuses`` filter by
-        lower-case names ("consultant", "active"); ``total`` counts the
-        matches before paging."""
+        ``max_depth`` 1 = direct recruits; ``max_generation`` 1 = the first
+        generation; ``types`` / ``statuses`` filter by lower-case names
+        ("consultant", "active"); ``total`` counts the matches before
+        paging. Each member's ``generation`` is counted below ``person``."""
         return self._native.downline(
             actor,
             _int(person, "person"),
-            _query(network, max_depth, types, statuses, offset, limit),
+            _query(network, max_depth, types, statuses, offset, limit, max_generation),
         )
 
     def is_in_downline(self, actor: Actor, person: int, of: int, *, network: str = SPONSOR) -> bool:
@@ -424,6 +530,128 @@ class Company:
         """Members of ``person``'s downline per relative level (index 0 = level 1)."""
         return self._native.level_counts(
             actor, _int(person, "person"), _query(network, max_depth, types, statuses)
+        )
+
+    def generation(
+        self, actor: Actor, person: int, upline: int, *, network: str = SPONSOR
+    ) -> int:
+        """Generation of ``person`` below ``upline``: 1 + the persons of the
+        network's generation rank or above strictly between them (the
+        relative level when the network names no rank); FailedPrecondition
+        when ``upline`` is not above ``person``."""
+        return self._native.generation(
+            actor, _int(person, "person"), _int(upline, "upline"), _str(network, "network")
+        )
+
+    def generation_counts(
+        self,
+        actor: Actor,
+        person: int,
+        *,
+        network: str = SPONSOR,
+        max_depth: int | None = None,
+        max_generation: int | None = None,
+        types: Iterable[str] | str | None = None,
+        statuses: Iterable[str] | str | None = None,
+    ) -> list[int]:
+        """Members of ``person``'s downline per generation (index 0 = the first)."""
+        query = _query(network, max_depth, types, statuses, max_generation=max_generation)
+        return self._native.generation_counts(actor, _int(person, "person"), query)
+
+    def legs(self, actor: Actor, person: int, *, network: str = SPONSOR) -> list[LegTotals]:
+        """``person``'s legs, one per direct child in slot order, with the
+        persons in each and the active ones, counting those the actor sees."""
+        raw = _json.loads(
+            self._native.legs_json(actor, _int(person, "person"), _str(network, "network"))
+        )
+        return [LegTotals(_id(x["leg"]), x["position"], x["persons"], x["active"]) for x in raw]
+
+    # ranks and figures
+    def change_rank(
+        self,
+        actor: Actor,
+        person: int,
+        rank: str,
+        *,
+        campaign: str = "",
+        effective_at: _datetime.datetime | None = None,
+        reason: str = "",
+    ) -> int:
+        """Gives ``person`` a new rank (``""``: none) and records it in their
+        rank history (staff only); returns the event's sequence. Raises
+        InvalidArgument (a rank not in the catalog), FailedPrecondition (the
+        rank already held, or effective before their latest change),
+        NotFound, PermissionDenied."""
+        change: dict[str, Any] = {
+            "person": _int(person, "person"),
+            "rank": _str(rank, "rank"),
+            "campaign": _str(campaign, "campaign"),
+            "reason": _str(reason, "reason"),
+        }
+        if effective_at is not None:
+            change["effective_at"] = _datetime_arg(effective_at, "effective_at")
+        return self._native.change_rank(actor, _to_json(change))
+
+    def rank_history(self, actor: Actor, person: int) -> list[RankPeriod]:
+        """``person``'s rank history, oldest first."""
+        raw = _json.loads(self._native.rank_history_json(actor, _int(person, "person")))
+        return [
+            RankPeriod(
+                x["rank"],
+                x["previous_rank"],
+                x["campaign"],
+                _instant(x["from"]),  # type: ignore[arg-type]
+                _instant(x["until"]),
+                x["held_days"],
+                int(x["event"]),
+            )
+            for x in raw
+        ]
+
+    def recalculate(
+        self,
+        actor: Actor,
+        network: str,
+        personal_volumes: Mapping[int, Any] | Iterable[tuple[int, Any]] = (),
+        *,
+        levels: int = 3,
+    ) -> RecalculationSummary:
+        """Recalculates ``network`` in one pass (staff only) from each
+        person's PV (``{person: volume}``, volumes as Decimal, str or int,
+        never float) and keeps the figures until the next recalculation.
+        Raises InvalidArgument (a negative or repeated volume, levels above
+        64), NotFound, OutOfRange, PermissionDenied."""
+        request = {
+            "network": _str(network, "network"),
+            "personal_volumes": _volumes(personal_volumes),
+            "levels": _int(levels, "levels"),
+        }
+        x = _json.loads(self._native.recalculate_json(actor, _to_json(request)))
+        return RecalculationSummary(
+            x["network"], x["persons"], _decimal.Decimal(x["total_volume"]), _instant(x["at"])  # type: ignore[arg-type]
+        )
+
+    def figures(self, actor: Actor, person: int, *, network: str = SPONSOR) -> PersonFigures:
+        """``person``'s figures from ``network``'s last recalculation. Raises
+        FailedPrecondition (none yet, or no place then), NotFound,
+        PermissionDenied."""
+        x = _json.loads(
+            self._native.figures_json(actor, _int(person, "person"), _str(network, "network"))
+        )
+        return PersonFigures(
+            int(x["person"]),
+            _decimal.Decimal(x["personal_volume"]),
+            _decimal.Decimal(x["group_volume"]),
+            x["downline"],
+            x["active_downline"],
+            x["level_counts"],
+            x["active_level_counts"],
+            [
+                LegVolume(_id(leg["leg"]), leg["position"], leg["persons"],
+                          _decimal.Decimal(leg["group_volume"]))
+                for leg in x["legs"]
+            ],
+            _instant(x["recalculated_at"]),  # type: ignore[arg-type]
         )
 
     def export_tree(

@@ -51,6 +51,49 @@ class Money:
 
 def money(amount: decimal.Decimal | str | int, currency: str) -> Money: ...
 
+@dataclass(frozen=True)
+class LegTotals:
+    leg: int | None
+    position: int
+    persons: int
+    active: int
+
+@dataclass(frozen=True)
+class RankPeriod:
+    rank: str
+    previous_rank: str
+    campaign: str
+    since: datetime.datetime
+    until: datetime.datetime | None
+    held_days: int
+    event: int
+
+@dataclass(frozen=True)
+class RecalculationSummary:
+    network: str
+    persons: int
+    total_volume: decimal.Decimal
+    at: datetime.datetime
+
+@dataclass(frozen=True)
+class LegVolume:
+    leg: int | None
+    position: int
+    persons: int
+    group_volume: decimal.Decimal
+
+@dataclass(frozen=True)
+class PersonFigures:
+    person: int
+    personal_volume: decimal.Decimal
+    group_volume: decimal.Decimal
+    downline: int
+    active_downline: int
+    level_counts: list[int]
+    active_level_counts: list[int]
+    legs: list[LegVolume]
+    recalculated_at: datetime.datetime
+
 class Company:
     """A direct-selling company: its persons, networks and history."""
 
@@ -91,6 +134,7 @@ class Company:
         statuses: _Names | None = None,
         offset: int = 0,
         limit: int | None = None,
+        max_generation: int | None = None,
     ) -> DownlinePage: ...
     def is_in_downline(
         self, actor: Actor, person: int, of: int, *, network: str = "sponsor"
@@ -110,6 +154,44 @@ class Company:
         types: _Names | None = None,
         statuses: _Names | None = None,
     ) -> list[int]: ...
+    def generation(
+        self, actor: Actor, person: int, upline: int, *, network: str = "sponsor"
+    ) -> int: ...
+    def generation_counts(
+        self,
+        actor: Actor,
+        person: int,
+        *,
+        network: str = "sponsor",
+        max_depth: int | None = None,
+        max_generation: int | None = None,
+        types: _Names | None = None,
+        statuses: _Names | None = None,
+    ) -> list[int]: ...
+    def legs(self, actor: Actor, person: int, *, network: str = "sponsor") -> list[LegTotals]: ...
+    def change_rank(
+        self,
+        actor: Actor,
+        person: int,
+        rank: str,
+        *,
+        campaign: str = "",
+        effective_at: datetime.datetime | None = None,
+        reason: str = "",
+    ) -> int: ...
+    def rank_history(self, actor: Actor, person: int) -> list[RankPeriod]: ...
+    def recalculate(
+        self,
+        actor: Actor,
+        network: str,
+        personal_volumes: Mapping[int, decimal.Decimal | str | int]
+        | Iterable[tuple[int, decimal.Decimal | str | int]] = (),
+        *,
+        levels: int = 3,
+    ) -> RecalculationSummary: ...
+    def figures(
+        self, actor: Actor, person: int, *, network: str = "sponsor"
+    ) -> PersonFigures: ...
     def export_tree(
         self,
         actor: Actor,

@@ -349,6 +349,7 @@ PYBIND11_MODULE(_downline, m) {
       .def_readonly("level", &dl::NetworkMember::level)
       .def_readonly("relative_level", &dl::NetworkMember::relative_level)
       .def_readonly("position", &dl::NetworkMember::position)
+      .def_readonly("generation", &dl::NetworkMember::generation)
       .def_property_readonly("type",
                              [](const dl::NetworkMember& n) { return text(dl::to_string(n.type)); })
       .def_property_readonly(
@@ -360,7 +361,8 @@ PYBIND11_MODULE(_downline, m) {
                ", relative_level=" + std::to_string(n.relative_level) +
                ", position=" + std::to_string(n.position) +
                ", type=" + repr_text(dl::to_string(n.type)) +
-               ", status=" + repr_text(dl::to_string(n.status)) + ")";
+               ", status=" + repr_text(dl::to_string(n.status)) +
+               ", generation=" + std::to_string(n.generation) + ")";
       });
 
   py::class_<dl::OpenSlot>(m, "OpenSlot",
@@ -647,6 +649,70 @@ PYBIND11_MODULE(_downline, m) {
             });
           },
           py::arg("actor"), py::arg("person"), py::arg("query_json"))
+      .def(
+          "generation_counts",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
+             const std::string& query_json) {
+            const auto pid = person_arg(person, "person");
+            return with_company(h, [&](dl::Company& c) {
+              return c.generation_counts(actor, pid, dl::json::parse_downline_query(query_json));
+            });
+          },
+          py::arg("actor"), py::arg("person"), py::arg("query_json"))
+      .def(
+          "generation",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person, py::handle upline,
+             const std::string& network) {
+            const auto pid = person_arg(person, "person");
+            const auto uid = person_arg(upline, "upline");
+            return with_company(
+                h, [&](dl::Company& c) { return c.generation(actor, pid, uid, network); });
+          },
+          py::arg("actor"), py::arg("person"), py::arg("upline"), py::arg("network"))
+      .def(
+          "legs_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
+             const std::string& network) {
+            const auto pid = person_arg(person, "person");
+            return text(with_company(
+                h, [&](dl::Company& c) { return dl::json::to_json(c.legs(actor, pid, network)); }));
+          },
+          py::arg("actor"), py::arg("person"), py::arg("network"))
+      .def(
+          "change_rank",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& change_json) {
+            return with_company(h, [&](dl::Company& c) {
+              return c.change_rank(actor, dl::json::parse_rank_change(change_json)).value();
+            });
+          },
+          py::arg("actor"), py::arg("change_json"))
+      .def(
+          "rank_history_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person) {
+            const auto pid = person_arg(person, "person");
+            return text(with_company(
+                h, [&](dl::Company& c) { return dl::json::to_json(c.rank_history(actor, pid)); }));
+          },
+          py::arg("actor"), py::arg("person"))
+      .def(
+          "recalculate_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& request_json) {
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(
+                  c.recalculate(actor, dl::json::parse_recalculation_request(request_json)));
+            }));
+          },
+          py::arg("actor"), py::arg("request_json"))
+      .def(
+          "figures_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
+             const std::string& network) {
+            const auto pid = person_arg(person, "person");
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.figures(actor, pid, network));
+            }));
+          },
+          py::arg("actor"), py::arg("person"), py::arg("network"))
       .def(
           "export_tree",
           [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,

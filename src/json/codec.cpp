@@ -297,6 +297,23 @@ Status read_status(const Json& value, const std::string& path) {
                         path);
 }
 
+// Money and volume travel as decimal strings: a floating-point number would
+// already have lost the exact value.
+Decimal read_decimal(const Json& value, const std::string& path) {
+  if (value.is_number_unsigned() &&
+      value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+    throw OutOfRange("the value does not fit", path);
+  if (value.is_number_integer()) return Decimal::from_integer(value.get<std::int64_t>());
+  if (!value.is_string()) throw_expected("a decimal string such as \"12.50\"", value, path);
+  try {
+    return Decimal::parse(value.get_ref<const std::string&>());
+  } catch (const InvalidArgument& error) {
+    throw InvalidArgument(error.what(), path);
+  } catch (const OutOfRange& error) {
+    throw OutOfRange(error.what(), path);
+  }
+}
+
 // Time parsers throw without a field; the path is added here.
 Instant read_instant(const Json& value, const std::string& path) {
   const std::string text = read_string(value, path);
@@ -460,6 +477,7 @@ OrderedJson member_json(const NetworkMember& member) {
   out["position"] = member.position;
   out["type"] = to_string(member.type);
   out["status"] = to_string(member.status);
+  out["generation"] = member.generation;
   return out;
 }
 
@@ -514,11 +532,15 @@ DownlineQuery parse_downline_query(std::string_view text) {
   const Json document = parse_document(text);
   const std::string path;
   require_object(document, path, "a downline query object");
-  reject_unknown_keys(document, path,
-                      {"network", "max_depth", "types", "statuses", "offset", "limit"});
+  reject_unknown_keys(
+      document, path,
+      {"network", "max_depth", "max_generation", "types", "statuses", "offset", "limit"});
   DownlineQuery query;
   if (const Json* v = member(document, "network")) query.network = read_string(*v, "network");
   if (const Json* v = member(document, "max_depth")) query.max_depth = read_depth(*v, "max_depth");
+  if (const Json* v = member(document, "max_generation")) {
+    query.max_generation = read_depth(*v, "max_generation");
+  }
   if (const Json* v = member(document, "types")) {
     if (!v->is_array()) throw_expected("an array of customer types", *v, "types");
     for (std::size_t i = 0; i < v->size(); ++i) {
@@ -592,6 +614,46 @@ CompressionRequest parse_compression_request(std::string_view text) {
     request.effective_at = read_instant(*v, "effective_at");
   }
   if (const Json* v = member(document, "reason")) request.reason = read_string(*v, "reason");
+  return request;
+}
+
+RankChange parse_rank_change(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a rank change object");
+  reject_unknown_keys(document, path, {"person", "rank", "campaign", "effective_at", "reason"});
+  RankChange change;
+  change.person = read_id(required_member(document, path, "person"), "person");
+  change.rank = read_string(required_member(document, path, "rank"), "rank");
+  if (const Json* v = member(document, "campaign")) change.campaign = read_string(*v, "campaign");
+  if (const Json* v = member(document, "effective_at")) {
+    change.effective_at = read_instant(*v, "effective_at");
+  }
+  if (const Json* v = member(document, "reason")) change.reason = read_string(*v, "reason");
+  return change;
+}
+
+RecalculationRequest parse_recalculation_request(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a recalculation request object");
+  reject_unknown_keys(document, path, {"network", "personal_volumes", "levels"});
+  RecalculationRequest request;
+  if (const Json* v = member(document, "network")) request.network = read_string(*v, "network");
+  if (const Json* v = member(document, "personal_volumes")) {
+    if (!v->is_array()) throw_expected("an array of personal volumes", *v, "personal_volumes");
+    request.personal_volumes.reserve(v->size());
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      const std::string here = element("personal_volumes", i);
+      const Json& item = (*v)[i];
+      require_object(item, here, "a personal volume {\"person\", \"volume\"}");
+      reject_unknown_keys(item, here, {"person", "volume"});
+      request.personal_volumes.push_back(
+          {read_id(required_member(item, here, "person"), here + ".person"),
+           read_decimal(required_member(item, here, "volume"), here + ".volume")});
+    }
+  }
+  if (const Json* v = member(document, "levels")) request.levels = read_depth(*v, "levels");
   return request;
 }
 
@@ -715,6 +777,70 @@ std::string to_json(const RuleTestReport& report) {
     out["cases"].push_back(std::move(item));
   }
   out["text"] = report.text();
+  return dump(out);
+}
+
+std::string to_json(const std::vector<std::uint64_t>& counts) {
+  return dump(OrderedJson(counts));
+}
+
+std::string to_json(const std::vector<LegTotals>& legs) {
+  OrderedJson out = OrderedJson::array();
+  for (const LegTotals& leg : legs) {
+    OrderedJson item = OrderedJson::object();
+    item["leg"] = id_json(leg.leg);
+    item["position"] = leg.position;
+    item["persons"] = leg.persons;
+    item["active"] = leg.active;
+    out.push_back(std::move(item));
+  }
+  return dump(out);
+}
+
+std::string to_json(const std::vector<RankPeriod>& history) {
+  OrderedJson out = OrderedJson::array();
+  for (const RankPeriod& p : history) {
+    OrderedJson item = OrderedJson::object();
+    item["rank"] = p.rank;
+    item["previous_rank"] = p.previous_rank;
+    item["campaign"] = p.campaign;
+    item["from"] = p.from.to_rfc3339();
+    item["until"] = p.until ? OrderedJson(p.until->to_rfc3339()) : OrderedJson(nullptr);
+    item["held_days"] = p.held_days;
+    item["event"] = id_json(p.event);
+    out.push_back(std::move(item));
+  }
+  return dump(out);
+}
+
+std::string to_json(const RecalculationSummary& summary) {
+  OrderedJson out = OrderedJson::object();
+  out["network"] = summary.network;
+  out["persons"] = summary.persons;
+  out["total_volume"] = summary.total_volume.to_string();
+  out["at"] = summary.at.to_rfc3339();
+  return dump(out);
+}
+
+std::string to_json(const PersonFigures& figures) {
+  OrderedJson out = OrderedJson::object();
+  out["person"] = id_json(figures.person);
+  out["personal_volume"] = figures.personal_volume.to_string();
+  out["group_volume"] = figures.group_volume.to_string();
+  out["downline"] = figures.downline;
+  out["active_downline"] = figures.active_downline;
+  out["level_counts"] = figures.level_counts;
+  out["active_level_counts"] = figures.active_level_counts;
+  out["legs"] = OrderedJson::array();
+  for (const LegVolume& leg : figures.legs) {
+    OrderedJson item = OrderedJson::object();
+    item["leg"] = id_json(leg.leg);
+    item["position"] = leg.position;
+    item["persons"] = leg.persons;
+    item["group_volume"] = leg.group_volume.to_string();
+    out["legs"].push_back(std::move(item));
+  }
+  out["recalculated_at"] = figures.recalculated_at.to_rfc3339();
   return dump(out);
 }
 

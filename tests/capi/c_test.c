@@ -13,17 +13,6 @@
 
 #include "check.h"
 
-#define CHECK_STR(actual, expected)                                                          \
-  do {                                                                                       \
-    const char *check_str_a_ = (actual);                                                     \
-    const char *check_str_e_ = (expected);                                                   \
-    if (check_str_a_ == NULL || strcmp(check_str_a_, check_str_e_) != 0) {                   \
-      fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #actual, \
-              check_str_a_ ? check_str_a_ : "(null)", check_str_e_);                         \
-      fail_at(__FILE__, __LINE__, "string");                                                 \
-    }                                                                                        \
-  } while (0)
-
 /* ---- a tiny JSON reader, enough for the outputs we check ----------------- */
 
 /* The value after the `occurrence`-th (0-based) "key": in `json`, or NULL. */
@@ -115,16 +104,6 @@ static void check_cleared(void) {
   CHECK(e->status == DOWNLINE_OK);
   CHECK_STR(e->message, "");
   CHECK_STR(e->detail_json, "");
-}
-
-/* The failure recorded for the last call names `field` in its detail. */
-static void check_error_field(downline_status status, const char *field) {
-  const downline_error *e = downline_error_last();
-  char expected[160];
-  CHECK(e->status == status);
-  CHECK(e->message != NULL && e->message[0] != '\0');
-  snprintf(expected, sizeof expected, "\"%s\"", field);
-  CHECK(json_has(e->detail_json, "field", expected));
 }
 
 /* Enrolls one accepted person; returns its id and stores its event. */

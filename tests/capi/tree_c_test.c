@@ -8,69 +8,11 @@
 
 #include "check.h"
 
-#define CHECK_STR(actual, expected)                                                          \
-  do {                                                                                       \
-    const char *check_str_a_ = (actual);                                                     \
-    const char *check_str_e_ = (expected);                                                   \
-    if (check_str_a_ == NULL || strcmp(check_str_a_, check_str_e_) != 0) {                   \
-      fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #actual, \
-              check_str_a_ ? check_str_a_ : "(null)", check_str_e_);                         \
-      fail_at(__FILE__, __LINE__, "string");                                                 \
-    }                                                                                        \
-  } while (0)
-
-/* `haystack` holds `needle`; prints both when not. */
-#define CHECK_CONTAINS(haystack, needle)                                                      \
-  do {                                                                                        \
-    const char *check_h_ = (haystack);                                                        \
-    const char *check_n_ = (needle);                                                          \
-    if (check_h_ == NULL || strstr(check_h_, check_n_) == NULL) {                             \
-      fprintf(stderr, "%s:%d: %s does not contain %s\n  text: %s\n  missing: %s\n", __FILE__, \
-              __LINE__, #haystack, #needle, check_h_ ? check_h_ : "(null)", check_n_);        \
-      fail_at(__FILE__, __LINE__, "contains");                                                \
-    }                                                                                         \
-  } while (0)
-
 static void check_cleared(void) {
   const downline_error *e = downline_error_last();
   CHECK(e->status == DOWNLINE_OK);
   CHECK_STR(e->message, "");
   CHECK_STR(e->detail_json, "");
-}
-
-/* The failure recorded for the last call has `status` and names `field`. */
-static void check_error_field(downline_status status, const char *field) {
-  const downline_error *e = downline_error_last();
-  char expected[256];
-  CHECK(e->status == status);
-  CHECK(e->message != NULL && e->message[0] != '\0');
-  snprintf(expected, sizeof expected, "\"field\":\"%s\"", field);
-  CHECK_CONTAINS(e->detail_json, expected);
-}
-
-/* `call` fails with `status` naming `field`, and leaves `out` empty. */
-#define CHECK_FAILS(call, status, field) \
-  do {                                   \
-    CHECK_STATUS(call, status);          \
-    check_error_field(status, field);    \
-    CHECK(out.ptr == NULL);              \
-    CHECK(out.size == 0);                \
-  } while (0)
-
-/* True when `text` begins with `prefix`. */
-static int starts_with(const char *text, const char *prefix) {
-  return text != NULL && strncmp(text, prefix, strlen(prefix)) == 0;
-}
-
-/* Number of times `needle` occurs in `text`. */
-static int count(const char *text, const char *needle) {
-  int n = 0;
-  const char *p = text;
-  while ((p = strstr(p, needle)) != NULL) {
-    ++n;
-    p += strlen(needle);
-  }
-  return n;
 }
 
 static const char kConfig[] =

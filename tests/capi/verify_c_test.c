@@ -7,29 +7,6 @@
 
 #include "check.h"
 
-/* `haystack` holds `needle`; prints both when not. */
-#define CHECK_CONTAINS(haystack, needle)                                                      \
-  do {                                                                                        \
-    const char *check_h_ = (haystack);                                                        \
-    const char *check_n_ = (needle);                                                          \
-    if (check_h_ == NULL || strstr(check_h_, check_n_) == NULL) {                             \
-      fprintf(stderr, "%s:%d: %s does not contain %s\n  text: %s\n  missing: %s\n", __FILE__, \
-              __LINE__, #haystack, #needle, check_h_ ? check_h_ : "(null)", check_n_);        \
-      fail_at(__FILE__, __LINE__, "contains");                                                \
-    }                                                                                         \
-  } while (0)
-
-/* `call` fails with `status` naming `field`, and leaves `out` empty. */
-#define CHECK_FAILS(call, status, field)                                    \
-  do {                                                                      \
-    char check_field_[128];                                                 \
-    CHECK_STATUS(call, status);                                             \
-    snprintf(check_field_, sizeof check_field_, "\"field\":\"%s\"", field); \
-    CHECK_CONTAINS(downline_error_last()->detail_json, check_field_);       \
-    CHECK(out.ptr == NULL);                                                 \
-    CHECK(out.size == 0);                                                   \
-  } while (0)
-
 static const char kConfig[] =
     "{\"company\":{\"name\":\"Test\",\"currency\":\"USD\",\"time_zone\":\"UTC\"},"
     "\"networks\":[{\"name\":\"bin\",\"structure\":\"binary\"}]}";

@@ -883,12 +883,13 @@ TEST(JsonCodec, WritesTheDecisionsOfEnrollmentRules) {
 TEST(JsonCodec, WritesNetworkMembers) {
   const std::vector<NetworkMember> members{
       {PersonId{1}, PersonId{}, 0, 0, CustomerType::consultant, Status::active},
-      {PersonId{5}, PersonId{1}, 1, 1, CustomerType::guest, Status::retired, 1},
+      {PersonId{5}, PersonId{1}, 1, 1, CustomerType::guest, Status::retired, 1, 2},
   };
   EXPECT_EQ(json::to_json(members),
             R"([{"id":"1","parent":null,"level":0,"relative_level":0,"position":0,)"
-            R"("type":"consultant","status":"active"},{"id":"5","parent":"1","level":1,)"
-            R"("relative_level":1,"position":1,"type":"guest","status":"retired"}])");
+            R"("type":"consultant","status":"active","generation":0},{"id":"5","parent":"1",)"
+            R"("level":1,"relative_level":1,"position":1,"type":"guest","status":"retired",)"
+            R"("generation":2}])");
   EXPECT_EQ(json::to_json(std::vector<NetworkMember>{}), "[]");
 }
 
@@ -896,20 +897,21 @@ TEST(JsonCodec, WritesTheLargestLevelsAndIds) {
   const std::vector<NetworkMember> members{
       {PersonId{std::numeric_limits<std::int64_t>::max()}, PersonId{1},
        std::numeric_limits<std::uint32_t>::max(), std::numeric_limits<std::uint32_t>::max(),
-       CustomerType::customer, Status::blocked, std::numeric_limits<std::uint32_t>::max()}};
+       CustomerType::customer, Status::blocked, std::numeric_limits<std::uint32_t>::max(),
+       std::numeric_limits<std::uint32_t>::max()}};
   EXPECT_EQ(json::to_json(members),
             R"([{"id":"9223372036854775807","parent":"1","level":4294967295,)"
             R"("relative_level":4294967295,"position":4294967295,"type":"customer",)"
-            R"("status":"blocked"}])");
+            R"("status":"blocked","generation":4294967295}])");
 }
 
 TEST(JsonCodec, WritesADownlinePage) {
   DownlinePage page;
   page.total = 25;
-  page.members = {{PersonId{5}, PersonId{1}, 2, 1, CustomerType::customer, Status::inactive}};
+  page.members = {{PersonId{5}, PersonId{1}, 2, 1, CustomerType::customer, Status::inactive, 0, 1}};
   EXPECT_EQ(json::to_json(page),
             R"({"total":25,"members":[{"id":"5","parent":"1","level":2,"relative_level":1,)"
-            R"("position":0,"type":"customer","status":"inactive"}]})");
+            R"("position":0,"type":"customer","status":"inactive","generation":1}]})");
   EXPECT_EQ(json::to_json(DownlinePage{}), R"({"total":0,"members":[]})");
 }
 
