@@ -27,6 +27,13 @@
 //   starts, so both see the same load) and pandas/downline, their ratio.
 //   Without pandas the peer is skipped with a message.
 //
+// - BM_Company_Recalculate/<persons>: the same through the public
+//   Company::recalculate on the sponsor network of a Company opened on the
+//   cached 1M-person SQLite file of bench_support.hpp: the PV of every
+//   person checked and mapped, the actives read, the pass, and the children
+//   lists the figures keep (so that they describe the tree of that instant);
+//   warm, as BM_Recalc: two recalculations before timing.
+//
 // Sizes: DOWNLINE_BENCH_PERSONS persons (default 1,000,000); with
 // DOWNLINE_BENCH_LARGE=1 every benchmark also runs at 10,000,000.
 #include <benchmark/benchmark.h>
@@ -251,6 +258,32 @@ void BM_Recalc_FreshFigures(benchmark::State& state) {
   set_rates(state, n, loop_ms);
 }
 BENCHMARK(BM_Recalc_FreshFigures)->Apply(sizes)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The public call: what a host pays per recalculation of a live Company.
+void BM_Company_Recalculate(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  auto company = downline::Company::open("sqlite:" + downline_bench::cached_sqlite(n).string(),
+                                         downline_bench::kConfig);
+  downline::RecalculationRequest request;
+  std::mt19937_64 rng(5);
+  request.personal_volumes.reserve(n);
+  for (std::size_t i = 0; i < n; ++i)
+    request.personal_volumes.push_back(
+        {downline::PersonId{static_cast<std::int64_t>(i) + 1},
+         downline::Decimal::from_micros(static_cast<std::int64_t>(rng() % 2'000'000'000))});
+  const auto admin = downline::Actor::staff("bench", {"admin"});
+  // Warm: the second recalculation on reuses the memory of the one before
+  // the last (the figures of the last one stay readable meanwhile).
+  company.recalculate(admin, request);
+  company.recalculate(admin, request);
+  std::uint64_t persons = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (auto _ : state) persons = company.recalculate(admin, request).persons;
+  const double loop_ms = ms_since(start);
+  if (persons != n) state.SkipWithError("not every person was recalculated");
+  set_rates(state, n, loop_ms);
+}
+BENCHMARK(BM_Company_Recalculate)->Apply(sizes)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // ---------------------------------------------------------------------------
 // The peer.

@@ -36,7 +36,8 @@ CompanyState::CompanyState(Config cfg, std::unique_ptr<Store> st, std::shared_pt
       clock(std::move(clk)),
       index(shapes_of(config)),
       last_change_at(config.networks.size()),
-      figures_(config.networks.size()) {
+      figures_(config.networks.size()),
+      spare_(config.networks.size()) {
   for (const auto& n : config.networks) store_network_ids.push_back(store->network_id(n.name));
 }
 

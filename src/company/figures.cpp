@@ -14,53 +14,65 @@ using namespace internal;
 
 namespace {
 
-/// The PV of every node, from the request; throws for a bad entry.
-std::vector<std::int64_t> personal_volumes(const GenealogyIndex& index,
-                                           const std::vector<PersonalVolume>& given) {
-  std::vector<std::int64_t> pv(index.size(), 0);
-  std::vector<std::uint8_t> seen(index.size(), 0);
+/// The PV of every node, from the request, into out.pv_micros; throws for a
+/// bad entry.
+void personal_volumes(const GenealogyIndex& index, const std::vector<PersonalVolume>& given,
+                      RecalcSnapshot& out) {
+  auto& pv = out.pv_micros;
+  auto& seen = out.listed;
+  pv.assign(index.size(), 0);
+  seen.assign(index.size(), 0);
+  // The field is named only on a failure: a million string builds cost more
+  // than the pass itself.
+  auto field = [](std::size_t i, const char* part) {
+    return "personal_volumes[" + std::to_string(i) + "]." + part;
+  };
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
   for (std::size_t i = 0; i < given.size(); ++i) {
-    const std::string field = "personal_volumes[" + std::to_string(i) + "]";
     const PersonId id = given[i].person;
     if (!index.contains(id))
-      throw NotFound("no person has id " + std::to_string(id.value()), field + ".person");
+      throw NotFound("no person has id " + std::to_string(id.value()), field(i, "person"));
     const Node n = GenealogyIndex::node_of(id);
     if (seen[n])
       throw InvalidArgument("person " + std::to_string(id.value()) + " is listed twice",
-                            field + ".person");
+                            field(i, "person"));
     seen[n] = 1;
-    const auto micros = given[i].volume.micros();
-    if (micros < 0) throw InvalidArgument("a personal volume is zero or more", field + ".volume");
-    if (micros > std::numeric_limits<std::int64_t>::max())
-      throw OutOfRange("a personal volume is at most 9223372036854.775807", field + ".volume");
+    const auto& micros = given[i].volume.micros();
+    if (micros < 0) throw InvalidArgument("a personal volume is zero or more", field(i, "volume"));
+    if (micros > kMax)
+      throw OutOfRange("a personal volume is at most 9223372036854.775807", field(i, "volume"));
     pv[n] = static_cast<std::int64_t>(micros);
   }
-  return pv;
 }
 
-/// The children of every placed node in slot order, from one pre-order pass.
+/// The children of every placed node in slot order, from two pre-order
+/// passes (a counting sort by parent, in place: no buffer of its own).
 void keep_children(const NetworkTree& t, RecalcSnapshot& out) {
   const std::size_t n = t.size();
+  auto& begin = out.child_begin;
   out.placed.assign(n, 0);
-  out.child_begin.assign(n + 1, 0);
+  begin.assign(n + 2, 0);
   const auto placed = static_cast<std::uint32_t>(t.preorder_size());
   for (std::uint32_t pos = 0; pos < placed; ++pos) {
     out.placed[t.at(pos)] = 1;
     const Node p = t.parent_at(pos);
-    if (p != kNoNode) ++out.child_begin[p + 1];
+    if (p != kNoNode) ++begin[p + 2];
   }
-  for (std::size_t v = 0; v < n; ++v) out.child_begin[v + 1] += out.child_begin[v];
-  out.children.resize(out.child_begin[n]);
-  out.child_position.resize(out.child_begin[n]);
-  std::vector<std::uint32_t> next(out.child_begin.begin(), out.child_begin.end() - 1);
-  // Pre-order lists siblings in slot order.
+  for (std::size_t v = 0; v + 2 < begin.size(); ++v) begin[v + 2] += begin[v + 1];
+  out.children.resize(begin[n + 1]);
+  out.child_position.resize(begin[n + 1]);
+  // begin[p + 1] is where p's next child goes; filling moves it to p's end,
+  // which is where p + 1's children begin. Pre-order lists siblings in slot
+  // order.
   for (std::uint32_t pos = 0; pos < placed; ++pos) {
     const Node p = t.parent_at(pos);
     if (p == kNoNode) continue;
     const Node v = t.at(pos);
-    out.children[next[p]] = v;
-    out.child_position[next[p]++] = t.position(v);
+    const std::uint32_t at = begin[p + 1]++;
+    out.children[at] = v;
+    out.child_position[at] = t.position(v);
   }
+  begin.resize(n + 1);
 }
 
 std::vector<std::uint64_t> widen(const std::vector<std::uint32_t>& counts, std::size_t from,
@@ -79,14 +91,15 @@ RecalculationSummary Company::recalculate(const Actor& actor, const Recalculatio
   if (request.levels > kMaxRecalcLevels)
     throw InvalidArgument("at most " + std::to_string(kMaxRecalcLevels) + " levels", "levels");
   s.sync();
-  auto snapshot = std::make_shared<RecalcSnapshot>();
+  auto snapshot = s.take_spare(k);
   RecalculationSummary summary;
   summary.network = s.config.networks[k].name;
   {
     std::shared_lock lock(s.index_mu);
     const NetworkTree& t = s.index.tree(k);
-    snapshot->pv_micros = personal_volumes(s.index, request.personal_volumes);
-    std::vector<std::uint8_t> active(t.size());
+    personal_volumes(s.index, request.personal_volumes, *snapshot);
+    auto& active = snapshot->active;
+    active.resize(t.size());
     for (Node v = 0; v < t.size(); ++v) active[v] = s.index.status(v) == Status::active ? 1 : 0;
     try {
       internal::recalculate(t, RecalcInput{snapshot->pv_micros, active, request.levels, 0},

@@ -290,6 +290,14 @@ TEST_F(Generations, FiguresComeFromTheLastRecalculationAndKeepItsTree) {
   EXPECT_EQ(co().figures(admin(), b, "plain").group_volume, dec("7.750001"));
   EXPECT_EQ(co().figures(admin(), root, "plain").legs.size(), 2u);  // b and late
   EXPECT_EQ(co().figures(admin(), late, "plain").group_volume, dec("0"));
+  // A third recalculation reuses the memory of the first: nothing of it shows.
+  r.personal_volumes = {{a1, dec("1")}};
+  r.levels = 1;
+  co().recalculate(admin(), r);
+  const auto third = co().figures(admin(), root, "plain");
+  EXPECT_EQ(third.group_volume, dec("1"));
+  EXPECT_EQ(third.level_counts, (std::vector<std::uint64_t>{2}));  // b and late
+  EXPECT_EQ(co().figures(admin(), b, "plain").legs, (std::vector<LegVolume>{{a, 0, 3, dec("1")}}));
 
   // Figures are the person's own: a consultant reads theirs; leg ids they
   // may not see are hidden.
