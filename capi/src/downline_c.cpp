@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 struct downline_company {
@@ -174,6 +175,25 @@ const downline::RuleBook& book_of(const downline_rules* rules) {
   return require(rules, "rules")->book;
 }
 
+// The body of every call that answers an actor's question in `out`: the
+// checks in the same order (out, company, actor), then `ask`, whose answer
+// is written as JSON, or as it is when it is already text. `ask` parses its
+// own arguments, so their errors come after those of out, company and actor.
+template <class Ask>
+downline_status answer(downline_buf* out, downline_company* company, const char* actor_json,
+                       Ask&& ask) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  auto reply = ask(co, actor);
+  if constexpr (std::is_same_v<decltype(reply), std::string>)
+    return result.set(reply);
+  else
+    return result.set(downline::json::to_json(reply));
+  DOWNLINE_C_CATCH
+}
+
 downline::Trigger parse_trigger(const char* trigger) {
   const auto parsed = downline::parse_trigger(require(trigger, "trigger"));
   if (!parsed) {
@@ -223,36 +243,27 @@ void downline_company_close(downline_company* company) {
 
 downline_status downline_enroll_json(downline_buf* out, downline_company* company,
                                      const char* actor_json, const char* request_json) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto request =
-      parse_arg(request_json, "request_json", downline::json::parse_enrollment_request);
-  return result.set(downline::json::to_json(co.enroll(actor, request)));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const auto request =
+        parse_arg(request_json, "request_json", downline::json::parse_enrollment_request);
+    return co.enroll(actor, request);
+  });
 }
 
 downline_status downline_enroll_many_json(downline_buf* out, downline_company* company,
                                           const char* actor_json, const char* requests_json) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto requests =
-      parse_arg(requests_json, "requests_json", downline::json::parse_enrollment_requests);
-  return result.set(downline::json::to_json(co.enroll_many(actor, requests)));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const auto requests =
+        parse_arg(requests_json, "requests_json", downline::json::parse_enrollment_requests);
+    return co.enroll_many(actor, requests);
+  });
 }
 
 downline_status downline_person_json(downline_buf* out, downline_company* company,
                                      const char* actor_json, int64_t person_id) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  return result.set(downline::json::to_json(co.person(actor, downline::PersonId{person_id})));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.person(actor, downline::PersonId{person_id});
+  });
 }
 
 namespace {
@@ -270,27 +281,19 @@ downline::DownlineQuery query_or_default(const char* query_json) {
 downline_status downline_upline_json(downline_buf* out, downline_company* company,
                                      const char* actor_json, int64_t person_id, const char* network,
                                      int32_t max_levels) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  std::optional<std::uint32_t> levels;
-  if (max_levels >= 0) levels = static_cast<std::uint32_t>(max_levels);
-  return result.set(downline::json::to_json(
-      co.upline(actor, downline::PersonId{person_id}, network_or_sponsor(network), levels)));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    std::optional<std::uint32_t> levels;
+    if (max_levels >= 0) levels = static_cast<std::uint32_t>(max_levels);
+    return co.upline(actor, downline::PersonId{person_id}, network_or_sponsor(network), levels);
+  });
 }
 
 downline_status downline_downline_json(downline_buf* out, downline_company* company,
                                        const char* actor_json, int64_t person_id,
                                        const char* query_json) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  return result.set(downline::json::to_json(
-      co.downline(actor, downline::PersonId{person_id}, query_or_default(query_json))));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.downline(actor, downline::PersonId{person_id}, query_or_default(query_json));
+  });
 }
 
 downline_status downline_is_in_downline(int* out, downline_company* company, const char* actor_json,
@@ -310,13 +313,10 @@ downline_status downline_is_in_downline(int* out, downline_company* company, con
 downline_status downline_network_id(downline_buf* out, downline_company* company,
                                     const char* actor_json, const char* network,
                                     int64_t person_id) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  require(network, "network");
-  return result.set(co.network_id(actor, downline::PersonId{person_id}, network));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    require(network, "network");
+    return co.network_id(actor, downline::PersonId{person_id}, network);
+  });
 }
 
 downline_status downline_user_add_json(downline_company* company, const char* actor_json,
@@ -342,110 +342,80 @@ downline_status downline_actor_for_json(downline_buf* out, downline_company* com
 downline_status downline_export_tree(downline_buf* out, downline_company* company,
                                      const char* actor_json, int64_t person_id,
                                      const char* options_json) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto options =
-      options_json != nullptr
-          ? parse_arg(options_json, "options_json", downline::json::parse_tree_export_options)
-          : downline::TreeExportOptions{};
-  return result.set(co.export_tree(actor, downline::PersonId{person_id}, options));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const auto options =
+        options_json != nullptr
+            ? parse_arg(options_json, "options_json", downline::json::parse_tree_export_options)
+            : downline::TreeExportOptions{};
+    return co.export_tree(actor, downline::PersonId{person_id}, options);
+  });
 }
 
 downline_status downline_verify_json(downline_buf* out, downline_company* company,
                                      const char* actor_json) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  return result.set(downline::json::to_json(co.verify(actor)));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.verify(actor);
+  });
 }
 
 downline_status downline_transfer_json(downline_buf* out, downline_company* company,
                                        const char* actor_json, const char* request_json) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto request =
-      parse_arg(request_json, "request_json", downline::json::parse_transfer_request);
-  return result.set(downline::json::to_json(co.transfer(actor, request)));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const auto request =
+        parse_arg(request_json, "request_json", downline::json::parse_transfer_request);
+    return co.transfer(actor, request);
+  });
 }
 
 downline_status downline_compress_json(downline_buf* out, downline_company* company,
                                        const char* actor_json, const char* request_json) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto request =
-      parse_arg(request_json, "request_json", downline::json::parse_compression_request);
-  return result.set(downline::json::to_json(co.compress(actor, request)));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const auto request =
+        parse_arg(request_json, "request_json", downline::json::parse_compression_request);
+    return co.compress(actor, request);
+  });
 }
 
 downline_status downline_place_json(downline_buf* out, downline_company* company,
                                     const char* actor_json, int64_t person, const char* choice_json,
                                     const char* reason) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto choice = parse_arg(choice_json, "choice_json", downline::json::parse_placement_choice);
-  return result.set(downline::json::to_json(co.place(
-      actor, downline::PersonId{person}, choice, reason != nullptr ? reason : std::string_view())));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const auto choice =
+        parse_arg(choice_json, "choice_json", downline::json::parse_placement_choice);
+    return co.place(actor, downline::PersonId{person}, choice,
+                    reason != nullptr ? reason : std::string_view());
+  });
 }
 
 downline_status downline_place_expired_json(downline_buf* out, downline_company* company,
                                             const char* actor_json, const char* network) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  return result.set(downline::json::to_json(co.place_expired(actor, require(network, "network"))));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.place_expired(actor, require(network, "network"));
+  });
 }
 
 downline_status downline_children_json(downline_buf* out, downline_company* company,
                                        const char* actor_json, int64_t person,
                                        const char* network) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto children =
-      co.reader(actor, network_or_sponsor(network)).children(downline::PersonId{person});
-  return result.set(downline::json::to_json(children));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.reader(actor, network_or_sponsor(network)).children(downline::PersonId{person});
+  });
 }
 
 downline_status downline_level_counts_json(downline_buf* out, downline_company* company,
                                            const char* actor_json, int64_t person_id,
                                            const char* query_json) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  return result.set(downline::json::to_json(
-      co.level_counts(actor, downline::PersonId{person_id}, query_or_default(query_json))));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.level_counts(actor, downline::PersonId{person_id}, query_or_default(query_json));
+  });
 }
 
 downline_status downline_generation_counts_json(downline_buf* out, downline_company* company,
                                                 const char* actor_json, int64_t person_id,
                                                 const char* query_json) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  return result.set(downline::json::to_json(
-      co.generation_counts(actor, downline::PersonId{person_id}, query_or_default(query_json))));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.generation_counts(actor, downline::PersonId{person_id}, query_or_default(query_json));
+  });
 }
 
 downline_status downline_generation(uint32_t* out, downline_company* company,
@@ -464,13 +434,9 @@ downline_status downline_generation(uint32_t* out, downline_company* company,
 
 downline_status downline_legs_json(downline_buf* out, downline_company* company,
                                    const char* actor_json, int64_t person_id, const char* network) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  return result.set(downline::json::to_json(
-      co.legs(actor, downline::PersonId{person_id}, network_or_sponsor(network))));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.legs(actor, downline::PersonId{person_id}, network_or_sponsor(network));
+  });
 }
 
 downline_status downline_change_rank_json(int64_t* event_out, downline_company* company,
@@ -487,60 +453,42 @@ downline_status downline_change_rank_json(int64_t* event_out, downline_company* 
 
 downline_status downline_rank_history_json(downline_buf* out, downline_company* company,
                                            const char* actor_json, int64_t person_id) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  return result.set(downline::json::to_json(co.rank_history(actor, downline::PersonId{person_id})));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.rank_history(actor, downline::PersonId{person_id});
+  });
 }
 
 downline_status downline_recalculate_json(downline_buf* out, downline_company* company,
                                           const char* actor_json, const char* request_json) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto request =
-      parse_arg(request_json, "request_json", downline::json::parse_recalculation_request);
-  return result.set(downline::json::to_json(co.recalculate(actor, request)));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const auto request =
+        parse_arg(request_json, "request_json", downline::json::parse_recalculation_request);
+    return co.recalculate(actor, request);
+  });
 }
 
 downline_status downline_figures_json(downline_buf* out, downline_company* company,
                                       const char* actor_json, int64_t person_id,
                                       const char* network) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  return result.set(downline::json::to_json(
-      co.figures(actor, downline::PersonId{person_id}, network_or_sponsor(network))));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.figures(actor, downline::PersonId{person_id}, network_or_sponsor(network));
+  });
 }
 
 downline_status downline_open_positions_json(downline_buf* out, downline_company* company,
                                              const char* actor_json, int64_t person,
                                              const char* network, size_t limit) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto slots = co.reader(actor, network_or_sponsor(network))
-                         .open_positions(downline::PersonId{person}, limit);
-  return result.set(downline::json::to_json(slots));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.reader(actor, network_or_sponsor(network))
+        .open_positions(downline::PersonId{person}, limit);
+  });
 }
 
 downline_status downline_lobby_json(downline_buf* out, downline_company* company,
                                     const char* actor_json, const char* network) {
-  DOWNLINE_C_TRY
-  OutBuf result(out);
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto waiting = co.reader(actor, require(network, "network")).lobby();
-  return result.set(downline::json::to_json(waiting));
-  DOWNLINE_C_CATCH
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.reader(actor, require(network, "network")).lobby();
+  });
 }
 
 downline_status downline_rules_load(downline_rules** out, const char* json, size_t json_len) {

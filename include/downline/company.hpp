@@ -155,8 +155,8 @@ class DOWNLINE_API Company {
   NetworkReader reader(const Actor& actor, std::string_view network = kSponsorNetwork) const;
   /// A read view of `network` as it was at `as_of`: every query answers for
   /// the tree of that instant (persons enrolled later are NotFound; types,
-  /// statuses and who the actor may see are today's). Rebuilt from the
-  /// store's history; throws like reader().
+  /// statuses, ranks (hence generations) and who the actor may see are
+  /// today's). Rebuilt from the store's history; throws like reader().
   NetworkReader reader(const Actor& actor, std::string_view network, Instant as_of) const;
   /// Upline of `person` in `network`, nearest first (see NetworkReader).
   std::vector<NetworkMember> upline(const Actor& actor, PersonId person,
