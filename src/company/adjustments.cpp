@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
+#include <span>
 
 namespace downline {
 inline namespace v0 {
@@ -43,7 +45,9 @@ class Adjustment {
         actor_(actor),
         network_(network),
         writer_(s.writer_mu),
-        txn_(s.store->begin_write()),
+        // Every person an adjustment writes (events, nodes, parents) is one
+        // the index holds, hence stored: the store need not look them up.
+        txn_(s.store->begin_write(KeyChecks::caller)),
         synced_((s.sync(), true)),
         apply_(s.apply_mu),
         index_(s.index_mu) {}
@@ -65,6 +69,11 @@ class Adjustment {
   void changed(Change change) { changes_.push_back(change); }
   /// Records how to change the index back, for changes recorded apart.
   void on_undo(std::function<void()> undo) { undo_.push_back(std::move(undo)); }
+  /// Room for this many more changes and undos (a large compression).
+  void reserve(std::size_t changes, std::size_t undos) {
+    changes_.reserve(changes_.size() + changes);
+    undo_.reserve(undo_.size() + undos);
+  }
 
   /// Writes the changes and commits; the outcome lists them.
   AdjustmentOutcome commit(Instant effective_at, const std::string& reason,
@@ -74,67 +83,113 @@ class Adjustment {
       undo_.clear();
       return out;
     }
-    EventRow event;
-    event.recorded_at = s_.clock->now();
-    event.effective_at = effective_at;
-    event.actor = actor_.login;
-    event.reason = reason;
+    const std::size_t n = changes_.size();
     const int store_network = s_.store_network_ids[network_];
-    const std::string& name = config().name;
-    std::string payload;
-    std::vector<EventSeq> seqs;
-    seqs.reserve(changes_.size());
-    for (const Change& c : changes_) {
-      const PersonId person = person_of(c.node);
-      payload.assign("{\"network\":\"").append(name).append("\",\"parent\":");
-      payload.append(c.to.parent ? std::to_string(c.to.parent.value()) : "null");
-      payload.append(",\"position\":").append(std::to_string(c.to.position));
-      payload.append(",\"state\":\"").append(node_state_name(c.to.state));
-      payload.append("\",\"from\":{\"parent\":");
-      payload.append(c.from.parent ? std::to_string(c.from.parent.value()) : "null");
-      payload.append(",\"position\":").append(std::to_string(c.from.position));
-      payload.append(",\"state\":\"").append(node_state_name(c.from.state)).append("\"}");
-      payload.append(extra_json).append("}");
-      event.kind = c.kind;
-      event.person = person;
-      event.payload = payload;
-      const EventSeq seq = txn_->append_event(event);
-      seqs.push_back(seq);
-      out.last_event = seq;
-      if (c.to.state == NodeState::placed)
-        out.moved.push_back(person);
-      else
-        out.removed.push_back(person);
+    // Events in change order (other processes replay them in that order),
+    // written in chunks whose rows, strings included, are reused.
+    constexpr std::size_t kChunk = 1024;
+    const Instant recorded_at = s_.clock->now();
+    std::vector<EventRow> events(std::min(kChunk, n));
+    for (EventRow& e : events) {
+      e.recorded_at = recorded_at;
+      e.effective_at = effective_at;
+      e.actor = actor_.login;
+      e.reason = reason;
     }
-    // Rows in person order: a large compression then walks the node and
-    // history tables front to back instead of touching random pages.
-    std::vector<std::size_t> order(changes_.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
-      return changes_[a].node < changes_[b].node;
-    });
-    for (std::size_t i : order) {
-      const Change& c = changes_[i];
-      const PersonId person = person_of(c.node);
-      txn_->update_node(NodeRow{store_network, person, c.to.parent, c.to.position,
-                                static_cast<NodeStateRow>(c.to.state)},
-                        std::string_view(c.kind) == "transferred");
-      txn_->insert_change(ChangeRow{seqs[i], store_network, person, c.to.parent, c.from.parent,
-                                    c.to.position, c.from.position,
-                                    static_cast<NodeStateRow>(c.to.state),
-                                    static_cast<NodeStateRow>(c.from.state), effective_at});
+    std::vector<EventSeq> seqs(n);
+    for (std::size_t begin = 0; begin < n; begin += kChunk) {
+      const std::size_t count = std::min(kChunk, n - begin);
+      for (std::size_t i = 0; i < count; ++i) {
+        const Change& c = changes_[begin + i];
+        EventRow& e = events[i];
+        e.kind = c.kind;
+        e.person = person_of(c.node);
+        write_payload(e.payload, c, extra_json);
+      }
+      const EventSeq first = txn_->append_events(std::span(events).first(count));
+      for (std::size_t i = 0; i < count; ++i)
+        seqs[begin + i] = EventSeq{first.value() + static_cast<std::int64_t>(i)};
+    }
+    // Node and history rows in person order (a person's changes in event
+    // order), in chunks: a large compression then walks both tables front
+    // to back.
+    std::vector<std::uint64_t> order(n);
+    for (std::size_t i = 0; i < n; ++i)
+      order[i] = std::uint64_t{changes_[i].node} << 32 | static_cast<std::uint32_t>(i);
+    std::sort(order.begin(), order.end());
+    std::vector<NodeUpdate> nodes;
+    std::vector<ChangeRow> history;
+    nodes.reserve(std::min(kChunk, n));
+    history.reserve(std::min(kChunk, n));
+    for (std::size_t begin = 0; begin < n; begin += kChunk) {
+      nodes.clear();
+      history.clear();
+      for (std::size_t k = begin; k < std::min(begin + kChunk, n); ++k) {
+        const std::size_t i = static_cast<std::uint32_t>(order[k]);
+        const Change& c = changes_[i];
+        const PersonId person = person_of(c.node);
+        nodes.push_back({NodeRow{store_network, person, c.to.parent, c.to.position,
+                                 static_cast<NodeStateRow>(c.to.state)},
+                         std::string_view(c.kind) == "transferred"});
+        history.push_back({seqs[i], store_network, person, c.to.parent, c.from.parent,
+                           c.to.position, c.from.position, static_cast<NodeStateRow>(c.to.state),
+                           static_cast<NodeStateRow>(c.from.state), effective_at});
+      }
+      txn_->update_nodes(nodes);
+      txn_->insert_changes(history);
     }
     txn_->commit();
     undo_.clear();
+    const auto moved = static_cast<std::size_t>(
+        std::count_if(changes_.begin(), changes_.end(),
+                      [](const Change& c) { return c.to.state == NodeState::placed; }));
+    out.moved.reserve(moved);
+    out.removed.reserve(n - moved);
+    for (const Change& c : changes_)
+      (c.to.state == NodeState::placed ? out.moved : out.removed).push_back(person_of(c.node));
+    out.last_event = seqs.back();
     s_.last_applied.store(out.last_event.value());
     s_.last_change_at[network_] = std::max(s_.last_change_at[network_], effective_at);
     return out;
   }
 
-  /// The effective time of a change: given or now, never before the
-  /// network's latest change (history is appended, not rewritten).
+  /// The event payload of a change: where the person is now, and was.
+  void write_payload(std::string& out, const Change& c, const std::string& extra_json) const {
+    // By hand: one per change, every value a number or a fixed name.
+    const auto place = [&out](const NodePlacement& p) {
+      out.append("\"parent\":");
+      append_number(out, p.parent.value(), !p.parent);
+      out.append(",\"position\":");
+      append_number(out, p.position, false);
+      out.append(",\"state\":\"").append(node_state_name(p.state)).append("\"");
+    };
+    out.assign("{\"network\":\"").append(config().name).append("\",");
+    place(c.to);
+    out.append(",\"from\":{");
+    place(c.from);
+    out.append("}").append(extra_json).append("}");
+  }
+
+  static void append_number(std::string& out, std::int64_t value, bool null) {
+    if (null) {
+      out.append("null");
+      return;
+    }
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, end);
+  }
+
+  /// The effective time of a change: given or now, never after now nor
+  /// before the network's latest change (history is appended, not rewritten).
   Instant effective(std::optional<Instant> given) const {
-    const Instant at = given.value_or(s_.clock->now());
+    const Instant now = s_.clock->now();
+    const Instant at = given.value_or(now);
+    // The index shows a change at once: one dated later would be replayed
+    // after changes and enrollments recorded before it takes effect.
+    if (at > now)
+      throw FailedPrecondition("a change cannot take effect after now (" + now.to_rfc3339() + ")",
+                               "effective_at");
     if (at < s_.last_change_at[network_])
       throw FailedPrecondition("network '" + config().name + "' changed last at " +
                                    s_.last_change_at[network_].to_rfc3339() +
@@ -377,15 +432,16 @@ AdjustmentOutcome Company::compress(const Actor& actor, const CompressionRequest
   NetworkTree& t = adj.tree();
   std::vector<Node> removed;
   if (!r.persons.empty()) {
+    removed.reserve(r.persons.size());
+    const auto field = [](std::size_t i) { return "persons[" + std::to_string(i) + "]"; };
     for (std::size_t i = 0; i < r.persons.size(); ++i) {
-      const std::string field = "persons[" + std::to_string(i) + "]";
       if (!s.index.contains(r.persons[i]))
-        throw NotFound("no person has id " + std::to_string(r.persons[i].value()), field);
+        throw NotFound("no person has id " + std::to_string(r.persons[i].value()), field(i));
       const Node n = GenealogyIndex::node_of(r.persons[i]);
       if (!t.placed(n))
         throw FailedPrecondition("person " + std::to_string(r.persons[i].value()) +
                                      " has no place in network '" + net.name + "'",
-                                 field);
+                                 field(i));
       removed.push_back(n);
     }
   } else {
@@ -405,6 +461,11 @@ AdjustmentOutcome Company::compress(const Actor& actor, const CompressionRequest
   std::sort(removed.begin(), removed.end(),
             [&t](Node a, Node b) { return t.enter(a) < t.enter(b); });
   removed.erase(std::unique(removed.begin(), removed.end()), removed.end());
+  // One change per removed person and one per child they have now: going
+  // top down, no one's children change before they are removed themselves.
+  std::size_t changes = removed.size();
+  for (const Node n : removed) changes += t.child_count(n);
+  adj.reserve(changes, removed.size());
   for (std::size_t i = 0; i < removed.size(); ++i) {
     const Node n = removed[i];
     if (!t.children_fit_above(n))
@@ -414,10 +475,14 @@ AdjustmentOutcome Company::compress(const Actor& actor, const CompressionRequest
     const NodePlacement from = place_of(t, n);
     const Node old_parent = t.parent(n);
     auto lifted = t.lift(n, NodeState::dropout);
-    adj.changed({n, from, place_of(t, n), "dropped_out"}, [&t, n, old_parent, from, lifted] {
+    // The undo keeps the list (moved in, not copied: its elements stay where
+    // they are), the changes read it.
+    const std::span<const std::pair<Node, std::uint32_t>> children(lifted);
+    adj.on_undo([&t, n, old_parent, from, lifted = std::move(lifted)] {
       t.unlift(n, old_parent, from.position, lifted);
     });
-    for (const auto& [c, old_position] : lifted)
+    adj.changed({n, from, place_of(t, n), "dropped_out"});
+    for (const auto& [c, old_position] : children)
       adj.changed({c, NodePlacement{person_of(n), old_position, NodeState::placed}, place_of(t, c),
                    "moved_up"});
     if (progress && ((i + 1) % 4096 == 0 || i + 1 == removed.size()))

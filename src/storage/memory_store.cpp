@@ -48,7 +48,13 @@ class MemoryTxn final : public WriteTxn {
     if (count_move) ++updated.moves;
     nodes_.push_back(updated);
   }
+  void update_nodes(std::span<const NodeUpdate> rows) override {
+    for (const NodeUpdate& u : rows) update_node(u.node, u.count_move);
+  }
   void insert_change(const ChangeRow& row) override { changes_.push_back(row); }
+  void insert_changes(std::span<const ChangeRow> rows) override {
+    changes_.insert(changes_.end(), rows.begin(), rows.end());
+  }
   void set_rank(PersonId person, std::uint8_t rank) override {
     auto staged = std::find_if(persons_.rbegin(), persons_.rend(),
                                [&](const PersonRow& p) { return p.id == person; });
@@ -65,6 +71,11 @@ class MemoryTxn final : public WriteTxn {
     events_.push_back(row);
     events_.back().seq = EventSeq{next_seq_++};
     return events_.back().seq;
+  }
+  EventSeq append_events(std::span<const EventRow> rows) override {
+    const EventSeq first = rows.empty() ? EventSeq{} : EventSeq{next_seq_};
+    for (const EventRow& row : rows) append_event(row);
+    return first;
   }
   void insert_user(const UserRow& row) override {
     bool taken = std::any_of(users_.begin(), users_.end(),
@@ -100,14 +111,19 @@ class MemoryTxn final : public WriteTxn {
     users_.clear();
     persons_.clear();
     nodes_.clear();
+    staged_nodes_.clear();
+    indexed_nodes_ = 0;
     events_.clear();
   }
 
  private:
   // The latest version of a node: staged in this transaction, or stored.
   NodeRow current_node(int network, PersonId person) {
-    for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it)
-      if (it->network == network && it->person == person) return *it;
+    for (; indexed_nodes_ < nodes_.size(); ++indexed_nodes_)
+      staged_nodes_[{nodes_[indexed_nodes_].network, nodes_[indexed_nodes_].person.value()}] =
+          indexed_nodes_;
+    if (auto it = staged_nodes_.find({network, person.value()}); it != staged_nodes_.end())
+      return nodes_[it->second];
     std::lock_guard lock(mu_);
     auto it = data_.nodes.find({network, person.value()});
     if (it == data_.nodes.end()) throw Internal("no network node to update");
@@ -120,6 +136,10 @@ class MemoryTxn final : public WriteTxn {
   std::int64_t next_seq_ = 1;
   std::vector<PersonRow> persons_;
   std::vector<NodeRow> nodes_;
+  // Where the latest version of each staged node is in nodes_, for the first
+  // indexed_nodes_ of them (filled when a node is updated).
+  std::map<std::pair<int, std::int64_t>, std::size_t> staged_nodes_;
+  std::size_t indexed_nodes_ = 0;
   std::vector<ChangeRow> changes_;
   std::vector<std::pair<PersonId, std::uint8_t>> ranks_;
   std::vector<RankChangeRow> rank_changes_;
@@ -130,7 +150,9 @@ class MemoryTxn final : public WriteTxn {
 
 class MemoryStore final : public Store {
  public:
-  std::unique_ptr<WriteTxn> begin_write() override {
+  using Store::begin_write;
+  // Nothing to skip: the memory store checks no references.
+  std::unique_ptr<WriteTxn> begin_write(KeyChecks) override {
     return std::make_unique<MemoryTxn>(data_, mu_, std::unique_lock(writer_));
   }
   int network_id(std::string_view name) override {

@@ -12,8 +12,13 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <mutex>
+#include <span>
+#include <thread>
+#include <tuple>
 
 DOWNLINE_BEGIN_NAMESPACE
 namespace internal {
@@ -146,11 +151,25 @@ void pragmas(SQLite::Database& db) {
   db.exec("PRAGMA cache_size=-32768");
 }
 
+// Rows per multi-row INSERT of the bulk writes: one statement step instead
+// of 64 (each row still binds its values).
+constexpr std::size_t kRowsPerInsert = 64;
+
+// "(?,?,…),(?,?,…),…": `rows` groups of `columns` parameters.
+std::string values_list(std::size_t rows, std::size_t columns) {
+  std::string group = "(?";
+  for (std::size_t c = 1; c < columns; ++c) group += ",?";
+  group += ')';
+  std::string out;
+  for (std::size_t r = 0; r < rows; ++r) out.append(r ? "," : "").append(group);
+  return out;
+}
+
 class SqliteStore;
 
 class SqliteTxn final : public WriteTxn {
  public:
-  SqliteTxn(SqliteStore& store, std::unique_lock<std::mutex> lock);
+  SqliteTxn(SqliteStore& store, std::unique_lock<std::mutex> lock, KeyChecks checks);
   ~SqliteTxn() override;
   void insert_person(const PersonRow& row) override;
   void insert_node(const NodeRow& row) override;
@@ -159,6 +178,9 @@ class SqliteTxn final : public WriteTxn {
   void set_rank(PersonId person, std::uint8_t rank) override;
   void insert_rank_change(const RankChangeRow& row) override;
   EventSeq append_event(const EventRow& row) override;
+  EventSeq append_events(std::span<const EventRow> rows) override;
+  void update_nodes(std::span<const NodeUpdate> rows) override;
+  void insert_changes(std::span<const ChangeRow> rows) override;
   bool external_id_exists(std::string_view external_id) override;
   void insert_user(const UserRow& row) override;
   void commit() override;
@@ -172,7 +194,7 @@ class SqliteTxn final : public WriteTxn {
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, const StoreOptions& options)
-      : db_(open_db(path, options)), rdb_(open_db(path, options)) {
+      : path_(path), options_(options), db_(open_db(path, options)), rdb_(open_db(path, options)) {
     try {
       migrate();
       ins_person_.emplace(db_,
@@ -204,15 +226,39 @@ class SqliteStore final : public Store {
       r_events_.emplace(rdb_,
                         "SELECT seq, kind, person_id, effective_at_us, recorded_at_us, actor, "
                         "reason, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+      last_seq_.emplace(db_, "SELECT coalesce(max(seq), 0) FROM events");
+      ins_event_seq_.emplace(db_,
+                             "INSERT INTO events (seq, kind, person_id, effective_at_us, "
+                             "recorded_at_us, actor, reason, payload) VALUES (?,?,?,?,?,?,?,?)");
+      ins_events_.emplace(db_,
+                          "INSERT INTO events (seq, kind, person_id, effective_at_us, "
+                          "recorded_at_us, actor, reason, payload) VALUES " +
+                              values_list(kRowsPerInsert, 8));
+      ins_changes_.emplace(db_,
+                           "INSERT INTO network_changes (network_id, person_id, effective_at_us, "
+                           "seq, parent_id, position, state, from_parent_id, from_position, "
+                           "from_state) VALUES " +
+                               values_list(kRowsPerInsert, 10));
       r_version_.emplace(rdb_, "PRAGMA data_version");
       others_may_have_written();  // remember the starting data_version
+      sqlite3_wal_hook(db_.getHandle(), &SqliteStore::after_commit, this);
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot open the SQLite store '" + path + "'");
     }
   }
 
-  std::unique_ptr<WriteTxn> begin_write() override {
-    return std::make_unique<SqliteTxn>(*this, std::unique_lock(write_mu_));
+  using Store::begin_write;
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      stop_checkpoints_ = true;
+    }
+    checkpoint_cv_.notify_one();
+    if (checkpointer_.joinable()) checkpointer_.join();
+  }
+
+  std::unique_ptr<WriteTxn> begin_write(KeyChecks checks) override {
+    return std::make_unique<SqliteTxn>(*this, std::unique_lock(write_mu_), checks);
   }
 
   int network_id(std::string_view name) override {
@@ -516,6 +562,54 @@ class SqliteStore final : public Store {
     }
   }
 
+  // SQLite's own hook (wal_autocheckpoint) checkpoints on the committing
+  // thread once the WAL holds 1000 pages. After a large transaction (a
+  // compression of 10% of 1M persons writes ~15k pages), copying them into
+  // the database and syncing both files takes longer than the transaction:
+  // such checkpoints run on a thread and a connection of their own, and the
+  // call returns once its transaction is committed. Smaller commits
+  // checkpoint as SQLite would. Runs inside COMMIT: must not throw.
+  static int after_commit(void* self, sqlite3* db, const char* schema, int pages) noexcept {
+    constexpr int kAutoCheckpointPages = 1000;  // SQLite's default
+    constexpr int kBackgroundPages = 4096;      // 16 MB
+    if (pages < kAutoCheckpointPages) return SQLITE_OK;
+    if (pages < kBackgroundPages || !static_cast<SqliteStore*>(self)->checkpoint_later())
+      sqlite3_wal_checkpoint(db, schema);
+    return SQLITE_OK;
+  }
+
+  bool checkpoint_later() noexcept {
+    try {
+      std::lock_guard lock(checkpoint_mu_);
+      if (!checkpointer_.joinable()) checkpointer_ = std::thread([this] { run_checkpoints(); });
+      checkpoint_wanted_ = true;
+    } catch (...) {
+      return false;  // no thread: checkpoint here
+    }
+    checkpoint_cv_.notify_one();
+    return true;
+  }
+
+  void run_checkpoints() {
+    std::optional<SQLite::Database> db;
+    std::unique_lock lock(checkpoint_mu_);
+    for (;;) {
+      checkpoint_cv_.wait(lock, [this] { return checkpoint_wanted_ || stop_checkpoints_; });
+      // Stopping: the last connection to close checkpoints what is left.
+      if (stop_checkpoints_) return;
+      checkpoint_wanted_ = false;
+      lock.unlock();
+      try {
+        if (!db) db.emplace(open_db(path_, options_));
+        // PASSIVE, as SQLite's own: writers and readers go on meanwhile.
+        sqlite3_wal_checkpoint_v2(db->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                  nullptr);
+      } catch (...) {  // the next large commit, or the last close, tries again
+      }
+      lock.lock();
+    }
+  }
+
   void migrate() {
     std::lock_guard lock(write_mu_);
     db_.exec("BEGIN IMMEDIATE");
@@ -541,19 +635,35 @@ class SqliteStore final : public Store {
     }
   }
 
+  std::string path_;
+  StoreOptions options_;
   mutable std::mutex write_mu_;
   mutable std::recursive_mutex read_mu_;
   SQLite::Database db_;
   mutable SQLite::Database rdb_;
   std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_,
-      upd_node_, ins_change_;
+      upd_node_, ins_change_, last_seq_, ins_event_seq_, ins_events_, ins_changes_;
+  // The write connection's PRAGMA foreign_keys, switched only between
+  // transactions (SQLite ignores it inside one) and only when a
+  // transaction asks for the other setting.
+  bool foreign_keys_ = true;
   mutable std::optional<SQLite::Statement> r_person_, r_ext_, r_events_, r_version_;
   mutable std::int64_t data_version_ = -1;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false, stop_checkpoints_ = false;
+  std::thread checkpointer_;  // started by the first large commit
 };
 
-SqliteTxn::SqliteTxn(SqliteStore& store, std::unique_lock<std::mutex> lock)
+SqliteTxn::SqliteTxn(SqliteStore& store, std::unique_lock<std::mutex> lock, KeyChecks checks)
     : s_(store), lock_(std::move(lock)) {
   try {
+    // Changing it expires the cached statements: they recompile on their
+    // next use, once per switch.
+    if (const bool on = checks == KeyChecks::store; on != s_.foreign_keys_) {
+      s_.db_.exec(on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
+      s_.foreign_keys_ = on;
+    }
     s_.db_.exec("BEGIN IMMEDIATE");
   } catch (const SQLite::Exception& e) {
     open_ = false;
@@ -627,19 +737,60 @@ void bind_id_or_null(SQLite::Statement& st, int index, PersonId id) {
   else
     st.bind(index);
 }
+
+// The order in which to write `rows`: as given when already sorted by
+// `key`, else sorted by it, rows with equal keys in their given order.
+template <typename Row, typename Key>
+std::vector<std::uint32_t> key_order(std::span<const Row> rows, Key key) {
+  std::vector<std::uint32_t> order(rows.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  const bool sorted = std::is_sorted(rows.begin(), rows.end(),
+                                     [&](const Row& a, const Row& b) { return key(a) < key(b); });
+  if (!sorted)
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return key(rows[a]) < key(rows[b]); });
+  return order;
+}
+
+void update_node_row(SQLite::Statement& st, const NodeRow& row, int moves) {
+  st.tryReset();
+  bind_id_or_null(st, 1, row.parent);
+  st.bind(2, static_cast<std::int64_t>(row.position));
+  st.bind(3, static_cast<int>(row.state));
+  st.bind(4, moves);
+  st.bind(5, row.network);
+  st.bind(6, row.person.value());
+  if (st.exec() != 1) throw Internal("no network node to update");
+}
+
+void bind_event(SQLite::Statement& st, int first, std::int64_t seq, const EventRow& row) {
+  st.bind(first, seq);
+  st.bindNoCopy(first + 1, row.kind);
+  bind_id_or_null(st, first + 2, row.person);
+  st.bind(first + 3, row.effective_at.micros_since_epoch);
+  st.bind(first + 4, row.recorded_at.micros_since_epoch);
+  st.bindNoCopy(first + 5, row.actor);
+  st.bindNoCopy(first + 6, row.reason);
+  st.bindNoCopy(first + 7, row.payload);
+}
+
+void bind_change(SQLite::Statement& st, int first, const ChangeRow& row) {
+  st.bind(first, row.network);
+  st.bind(first + 1, row.person.value());
+  st.bind(first + 2, row.effective_at.micros_since_epoch);
+  st.bind(first + 3, row.seq.value());
+  bind_id_or_null(st, first + 4, row.parent);
+  st.bind(first + 5, static_cast<std::int64_t>(row.position));
+  st.bind(first + 6, static_cast<int>(row.state));
+  bind_id_or_null(st, first + 7, row.from_parent);
+  st.bind(first + 8, static_cast<std::int64_t>(row.from_position));
+  st.bind(first + 9, static_cast<int>(row.from_state));
+}
 }  // namespace
 
 void SqliteTxn::update_node(const NodeRow& row, bool count_move) {
   try {
-    auto& st = *s_.upd_node_;
-    st.tryReset();
-    bind_id_or_null(st, 1, row.parent);
-    st.bind(2, static_cast<std::int64_t>(row.position));
-    st.bind(3, static_cast<int>(row.state));
-    st.bind(4, count_move ? 1 : 0);
-    st.bind(5, row.network);
-    st.bind(6, row.person.value());
-    if (st.exec() != 1) throw Internal("no network node to update");
+    update_node_row(*s_.upd_node_, row, count_move ? 1 : 0);
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot update network node");
   }
@@ -649,16 +800,7 @@ void SqliteTxn::insert_change(const ChangeRow& row) {
   try {
     auto& st = *s_.ins_change_;
     st.tryReset();
-    st.bind(1, row.network);
-    st.bind(2, row.person.value());
-    st.bind(3, row.effective_at.micros_since_epoch);
-    st.bind(4, row.seq.value());
-    bind_id_or_null(st, 5, row.parent);
-    st.bind(6, static_cast<std::int64_t>(row.position));
-    st.bind(7, static_cast<int>(row.state));
-    bind_id_or_null(st, 8, row.from_parent);
-    st.bind(9, static_cast<std::int64_t>(row.from_position));
-    st.bind(10, static_cast<int>(row.from_state));
+    bind_change(st, 1, row);
     st.exec();
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot record network change");
@@ -711,6 +853,78 @@ EventSeq SqliteTxn::append_event(const EventRow& row) {
     return EventSeq{s_.db_.getLastInsertRowid()};
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot append event");
+  }
+}
+
+EventSeq SqliteTxn::append_events(std::span<const EventRow> rows) {
+  if (rows.empty()) return EventSeq{};
+  try {
+    // Sequences given here, as INTEGER PRIMARY KEY would give them (the
+    // largest plus one): this transaction is the only writer.
+    auto& last = *s_.last_seq_;
+    last.tryReset();
+    last.executeStep();
+    const std::int64_t first = last.getColumn(0).getInt64() + 1;
+    last.tryReset();
+    std::size_t i = 0;
+    for (auto& st = *s_.ins_events_; rows.size() - i >= kRowsPerInsert; i += kRowsPerInsert) {
+      st.tryReset();
+      for (std::size_t j = 0; j < kRowsPerInsert; ++j)
+        bind_event(st, static_cast<int>(8 * j + 1), first + static_cast<std::int64_t>(i + j),
+                   rows[i + j]);
+      st.exec();
+    }
+    for (auto& st = *s_.ins_event_seq_; i < rows.size(); ++i) {
+      st.tryReset();
+      bind_event(st, 1, first + static_cast<std::int64_t>(i), rows[i]);
+      st.exec();
+    }
+    return EventSeq{first};
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot append events");
+  }
+}
+
+void SqliteTxn::update_nodes(std::span<const NodeUpdate> rows) {
+  // Key order walks the table front to back; a node given twice is written
+  // once, as it ends. One statement per node: an UPDATE … FROM (VALUES …)
+  // of many rows measured slower.
+  const auto key = [](const NodeUpdate& u) {
+    return std::pair(u.node.network, u.node.person.value());
+  };
+  const auto order = key_order(rows, key);
+  try {
+    auto& st = *s_.upd_node_;
+    for (std::size_t i = 0; i < order.size();) {
+      int moves = 0;
+      std::size_t last = i;
+      for (; i < order.size() && key(rows[order[i]]) == key(rows[order[last]]); ++i) {
+        last = i;
+        moves += rows[order[i]].count_move ? 1 : 0;
+      }
+      update_node_row(st, rows[order[last]].node, moves);
+    }
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot update network nodes");
+  }
+}
+
+void SqliteTxn::insert_changes(std::span<const ChangeRow> rows) {
+  const auto order = key_order(rows, [](const ChangeRow& c) {
+    return std::tuple(c.network, c.person.value(), c.effective_at.micros_since_epoch,
+                      c.seq.value());
+  });
+  try {
+    std::size_t i = 0;
+    for (auto& st = *s_.ins_changes_; order.size() - i >= kRowsPerInsert; i += kRowsPerInsert) {
+      st.tryReset();
+      for (std::size_t j = 0; j < kRowsPerInsert; ++j)
+        bind_change(st, static_cast<int>(10 * j + 1), rows[order[i + j]]);
+      st.exec();
+    }
+    for (; i < order.size(); ++i) insert_change(rows[order[i]]);
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot record network changes");
   }
 }
 

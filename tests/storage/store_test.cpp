@@ -7,7 +7,10 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <span>
 
 DOWNLINE_BEGIN_NAMESPACE
 namespace internal {
@@ -23,6 +26,115 @@ PersonRow row(std::int64_t id, const std::string& ext) {
   r.data.birth_date = LocalDate{1990, 2, 28};
   r.enrolled_at = Instant{42};
   return r;
+}
+
+// The bulk writes (append_events, update_nodes, insert_changes) against the
+// one-row calls: a network of 200 persons (i under (i - 1) / 3), then one
+// transaction of 150 events (two full multi-row statements and a tail), 150
+// node updates given in reverse with one node twice, and their history rows
+// in reverse.
+constexpr int kBulkPersons = 200, kBulkRows = 150;
+
+int seed_network(internal::Store& s) {
+  const int net = s.network_id("comp");
+  auto txn = s.begin_write();
+  for (int i = 1; i <= kBulkPersons; ++i) {
+    txn->insert_person(row(i, "p" + std::to_string(i)));
+    txn->insert_node({net, PersonId{i}, i == 1 ? PersonId{} : PersonId{(i + 1) / 3}});
+  }
+  txn->commit();
+  return net;
+}
+
+struct BulkRows {
+  std::vector<EventRow> events;
+  std::vector<NodeUpdate> nodes;
+  std::vector<ChangeRow> changes;
+};
+
+BulkRows bulk_rows(int net) {
+  BulkRows b;
+  for (int i = 0; i < kBulkRows; ++i) {
+    const PersonId person{2 + i}, parent{1 + i % 7};
+    b.events.push_back({EventSeq{}, i % 2 ? "moved_up" : "dropped_out", person, Instant{1000 + i},
+                        Instant{2000}, "ops", i % 3 ? "close" : "",
+                        "{\"n\":" + std::to_string(i) + "}"});
+    b.nodes.push_back({NodeRow{net, person, i % 2 ? parent : PersonId{}, std::uint32_t(i % 4),
+                               i % 2 ? NodeStateRow::placed : NodeStateRow::dropout},
+                       i % 5 == 0});
+  }
+  // Person 2 again, last: moved once more, back under 1.
+  b.nodes.push_back({NodeRow{net, PersonId{2}, PersonId{1}, 3, NodeStateRow::placed}, true});
+  std::reverse(b.nodes.begin(), b.nodes.end() - 1);
+  return b;
+}
+
+std::vector<ChangeRow> change_rows(const BulkRows& b, EventSeq first) {
+  std::vector<ChangeRow> out;
+  for (std::size_t i = 0; i < b.events.size(); ++i) {
+    const NodeRow& to = b.nodes[b.nodes.size() - 2 - i].node;
+    out.push_back({EventSeq{first.value() + static_cast<std::int64_t>(i)}, to.network, to.person,
+                   to.parent, PersonId{static_cast<std::int64_t>(i % 3)}, to.position,
+                   std::uint32_t(i), to.state, NodeStateRow::placed, b.events[i].effective_at});
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+// Everything the store holds of the network and the log, as text.
+std::vector<std::string> contents(const internal::Store& s, int net) {
+  std::vector<std::string> out;
+  for (const EventRow& e : s.events_after(EventSeq{}, 1000))
+    out.push_back("event " + std::to_string(e.seq.value()) + " " + e.kind + " " +
+                  std::to_string(e.person.value()) + " " +
+                  std::to_string(e.effective_at.micros_since_epoch) + " " +
+                  std::to_string(e.recorded_at.micros_since_epoch) + " " + e.actor + " [" +
+                  e.reason + "] " + e.payload);
+  s.scan_nodes(net, [&](const NodeRow& n) {
+    out.push_back("node " + std::to_string(n.person.value()) + " " +
+                  std::to_string(n.parent.value()) + " " + std::to_string(n.position) + " " +
+                  std::to_string(int(n.state)) + " " + std::to_string(n.moves));
+  });
+  s.scan_changes(net, [&](const ChangeRow& c) {
+    out.push_back("change " + std::to_string(c.person.value()) + " " +
+                  std::to_string(c.effective_at.micros_since_epoch) + " " +
+                  std::to_string(c.seq.value()) + " " + std::to_string(c.parent.value()) + " " +
+                  std::to_string(c.from_parent.value()) + " " + std::to_string(c.position) + " " +
+                  std::to_string(c.from_position) + " " + std::to_string(int(c.state)) + " " +
+                  std::to_string(int(c.from_state)));
+  });
+  return out;
+}
+
+// The store's contents after the bulk transaction, written in bulk or row
+// by row.
+std::vector<std::string> write_bulk(internal::Store& s, bool in_bulk) {
+  const int net = seed_network(s);
+  const BulkRows b = bulk_rows(net);
+  auto txn = s.begin_write(KeyChecks::caller);
+  EventSeq first;
+  if (in_bulk) {
+    first = txn->append_events(b.events);
+    txn->update_nodes(b.nodes);
+    txn->insert_changes(change_rows(b, first));
+  } else {
+    first = txn->append_event(b.events.front());
+    for (std::size_t i = 1; i < b.events.size(); ++i) txn->append_event(b.events[i]);
+    for (const NodeUpdate& u : b.nodes) txn->update_node(u.node, u.count_move);
+    for (const ChangeRow& c : change_rows(b, first)) txn->insert_change(c);
+  }
+  EXPECT_EQ(first, EventSeq{1});
+  txn->commit();
+  return contents(s, net);
+}
+
+TEST(Stores, WriteTheSameRowsInBulkAsRowByRowInMemoryAndInSqlite) {
+  const auto memory_bulk = write_bulk(*open_memory_store(), true);
+  EXPECT_EQ(memory_bulk.size(), std::size_t{kBulkRows + kBulkPersons + kBulkRows});
+  EXPECT_EQ(write_bulk(*open_memory_store(), false), memory_bulk);
+  const auto a = testing::temp_db("bulk-a"), b = testing::temp_db("bulk-b");
+  EXPECT_EQ(write_bulk(*open_store("sqlite:" + a, {}), true), memory_bulk);
+  EXPECT_EQ(write_bulk(*open_store("sqlite:" + b, {}), false), memory_bulk);
 }
 
 class Store : public ::testing::TestWithParam<bool> {
@@ -111,6 +223,41 @@ TEST_P(Store, RejectsADuplicateExternalId) {
   EXPECT_THROW(txn->insert_person(row(2, "A")), AlreadyExists);
 }
 
+TEST_P(Store, BulkWritesNumberEventsAfterTheLastAndTakeEmptyBatches) {
+  auto s = open();
+  const int net = seed_network(*s);
+  {
+    auto txn = s->begin_write();
+    txn->append_event({EventSeq{}, "enrolled", PersonId{1}, {}, {}, "t", "", "{}"});
+    EXPECT_EQ(txn->append_events({}), EventSeq{});
+    const BulkRows b = bulk_rows(net);
+    EXPECT_EQ(txn->append_events(std::span(b.events).first(70)), EventSeq{2});
+    EXPECT_EQ(txn->append_events(std::span(b.events).first(3)), EventSeq{72});
+    txn->update_nodes({});
+    txn->insert_changes({});
+    txn->commit();
+  }
+  EXPECT_EQ(s->last_event_seq(), EventSeq{74});
+  EXPECT_EQ(s->events_after(EventSeq{71}, 10).front().payload, "{\"n\":0}");
+}
+
+TEST_P(Store, ABulkWriteThatFailsLeavesNothingWritten) {
+  auto s = open();
+  const int net = seed_network(*s);
+  const StoreCounts before = s->counts();
+  const auto rows = contents(*s, net);
+  {
+    auto txn = s->begin_write(KeyChecks::caller);
+    BulkRows b = bulk_rows(net);
+    txn->insert_changes(change_rows(b, txn->append_events(b.events)));
+    // The last node of the batch does not exist: the whole call fails.
+    b.nodes.push_back({NodeRow{net, PersonId{kBulkPersons + 1}, PersonId{1}, 0}, false});
+    EXPECT_THROW(txn->update_nodes(b.nodes), Internal);
+  }
+  EXPECT_EQ(s->counts(), before);
+  EXPECT_EQ(contents(*s, net), rows);
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, Store, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "sqlite" : "memory"; });
 
@@ -138,6 +285,49 @@ TEST(SqliteStore, AVersion2StoreGainsTheRankHistoryOnOpen) {
   EXPECT_EQ(s->counts().rank_changes, 0u);
   SQLite::Database db(path, SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 3);
+}
+
+TEST(SqliteStore, SkipsForeignKeysOnlyInTheTransactionThatAsks) {
+  const auto path = testing::temp_db("keys");
+  auto s = open_store("sqlite:" + path, {});
+  const int net = s->network_id("sponsor");
+  {
+    auto txn = s->begin_write();
+    txn->insert_person(row(1, "A"));
+    txn->insert_node({net, PersonId{1}, PersonId{}});
+    EXPECT_THROW(txn->insert_node({net, PersonId{2}, PersonId{1}}), FailedPrecondition);
+    txn->commit();
+  }
+  {
+    // The caller vouches for its persons: the store does not look them up
+    // (this one is not stored; rolled back).
+    auto txn = s->begin_write(KeyChecks::caller);
+    txn->insert_node({net, PersonId{9}, PersonId{}});
+  }
+  {
+    auto txn = s->begin_write();
+    EXPECT_THROW(txn->insert_node({net, PersonId{3}, PersonId{1}}), FailedPrecondition);
+    EXPECT_THROW(txn->update_nodes(std::vector<NodeUpdate>{{{net, PersonId{1}, PersonId{4}}}}),
+                 FailedPrecondition);
+  }
+  EXPECT_EQ(s->counts().nodes, 1u);
+}
+
+TEST(SqliteStore, ALargeCommitIsCheckpointedAndSurvivesAClose) {
+  // ~6,000 pages, more than a commit checkpoints on the caller's thread:
+  // the store checkpoints in the background, and closing it waits for that.
+  const auto path = testing::temp_db("large");
+  std::vector<EventRow> events(6000, EventRow{EventSeq{}, "noted", PersonId{}, Instant{1},
+                                              Instant{2}, "ops", "", std::string(3000, 'x')});
+  for (int round = 0; round < 2; ++round) {
+    auto s = open_store("sqlite:" + path, {});
+    auto txn = s->begin_write(KeyChecks::caller);
+    EXPECT_EQ(txn->append_events(events), EventSeq{1 + 6000 * round});
+    txn->commit();
+    EXPECT_EQ(open_store("sqlite:" + path, {})->counts().events, 6000u * (round + 1));
+  }
+  EXPECT_EQ(open_store("sqlite:" + path, {})->last_event_seq(), EventSeq{12000});
+  EXPECT_GT(std::filesystem::file_size(path), 36'000'000u);  // checkpointed into the file
 }
 
 TEST(SqliteStore, ReopeningAppliesNoMigrationTwice) {
