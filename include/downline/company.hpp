@@ -211,8 +211,9 @@ class DOWNLINE_API Company {
   /// transaction, one event per person moved. Staff only. Throws
   /// FailedPrecondition with the reason for a forbidden move (under their
   /// own downline, position taken or full, too deep, another territory,
-  /// outside the move window, too many moves, before the latest change),
-  /// NotFound, InvalidArgument, PermissionDenied; nothing is written then.
+  /// outside the move window, too many moves, after now or before the latest
+  /// change), NotFound, InvalidArgument, PermissionDenied; nothing is written
+  /// then.
   AdjustmentOutcome transfer(const Actor& actor, const TransferRequest& request);
   /// Compresses a network in one transaction: the persons removed become
   /// dropouts, their children move up to the nearest remaining upline; one

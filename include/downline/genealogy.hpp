@@ -71,7 +71,9 @@ struct DownlineQuery {
 };
 
 /// One page of a downline, in a stable order: depth-first, each person's
-/// recruits in enrollment order (the genealogy tree read top to bottom).
+/// recruits in position order: slot order in a width-limited network,
+/// arrival (enrollment) order otherwise (the genealogy tree read top to
+/// bottom).
 struct DownlinePage {
   std::vector<NetworkMember> members;
   std::uint64_t total = 0;  ///< members matching the query before paging
@@ -114,10 +116,12 @@ struct TransferRequest {
   /// The slot under the new parent (width-limited networks); none = the first free.
   std::optional<std::uint32_t> position;
   /// False: the person moves alone and their children move up to the
-  /// person's former parent (the first takes the freed position).
+  /// person's former parent (in a width-limited network the first takes the
+  /// freed slot; otherwise they come after the parent's other children).
   bool with_downline = true;
-  /// When the move takes effect (default: now); never before the network's
-  /// latest change, so history is only appended.
+  /// When the move takes effect (default: now); never after now (the tree
+  /// changes at once) nor before the network's latest change, so history is
+  /// only appended.
   std::optional<Instant> effective_at;
   std::string reason;
 };

@@ -750,11 +750,12 @@ class Company:
         """Moves ``person`` under ``new_parent`` (None: a parent of the
         network) in one transaction, staff only. ``with_downline=False``
         moves them alone: their children move up to their former parent.
-        ``effective_at`` (tz-aware; None is now) may not precede the
-        network's latest change. Raises FailedPrecondition for a forbidden
-        move, ``.field`` saying why (``"new_parent"``: under their own
-        downline, full, another territory; ``"person"``: window over, too
-        many moves), NotFound, InvalidArgument, PermissionDenied."""
+        ``effective_at`` (tz-aware; None is now) may be neither later than
+        now nor earlier than the network's latest change. Raises
+        FailedPrecondition for a forbidden move, ``.field`` saying why
+        (``"new_parent"``: under their own downline, full, another
+        territory; ``"person"``: window over, too many moves;
+        ``"effective_at"``), NotFound, InvalidArgument, PermissionDenied."""
         request: dict[str, Any] = {
             "person": _int(person, "person"),
             "network": _str(network, "network"),

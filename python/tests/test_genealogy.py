@@ -164,7 +164,7 @@ def test_a_transfer_alone_leaves_the_children_with_the_former_parent(co, admin):
     b = enroll(co, admin, "B", root)
     c = enroll(co, admin, "C", a)
     d = enroll(co, admin, "D", a)
-    when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1)
+    when = datetime.datetime.now(datetime.timezone.utc)  # after the enrollments, not after now
     out = co.transfer(admin, a, b, network="net", with_downline=False, effective_at=when)
     assert out.moved == [c, d, a]
     assert parent_of(co, admin, c, "net") == root

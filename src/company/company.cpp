@@ -545,7 +545,9 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
                      [](const Finding& a, const Finding& b) {
                        return std::stoull(a.field.substr(1)) < std::stoull(b.field.substr(1));
                      });
-    return out;  // the transaction rolls back
+    // The transaction rolls back, with the events appended so far.
+    out.last_event = EventSeq{};
+    return out;
   };
   if (!out.findings.empty()) return reject_with_store_duplicates(0);
 

@@ -25,6 +25,10 @@ struct NetworkReader::Impl {
   const GenealogyIndex& index() const { return s->index; }
   const NetworkTree& tree() const { return past ? past->tree : s->index.tree(network); }
   bool sees(Node n) const { return scope.sees(s->index, n); }
+  /// True when the actor sees the whole downline of anyone they see: staff,
+  /// or a consultant in today's sponsor network (their scope is a subtree of
+  /// it; a past sponsor tree or another network may hold others below).
+  bool whole_subtrees_visible() const { return scope.everyone || (network == 0 && !past); }
 
   /// The node of a person the actor may see; throws NotFound / PermissionDenied.
   Node visible(PersonId id, const char* field) const {
@@ -87,8 +91,7 @@ struct NetworkReader::Impl {
     const std::uint32_t deepest =
         q.max_depth ? base + std::min<std::uint32_t>(*q.max_depth, UINT32_MAX - base) : UINT32_MAX;
     const std::uint32_t last_generation = q.max_generation.value_or(UINT32_MAX);
-    // Only the sponsor network's downlines coincide with a consultant's scope.
-    const bool check_scope = !scope.everyone && network != 0;
+    const bool check_scope = !whole_subtrees_visible();
     std::uint32_t type_mask = 0, status_mask = 0;
     for (auto x : q.types) type_mask |= 1u << static_cast<unsigned>(x);
     for (auto x : q.statuses) status_mask |= 1u << static_cast<unsigned>(x);
@@ -239,7 +242,8 @@ std::vector<PersonId> NetworkReader::lobby() const {
   const NetworkTree& t = impl_->tree();
   std::vector<PersonId> out;
   for (Node n = 0; n < t.size(); ++n)
-    if (t.state(n) == internal::NodeState::lobby && impl_->sees(n))
+    if (t.state(n) == internal::NodeState::lobby && impl_->sees(n) &&
+        (!impl_->past || impl_->past->present[n]))  // not enrolled yet: not waiting then
       out.push_back(GenealogyIndex::id_of(n));
   return out;
 }
@@ -285,7 +289,7 @@ std::vector<LegTotals> NetworkReader::legs(PersonId person) const {
   const Node n = impl_->placed(person, "person");
   const NetworkTree& t = impl_->tree();
   t.ensure_intervals();
-  const bool check_scope = !impl_->scope.everyone && impl_->network != 0;
+  const bool check_scope = !impl_->whole_subtrees_visible();
   std::vector<LegTotals> out;
   for (Node c = t.first_child(n); c != kNoNode; c = t.next_sibling(c)) {
     LegTotals leg{impl_->sees(c) ? GenealogyIndex::id_of(c) : PersonId{}, t.position(c), 0, 0};
@@ -306,7 +310,7 @@ std::vector<DownlineSize> NetworkReader::largest_downlines(std::size_t limit) co
   t.ensure_intervals();
   const std::size_t n = t.size();
   std::vector<DownlineSize> all;
-  if (impl_->scope.everyone || impl_->network == 0) {
+  if (impl_->whole_subtrees_visible()) {
     // Sizes are the interval widths; a consultant's sponsor scope is the
     // whole subtree, so nothing invisible is counted.
     for (Node v = 0; v < n; ++v)

@@ -207,6 +207,21 @@ TEST_P(Enrollment, BulkReportsEveryStoreDuplicateAndWritesNothing) {
   EXPECT_EQ(next.person.value(), other.person.value() + 1);
 }
 
+TEST_P(Enrollment, ARejectedBulkEnrollmentNamesNoEvent) {
+  // Found by the simulation: a store duplicate met while writing left the
+  // rejected outcome naming an event of the rolled-back transaction.
+  std::vector<EnrollmentRequest> batch{request("fresh", root_), request("again", root_)};
+  batch[1].person.external_id = "ext-root";  // taken in the store
+  const auto before = snapshot();
+  auto out = co().enroll_many(admin(), batch);
+  EXPECT_FALSE(out.accepted);
+  ASSERT_EQ(out.findings.size(), 1u);
+  EXPECT_EQ(out.findings[0].reason, "duplicate_external_id");
+  EXPECT_FALSE(out.last_event);
+  EXPECT_TRUE(out.persons.empty());
+  EXPECT_EQ(snapshot(), before);
+}
+
 TEST_P(Enrollment, BulkRejectsADuplicateWithinTheBatch) {
   std::vector<EnrollmentRequest> batch{request("same", root_), request("same", root_)};
   auto out = co().enroll_many(admin(), batch);

@@ -164,6 +164,33 @@ TEST_F(Adjustments, AMoveThatWouldGoBelowTheDeepestLevelIsRefused) {
   EXPECT_EQ(co().level(admin(), a, "lim"), 2u);
 }
 
+TEST_F(Adjustments, AChangeCannotTakeEffectAfterNow) {
+  // Found by the simulation: a transfer dated tomorrow moved the tree today,
+  // an enrollment then took the freed slot, and the history no longer
+  // replayed (an "as of" reader refused the store as corrupt).
+  open(R"([{"name": "bin", "structure": "binary", "compression": {"statuses": ["inactive"]}}])");
+  const PersonId root = enroll("root", {});
+  const PersonId a = enroll("a", root);
+  const PersonId b = enroll("b", root);
+  const Instant tomorrow{clock_->now().micros_since_epoch + 86'400'000'000LL};
+  refused<FailedPrecondition>(
+      [&] {
+        co().transfer(admin(), {a, "bin", b, {}, true, tomorrow, ""});
+      },
+      "effective_at", "after now");
+  refused<FailedPrecondition>(
+      [&] {
+        co().compress(admin(), {"bin", {a}, Instant{clock_->now().micros_since_epoch + 1}, ""});
+      },
+      "effective_at", "after now");
+  // Now itself is fine, and the past stays readable.
+  co().transfer(admin(), {a, "bin", b, {}, true, clock_->now(), ""});
+  EXPECT_EQ(parent(a, "bin"), b);
+  const PersonId c = enroll("c", root);
+  EXPECT_EQ(co().reader(admin(), "bin", clock_->now()).children(root).size(), 2u);
+  EXPECT_EQ(parent(c, "bin"), root);
+}
+
 TEST_F(Adjustments, WindowsTerritoriesAndHistoryOrderAreEnforced) {
   open(R"([{"name": "net", "transfers": {"window_days": 30, "across_territories": false}}])");
   const PersonId root = enroll("root", {}, "north");

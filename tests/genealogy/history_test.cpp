@@ -77,5 +77,52 @@ TEST(History, AsOfQueriesSeeEachDayAfterAReopen) {
   walk_history(testing::temp_db("history"));
 }
 
+TEST(History, TheLobbyAsOfAnInstantHoldsOnlyThoseEnrolledByThen) {
+  // Found by the simulation: persons enrolled later were listed as waiting.
+  auto clock = std::make_shared<ManualClock>(at("2026-01-01T00:00:00Z"));
+  Company co = Company::open(
+      "memory:",
+      R"({"networks": [{"name": "hold", "structure": "binary", "placement": {"policy": "lobby"}}]})",
+      OpenOptions{clock});
+  const PersonId root = co.enroll(admin(), request("root")).person;
+  clock->set(at("2026-01-02T00:00:00Z"));
+  const PersonId a = co.enroll(admin(), request("a", root)).person;
+  EXPECT_EQ(co.reader(admin(), "hold").lobby(), (std::vector<PersonId>{root, a}));
+  EXPECT_EQ(co.reader(admin(), "hold", at("2026-01-01T12:00:00Z")).lobby(),
+            (std::vector<PersonId>{root}));
+  EXPECT_TRUE(co.reader(admin(), "hold", at("2025-12-31T00:00:00Z")).lobby().empty());
+  EXPECT_EQ(co.reader(admin(), "hold", at("2026-01-02T00:00:00Z")).lobby(),
+            (std::vector<PersonId>{root, a}));
+}
+
+TEST(History, AConsultantAsOfAnInstantSeesOnlyTodaysDownline) {
+  // Found by the simulation: a past sponsor tree listed, below a consultant,
+  // persons moved out of their downline since (visibility is today's).
+  auto clock = std::make_shared<ManualClock>(at("2026-01-01T00:00:00Z"));
+  Company co = Company::open("memory:", "{}", OpenOptions{clock});
+  const PersonId root = co.enroll(admin(), request("root")).person;
+  const PersonId a = co.enroll(admin(), request("a", root)).person;
+  const PersonId b = co.enroll(admin(), request("b", root)).person;
+  const PersonId c = co.enroll(admin(), request("c", a)).person;
+  const PersonId d = co.enroll(admin(), request("d", c)).person;
+  clock->set(at("2026-01-02T00:00:00Z"));
+  co.transfer(admin(), {c, kSponsorNetwork, b, {}, false, {}, "realign"});  // d moves up to a
+  const Actor leader = Actor::of_person(a, "a");
+  const Instant before = at("2026-01-01T12:00:00Z");
+  DownlineQuery q;
+  q.as_of = before;
+  // Then c and d were below a; today d still is, c is not.
+  const auto page = co.downline(leader, a, q);
+  ASSERT_EQ(page.total, 1u);
+  EXPECT_EQ(page.members[0].id, d);
+  EXPECT_EQ(page.members[0].relative_level, 2u);
+  EXPECT_EQ(co.level_counts(leader, a, q), (std::vector<std::uint64_t>{0, 1}));
+  const auto sizes = co.reader(leader, kSponsorNetwork, before).largest_downlines(5);
+  EXPECT_EQ(sizes, (std::vector<DownlineSize>{{a, 1}, {d, 0}}));
+  // Staff see the whole past tree.
+  q.as_of = before;
+  EXPECT_EQ(co.downline(admin(), a, q).total, 2u);
+}
+
 }  // namespace
 }  // namespace downline
