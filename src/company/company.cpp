@@ -479,11 +479,22 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
       return {};
     };
 
+    // History is appended, never rewritten: a back-dated enrollment may not
+    // precede a change already recorded (an "as of" reader would rebuild a
+    // tree where its place collides with the one history gives back).
+    const Instant latest_change =
+        *std::max_element(s.last_change_at.begin(), s.last_change_at.end());
     for (std::size_t i = 0; i < n; ++i) {
       const EnrollmentRequest& r = requests[i];
       const std::string prefix = "[" + std::to_string(i) + "].";
       const std::size_t before = out.findings.size();
       validate_request(r, s.config.enrollment, prefix, out.findings);
+      if (r.effective_at && *r.effective_at < latest_change)
+        out.findings.push_back(
+            {Code::failed_precondition, "before_latest_change", prefix + "effective_at",
+             "the genealogy changed last at " + latest_change.to_rfc3339() +
+                 "; history is appended, not rewritten",
+             r.effective_at->to_rfc3339(), "at or after " + latest_change.to_rfc3339()});
       for (std::size_t j = 0; j < r.placements.size(); ++j)
         if (s.config.network_index(r.placements[j].network) < 2)
           out.findings.push_back({Code::invalid_argument, "unknown_network",

@@ -2,6 +2,7 @@
 // history the adjustments write, in memory and after a reopen.
 #include <downline/downline.hpp>
 
+#include "company/company_state.hpp"
 #include "support/company_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -122,6 +123,33 @@ TEST(History, AConsultantAsOfAnInstantSeesOnlyTodaysDownline) {
   // Staff see the whole past tree.
   q.as_of = before;
   EXPECT_EQ(co.downline(admin(), a, q).total, 2u);
+}
+
+TEST(History, ABackDatedEnrollmentMayNotPrecedeTheLatestChange) {
+  // Reported by the simulation: a place taken "before" a recorded change
+  // could collide, as of some instants, with the place history gives back.
+  auto clock = std::make_shared<ManualClock>(at("2026-01-01T00:00:00Z"));
+  Company co = Company::open("memory:", R"({"networks": [{"name": "bin", "structure": "binary"}]})",
+                             OpenOptions{clock});
+  const PersonId root = co.enroll(admin(), request("root")).person;
+  const PersonId a = co.enroll(admin(), request("a", root)).person;
+  const PersonId b = co.enroll(admin(), request("b", root)).person;
+  clock->set(at("2026-01-03T00:00:00Z"));
+  co.transfer(admin(), {b, "bin", a, {}, true, at("2026-01-02T00:00:00Z"), "realign"});
+  const auto counts = internal::CompanyAccess::state(co).store->counts();
+  auto late = request("late", root);
+  late.effective_at = at("2026-01-01T12:00:00Z");
+  const auto out = co.enroll(admin(), late);
+  ASSERT_FALSE(out.accepted);
+  ASSERT_EQ(out.findings.size(), 1u);
+  EXPECT_EQ(out.findings[0].reason, "before_latest_change");
+  EXPECT_EQ(out.findings[0].code, Code::failed_precondition);
+  EXPECT_EQ(out.findings[0].field, "effective_at");
+  EXPECT_EQ(internal::CompanyAccess::state(co).store->counts(), counts);
+  // At the change's instant or after, the import is history appended.
+  late.effective_at = at("2026-01-02T00:00:00Z");
+  EXPECT_TRUE(co.enroll(admin(), late).accepted);
+  EXPECT_TRUE(co.verify(admin()).ok);
 }
 
 }  // namespace
