@@ -13,14 +13,8 @@ namespace downline {
 namespace {
 
 using testing::admin;
+using testing::in_network;
 using testing::request;
-
-/// A whole-downline query in one network.
-DownlineQuery in_network(const std::string& network) {
-  DownlineQuery q;
-  q.network = network;
-  return q;
-}
 
 class Adjustments : public ::testing::Test {
  protected:

@@ -11,13 +11,8 @@ namespace downline {
 namespace {
 
 using testing::admin;
+using testing::in_network;
 using testing::request;
-
-DownlineQuery in_network(const std::string& network) {
-  DownlineQuery q;
-  q.network = network;
-  return q;
-}
 
 Decimal dec(const char* text) {
   return Decimal::parse(text);

@@ -11,14 +11,8 @@ namespace downline {
 namespace {
 
 using testing::admin;
+using testing::in_network;
 using testing::request;
-
-/// A whole-downline query in one network.
-DownlineQuery in_network(const std::string& network) {
-  DownlineQuery q;
-  q.network = network;
-  return q;
-}
 
 Company open_with(const std::string& networks, const std::string& uri = "memory:") {
   return Company::open(uri, R"({"networks": )" + networks + "}");

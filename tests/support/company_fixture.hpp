@@ -31,6 +31,13 @@ inline EnrollmentRequest request(const std::string& name, PersonId sponsor = {},
   return r;
 }
 
+/// A whole-downline query in one network.
+inline DownlineQuery in_network(const std::string& network) {
+  DownlineQuery q;
+  q.network = network;
+  return q;
+}
+
 /// A fresh SQLite file path under the system temp dir, removed first.
 inline std::string temp_db(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() / "downline-tests";
