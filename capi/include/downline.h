@@ -242,7 +242,13 @@ DOWNLINE_C_API void downline_company_close(downline_company *company);
  *               "channel", "effective_at", "reason", "person.zone" and
  *               "placements": [{"network": "bin", "parent": "12",
  *               "position": 1}] (explicit places in placement networks,
- *               at most one per network). Without a sponsor the
+ *               at most one per network), "person.document_type",
+ *               "person.document_number", "person.extended": {"co_debtor":
+ *               "Ana"} (strings, integers, booleans; decimals as strings),
+ *               "accepted_contracts": [{"contract": "terms", "version": 2}],
+ *               "attachments": [{"type": "id_copy", "file_name": "id.pdf",
+ *               "size_bytes": 1024, "digest": "sha256:<64 hex>", "uri":
+ *               "s3://..."}]. Without a sponsor the
  *               person becomes a parent of the sponsor network (only actors
  *               who see everyone may do that).
  *
@@ -254,7 +260,9 @@ DOWNLINE_C_API void downline_company_close(downline_company *company);
  *     "reason": "invalid_email", "field": "person.email", "message": "...",
  *     "actual": "...", "required": "..."}]}
  * Reasons include "required", "invalid_email", "duplicate_external_id",
- * "sponsor_not_found" and "sponsor_inactive".
+ * "sponsor_not_found", "sponsor_inactive", "invalid_phone",
+ * "invalid_document", "blacklisted", "contract_required" and the others
+ * listed in docs/configuration.md.
  *
  * Fails with DOWNLINE_INVALID_ARGUMENT (NULL argument, malformed actor or
  * request JSON), DOWNLINE_PERMISSION_DENIED (the actor may not enroll under
@@ -635,6 +643,138 @@ DOWNLINE_C_API downline_status downline_change_rank_json(int64_t *event_out,
                                                          downline_company *company,
                                                          const char *actor_json,
                                                          const char *change_json);
+
+/**
+ * Changes a person's status now (individual forced activation or
+ * inactivation): change_json is {"person": "7", "status": "inactive",
+ * "reason": "..."}. Staff may change anyone's; a leader may reactivate an
+ * inactive person of their sponsor downline. Stores the "activated",
+ * "inactivated" or "status_changed" event's sequence in *event_out. Fails
+ * with DOWNLINE_INVALID_ARGUMENT (malformed JSON, unknown status),
+ * DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED, DOWNLINE_FAILED_PRECONDITION
+ * (the status held already), DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL;
+ * nothing is written then.
+ */
+DOWNLINE_C_API downline_status downline_change_status_json(int64_t *event_out,
+                                                           downline_company *company,
+                                                           const char *actor_json,
+                                                           const char *change_json);
+
+/**
+ * Bars a document, e-mail address or phone from enrolling (staff actors
+ * only): entry_json is {"kind": "document"|"email"|"phone", "value":
+ * "1.234.567", "country": "CO" (phones given in national form), "reason":
+ * one of the configuration's blacklist_reasons, "note": "..."}. Values are
+ * compared normalised (documents: letters and digits upper-cased; e-mails in
+ * lower case; phones in E.164). Stores the "blacklisted" event's sequence in
+ * *event_out. Fails with DOWNLINE_INVALID_ARGUMENT (malformed JSON, unknown
+ * reason, a value that does not normalise), DOWNLINE_ALREADY_EXISTS,
+ * DOWNLINE_PERMISSION_DENIED, DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL;
+ * nothing is written then.
+ */
+DOWNLINE_C_API downline_status downline_blacklist_add_json(int64_t *event_out,
+                                                           downline_company *company,
+                                                           const char *actor_json,
+                                                           const char *entry_json);
+
+/**
+ * Lifts a bar: entry_json is {"kind", "value", "country"?}. Stores the
+ * "unblacklisted" event's sequence in *event_out. Fails like
+ * downline_blacklist_add_json(), or with DOWNLINE_NOT_FOUND when the value
+ * is not barred.
+ */
+DOWNLINE_C_API downline_status downline_blacklist_remove_json(int64_t *event_out,
+                                                              downline_company *company,
+                                                              const char *actor_json,
+                                                              const char *entry_json);
+
+/**
+ * Writes the blacklist into `out` (staff actors only), by kind then key:
+ * [{"kind", "value", "key", "country", "reason", "note", "added_at",
+ * "added_by"}]. Fails with DOWNLINE_INVALID_ARGUMENT,
+ * DOWNLINE_PERMISSION_DENIED or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_blacklist_json(downline_buf *out, downline_company *company,
+                                                       const char *actor_json);
+
+/**
+ * Writes every configured contract version into `out`, in configuration
+ * order: [{"contract", "version", "title", "digest", "countries", "ranks",
+ * "active", "mandatory"}]. Fails with DOWNLINE_INVALID_ARGUMENT (NULL
+ * argument) or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_contracts_json(downline_buf *out,
+                                                       downline_company *company);
+
+/**
+ * Records that `person_id` accepts a contract version: contract_json is
+ * {"contract": "terms", "version": 2}; channel is "registration", "profile"
+ * or "login". The person themselves or staff may. Stores the
+ * "contract_accepted" event's sequence in *event_out. Fails with
+ * DOWNLINE_INVALID_ARGUMENT (malformed JSON, channel), DOWNLINE_NOT_FOUND
+ * (person, contract), DOWNLINE_FAILED_PRECONDITION (an inactive version, or
+ * one not for the person's country and rank), DOWNLINE_ALREADY_EXISTS,
+ * DOWNLINE_PERMISSION_DENIED, DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL;
+ * nothing is written then.
+ */
+DOWNLINE_C_API downline_status
+downline_accept_contract_json(int64_t *event_out, downline_company *company, const char *actor_json,
+                              int64_t person_id, const char *contract_json, const char *channel);
+
+/**
+ * Writes into `out` the contracts `person_id` still has to accept (the
+ * newest active version of each contract for their country and rank that
+ * they have not accepted: what a login popup shows), in the form of
+ * downline_contracts_json(). Fails with DOWNLINE_INVALID_ARGUMENT,
+ * DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_pending_contracts_json(downline_buf *out,
+                                                               downline_company *company,
+                                                               const char *actor_json,
+                                                               int64_t person_id);
+
+/**
+ * Writes the contract acceptances of `person_id` into `out`, oldest first:
+ * [{"person", "contract", "version", "digest", "channel", "accepted_at",
+ * "event"}]. Fails like downline_pending_contracts_json().
+ */
+DOWNLINE_C_API downline_status downline_contract_acceptances_json(downline_buf *out,
+                                                                  downline_company *company,
+                                                                  const char *actor_json,
+                                                                  int64_t person_id);
+
+/**
+ * Writes every acceptance of `contract` (all its versions) into `out`,
+ * oldest first, in the form of downline_contract_acceptances_json(): the
+ * legal texts report (staff actors only). Fails with
+ * DOWNLINE_INVALID_ARGUMENT, DOWNLINE_NOT_FOUND (contract),
+ * DOWNLINE_PERMISSION_DENIED or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_acceptances_of_json(downline_buf *out,
+                                                            downline_company *company,
+                                                            const char *actor_json,
+                                                            const char *contract);
+
+/**
+ * Writes the attachments of `person_id` into `out`, oldest first:
+ * [{"person", "type", "file_name", "extension", "size_bytes", "digest",
+ * "uri", "added_at", "event"}] (metadata only: the host keeps the bytes).
+ * Fails like downline_pending_contracts_json().
+ */
+DOWNLINE_C_API downline_status downline_attachments_json(downline_buf *out,
+                                                         downline_company *company,
+                                                         const char *actor_json, int64_t person_id);
+
+/**
+ * Writes how complete the profile of `person_id` is into `out`:
+ * {"filled": 7, "total": 10, "percent": 70, "missing": ["person.phone",
+ * "extended.co_debtor", "attachments.id_copy"]}. Fails like
+ * downline_pending_contracts_json().
+ */
+DOWNLINE_C_API downline_status downline_profile_completion_json(downline_buf *out,
+                                                                downline_company *company,
+                                                                const char *actor_json,
+                                                                int64_t person_id);
 
 /**
  * Writes the rank history of `person_id` into `out`, oldest first:

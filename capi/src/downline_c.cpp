@@ -194,6 +194,21 @@ downline_status answer(downline_buf* out, downline_company* company, const char*
   DOWNLINE_C_CATCH
 }
 
+// The body of every call that writes one event and answers its sequence in
+// `event_out`: the checks in the same order (event_out, company, actor),
+// then `write`.
+template <class Write>
+downline_status record(int64_t* event_out, downline_company* company, const char* actor_json,
+                       Write&& write) {
+  DOWNLINE_C_TRY
+  *require(event_out, "event_out") = 0;
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  *event_out = write(co, actor).value();
+  return DOWNLINE_OK;
+  DOWNLINE_C_CATCH
+}
+
 downline::Trigger parse_trigger(const char* trigger) {
   const auto parsed = downline::parse_trigger(require(trigger, "trigger"));
   if (!parsed) {
@@ -441,14 +456,100 @@ downline_status downline_legs_json(downline_buf* out, downline_company* company,
 
 downline_status downline_change_rank_json(int64_t* event_out, downline_company* company,
                                           const char* actor_json, const char* change_json) {
+  return record(
+      event_out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+        return co.change_rank(
+            actor, parse_arg(change_json, "change_json", downline::json::parse_rank_change));
+      });
+}
+
+downline_status downline_change_status_json(int64_t* event_out, downline_company* company,
+                                            const char* actor_json, const char* change_json) {
+  return record(
+      event_out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+        return co.change_status(
+            actor, parse_arg(change_json, "change_json", downline::json::parse_status_change));
+      });
+}
+
+downline_status downline_blacklist_add_json(int64_t* event_out, downline_company* company,
+                                            const char* actor_json, const char* entry_json) {
+  return record(
+      event_out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+        return co.add_to_blacklist(
+            actor, parse_arg(entry_json, "entry_json", downline::json::parse_blacklist_entry));
+      });
+}
+
+downline_status downline_blacklist_remove_json(int64_t* event_out, downline_company* company,
+                                               const char* actor_json, const char* entry_json) {
+  return record(event_out, company, actor_json,
+                [&](downline::Company& co, const downline::Actor& actor) {
+                  const auto entry =
+                      parse_arg(entry_json, "entry_json", downline::json::parse_blacklist_entry);
+                  return co.remove_from_blacklist(actor, entry.kind, entry.value, entry.country);
+                });
+}
+
+downline_status downline_blacklist_json(downline_buf* out, downline_company* company,
+                                        const char* actor_json) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.blacklist(actor);
+  });
+}
+
+downline_status downline_contracts_json(downline_buf* out, downline_company* company) {
   DOWNLINE_C_TRY
-  *require(event_out, "event_out") = 0;
-  auto& co = company_of(company);
-  const auto actor = parse_actor(actor_json);
-  const auto change = parse_arg(change_json, "change_json", downline::json::parse_rank_change);
-  *event_out = co.change_rank(actor, change).value();
-  return DOWNLINE_OK;
+  OutBuf result(out);
+  return result.set(downline::json::to_json(company_of(company).contracts()));
   DOWNLINE_C_CATCH
+}
+
+downline_status downline_accept_contract_json(int64_t* event_out, downline_company* company,
+                                              const char* actor_json, int64_t person_id,
+                                              const char* contract_json, const char* channel) {
+  return record(event_out, company, actor_json,
+                [&](downline::Company& co, const downline::Actor& actor) {
+                  const auto ref =
+                      parse_arg(contract_json, "contract_json", downline::json::parse_contract_ref);
+                  return co.accept_contract(actor, downline::PersonId{person_id}, ref,
+                                            require(channel, "channel"));
+                });
+}
+
+downline_status downline_pending_contracts_json(downline_buf* out, downline_company* company,
+                                                const char* actor_json, int64_t person_id) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.pending_contracts(actor, downline::PersonId{person_id});
+  });
+}
+
+downline_status downline_contract_acceptances_json(downline_buf* out, downline_company* company,
+                                                   const char* actor_json, int64_t person_id) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.contract_acceptances(actor, downline::PersonId{person_id});
+  });
+}
+
+downline_status downline_acceptances_of_json(downline_buf* out, downline_company* company,
+                                             const char* actor_json, const char* contract) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.acceptances_of(actor, require(contract, "contract"));
+  });
+}
+
+downline_status downline_attachments_json(downline_buf* out, downline_company* company,
+                                          const char* actor_json, int64_t person_id) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.attachments(actor, downline::PersonId{person_id});
+  });
+}
+
+downline_status downline_profile_completion_json(downline_buf* out, downline_company* company,
+                                                 const char* actor_json, int64_t person_id) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.profile_completion(actor, downline::PersonId{person_id});
+  });
 }
 
 downline_status downline_rank_history_json(downline_buf* out, downline_company* company,

@@ -262,6 +262,59 @@ class DOWNLINE_API Company {
   /// Checks the index's invariants and the index against the store; staff only (VerifyReport).
   VerifyReport verify(const Actor& actor) const;
 
+  /// Changes a person's status now, with an "activated", "inactivated" or
+  /// "status_changed" event, which it returns (seed 004 §7.2: individual
+  /// forced activation and inactivation). Staff may change anyone's; a
+  /// leader may reactivate an inactive person of their sponsor downline.
+  /// Throws PermissionDenied, NotFound, FailedPrecondition (the status held
+  /// already); nothing is written then.
+  EventSeq change_status(const Actor& actor, const StatusChange& change);
+
+  /// Bars a document, e-mail address or phone from enrolling, with one of
+  /// the configured reasons; recorded with a "blacklisted" event, which it
+  /// returns. Staff only. Throws PermissionDenied, InvalidArgument (unknown
+  /// reason: field "reason"; a value that does not normalise, e.g. a phone
+  /// invalid for its country: field "value"), AlreadyExists (barred
+  /// already); nothing is written then.
+  EventSeq add_to_blacklist(const Actor& actor, const BlacklistEntry& entry);
+  /// Lifts a bar (the value is normalised as add_to_blacklist does), with an
+  /// "unblacklisted" event. Staff only. Throws PermissionDenied,
+  /// InvalidArgument, NotFound (not barred).
+  EventSeq remove_from_blacklist(const Actor& actor, BlacklistKind kind, std::string_view value,
+                                 std::string_view country = {});
+  /// Every blacklist entry, by kind then key. Staff only; throws
+  /// PermissionDenied.
+  std::vector<BlacklistEntry> blacklist(const Actor& actor) const;
+
+  /// Every configured contract version, in configuration order.
+  std::vector<ContractVersion> contracts() const;
+  /// Records that `person` accepts a contract version, at "registration",
+  /// in their "profile" or at "login", with a "contract_accepted" event,
+  /// which it returns. The person themselves or staff may. Throws
+  /// PermissionDenied, NotFound (person; contract: field "contract"),
+  /// InvalidArgument (channel), FailedPrecondition (version inactive, or not
+  /// for the person's country and rank), AlreadyExists (accepted already);
+  /// nothing is written then.
+  EventSeq accept_contract(const Actor& actor, PersonId person, const ContractRef& contract,
+                           std::string_view channel);
+  /// The active contracts that apply to `person` (country, rank) and whose
+  /// newest active version they have not accepted: what a login popup shows.
+  /// Throws NotFound, PermissionDenied.
+  std::vector<ContractVersion> pending_contracts(const Actor& actor, PersonId person) const;
+  /// The acceptances of `person`, oldest first. Throws NotFound,
+  /// PermissionDenied.
+  std::vector<ContractAcceptance> contract_acceptances(const Actor& actor, PersonId person) const;
+  /// Every acceptance of a contract (all versions), oldest first: the legal
+  /// texts report. Staff only; throws PermissionDenied, NotFound (contract).
+  std::vector<ContractAcceptance> acceptances_of(const Actor& actor,
+                                                 std::string_view contract) const;
+
+  /// The documents `person` attached, oldest first. Throws NotFound,
+  /// PermissionDenied.
+  std::vector<Attachment> attachments(const Actor& actor, PersonId person) const;
+  /// How complete `person`'s profile is. Throws NotFound, PermissionDenied.
+  ProfileCompletion profile_completion(const Actor& actor, PersonId person) const;
+
   /// Registers a user of the host: a unique login, lower-case role names
   /// ("admin", "operator", "seller", "leader", ...), optionally the person
   /// they are. Recorded with a "user_added" event. Only actors with the role

@@ -27,6 +27,96 @@ struct PlacementChoice {
   std::optional<std::uint32_t> position;
 };
 
+/// A document a person attaches: its metadata only; the host keeps the
+/// bytes (seed 004 §6.3.1, §7.1.2.5).
+struct AttachmentData {
+  std::string type;       ///< a configured attachment type
+  std::string file_name;  ///< "id-front.pdf": its extension must be allowed
+  std::uint64_t size_bytes = 0;
+  std::string digest;  ///< "sha256:<64 hex>", of the bytes the host keeps
+  std::string uri;     ///< where the host keeps them
+};
+
+/// A stored attachment.
+struct Attachment {
+  PersonId person;
+  AttachmentData data;
+  std::string extension;  ///< lower case, from the file name
+  Instant added_at;
+  EventSeq event;
+};
+
+/// One version of one contract.
+struct ContractRef {
+  std::string contract;
+  std::uint32_t version = 0;
+  friend bool operator==(const ContractRef&, const ContractRef&) = default;
+};
+
+/// A contract version as configured (seed 004 §6.3.2).
+struct ContractVersion {
+  std::string contract;
+  std::uint32_t version = 0;
+  std::string title;
+  std::string digest;                  ///< of the content the host shows
+  std::vector<std::string> countries;  ///< empty: every country
+  std::vector<std::string> ranks;      ///< empty: every rank
+  bool active = true;
+  bool mandatory = true;
+};
+
+/// A person's acceptance of a contract version: at registration, in their
+/// profile or at login (seed 004 §7.1.2.3).
+struct ContractAcceptance {
+  PersonId person;
+  ContractRef contract;
+  std::string digest;   ///< of the content accepted
+  std::string channel;  ///< "registration", "profile" or "login"
+  Instant accepted_at;
+  EventSeq event;
+};
+
+/// What a blacklist entry bars (seed 003 §6.3.5–6.3.6).
+enum class BlacklistKind : std::uint8_t { document, email, phone };
+
+/// Lower-case name ("email"); never fails.
+DOWNLINE_API std::string_view to_string(BlacklistKind kind) noexcept;
+/// Parses a lower-case name; std::nullopt when unknown.
+DOWNLINE_API std::optional<BlacklistKind> parse_blacklist_kind(std::string_view name) noexcept;
+
+/// One barred document, e-mail address or phone.
+struct BlacklistEntry {
+  BlacklistKind kind = BlacklistKind::document;
+  /// As given; compared in its normalised form: a document's letters and
+  /// digits upper-cased, an e-mail in lower case, a phone in E.164.
+  std::string value;
+  std::string country;  ///< phone: the country a national number is read in
+  std::string reason;   ///< one of the configuration's blacklist_reasons
+  std::string note;
+  // Set by the library:
+  std::string key;  ///< the normalised value compared
+  Instant added_at;
+  std::string added_by;
+};
+
+/// How complete a person's profile is: the configured person fields,
+/// extended fields and attachment types they have filled.
+struct ProfileCompletion {
+  std::uint32_t filled = 0;
+  std::uint32_t total = 0;
+  std::uint32_t percent = 0;  ///< filled * 100 / total, rounded down
+  std::vector<std::string>
+      missing;  ///< "person.phone", "extended.co_debtor", "attachments.id_copy"
+};
+
+/// A forced change of a person's status (seed 004 §7.2): an activation,
+/// an inactivation, or any other status.
+struct StatusChange {
+  PersonId person;
+  Status status = Status::active;
+  std::string reason;  ///< recorded in the event log
+};
+
 /// One person to enroll.
 ///
 /// The sponsor is given by id or by external id (the latter may name a person
@@ -45,6 +135,11 @@ struct EnrollmentRequest {
   std::string reason;                   ///< recorded in the event log
   /// Explicit places in placement networks (at most one per network).
   std::vector<PlacementChoice> placements;
+  /// The contract versions the person accepts with the enrollment: every
+  /// active mandatory contract that applies to them must be among them.
+  std::vector<ContractRef> accepted_contracts;
+  /// Attached documents; every mandatory attachment type must be present.
+  std::vector<AttachmentData> attachments;
 };
 
 /// The result of one enrollment: accepted with the new person's id and the

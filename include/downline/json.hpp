@@ -27,6 +27,14 @@ DOWNLINE_API Actor parse_actor(std::string_view text);
 ///  "zone": "north"}, "placements": [{"network": "bin", "parent": "12",
 ///  "position": 1}], ...}.
 DOWNLINE_API EnrollmentRequest parse_enrollment_request(std::string_view text);
+/// Parses {"kind", "value", "country"?, "reason"?, "note"?}; throws
+/// InvalidArgument naming the field.
+DOWNLINE_API BlacklistEntry parse_blacklist_entry(std::string_view text);
+/// Parses {"person": "7", "status": "inactive", "reason"?}; throws
+/// InvalidArgument naming the field.
+DOWNLINE_API StatusChange parse_status_change(std::string_view text);
+/// Parses {"contract", "version"}; throws InvalidArgument naming the field.
+DOWNLINE_API ContractRef parse_contract_ref(std::string_view text);
 /// A JSON array of enrollment requests.
 DOWNLINE_API std::vector<EnrollmentRequest> parse_enrollment_requests(std::string_view text);
 /// {"network": "sponsor", "max_depth": 3, "max_generation": 2, "types":
@@ -67,6 +75,17 @@ DOWNLINE_API std::string to_json(const BulkEnrollmentOutcome& outcome);
 /// The person with data (zone included), type, status, sponsor, referrer,
 /// enrolled_at.
 DOWNLINE_API std::string to_json(const Person& person);
+/// [{"kind", "value", "key", "country", "reason", "note", "added_at", "added_by"}].
+DOWNLINE_API std::string to_json(const std::vector<BlacklistEntry>& entries);
+/// [{"contract", "version", "title", "digest", "countries", "ranks", "active", "mandatory"}].
+DOWNLINE_API std::string to_json(const std::vector<ContractVersion>& versions);
+/// [{"person", "contract", "version", "digest", "channel", "accepted_at", "event"}].
+DOWNLINE_API std::string to_json(const std::vector<ContractAcceptance>& acceptances);
+/// [{"person", "type", "file_name", "extension", "size_bytes", "digest", "uri", "added_at",
+/// "event"}].
+DOWNLINE_API std::string to_json(const std::vector<Attachment>& attachments);
+/// {"filled", "total", "percent", "missing"}.
+DOWNLINE_API std::string to_json(const ProfileCompletion& completion);
 /// An array of members, each {"id", "parent", "level", "relative_level",
 /// "position", "type", "status", "generation"}.
 DOWNLINE_API std::string to_json(const std::vector<NetworkMember>& members);

@@ -6,6 +6,7 @@
 #include <downline/time.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,23 @@ struct PersonData {
   std::string country;  ///< ISO 3166-1 alpha-2 ("CO")
   std::optional<LocalDate> birth_date;
   std::string zone;  ///< territorial zone ("north"); territorial networks group by it
+  /// A configured document type ("CC"); empty when none is given or the
+  /// company assigns internal identifications.
+  std::string document_type;
+  /// As typed ("1.234.567-k"); stored in its normalised form (letters and
+  /// digits, letters upper-cased: "1234567K").
+  std::string document_number;
+  /// Extended fields by their configured id, each value as text ("12.50",
+  /// "2024-01-31", "true", "a choice"); checked against the field's type.
+  std::map<std::string, std::string> extended;
+};
+
+/// A person's data laid out by the country's display masks (seed 003
+/// §6.3.8); a value without a mask is shown as stored.
+struct PersonDisplay {
+  std::string phone;       ///< "304 535 15 81"
+  std::string birth_date;  ///< "10/10/1986"
+  std::string document;    ///< "1.234.567-K"
 };
 
 /// A person with their commercial extension and network parents.
@@ -57,6 +75,8 @@ struct Person {
   PersonId referrer;  ///< unset for a parent of the referral network
   std::string channel;
   Instant enrolled_at;
+  /// The phone (stored in E.164), birth date and document as displayed.
+  PersonDisplay display;
 };
 
 /// Who a call runs for. The host authenticates; the library authorises.

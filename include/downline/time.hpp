@@ -42,6 +42,9 @@ struct LocalDate {
   friend constexpr auto operator<=>(const LocalDate&, const LocalDate&) = default;
 };
 
+/// The UTC calendar date of an instant; never fails.
+DOWNLINE_API LocalDate utc_date(Instant at) noexcept;
+
 /// Source of the current instant. Implementations must be thread-safe.
 class DOWNLINE_API Clock {
  public:

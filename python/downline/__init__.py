@@ -363,6 +363,20 @@ class PersonFigures:
     recalculated_at: _datetime.datetime
 
 
+def _records(
+    text: str, *, ids: tuple[str, ...] = (), instants: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """A JSON array of objects with its id strings as ints and its instants
+    as datetimes."""
+    rows: list[dict[str, Any]] = _json.loads(text)
+    for row in rows:
+        for key in ids:
+            row[key] = _id(row[key])
+        for key in instants:
+            row[key] = _instant(row[key])
+    return rows
+
+
 def _volumes(personal_volumes: Any) -> list[dict[str, Any]]:
     if isinstance(personal_volumes, Mapping):
         items = list(personal_volumes.items())
@@ -681,6 +695,111 @@ class Company:
     def networks(self) -> list[str]:
         """Names of the configured networks."""
         return self._native.networks()
+
+    # activation, blacklist, contracts, attachments
+    def change_status(self, actor: Actor, person: int, status: str, *, reason: str = "") -> int:
+        """Changes ``person``'s status now (forced activation or
+        inactivation); returns the event's sequence. Staff may change
+        anyone's; a leader may reactivate an inactive member of their
+        downline. Raises FailedPrecondition (the status held already),
+        NotFound, PermissionDenied."""
+        change = {"person": _int(person, "person"), "status": _str(status, "status"),
+                  "reason": _str(reason, "reason")}
+        return self._native.change_status(actor, _to_json(change))
+
+    def add_to_blacklist(
+        self,
+        actor: Actor,
+        kind: str,
+        value: str,
+        reason: str,
+        *,
+        country: str = "",
+        note: str = "",
+    ) -> int:
+        """Bars a ``"document"``, ``"email"`` or ``"phone"`` (read in
+        ``country``) from enrolling, with one of the configured
+        ``blacklist_reasons`` (staff only); returns the event's sequence.
+        Values are compared normalised, so another letter case or format is
+        barred too. Raises InvalidArgument, AlreadyExists, PermissionDenied."""
+        entry = {
+            "kind": _str(kind, "kind"),
+            "value": _str(value, "value"),
+            "reason": _str(reason, "reason"),
+            "country": _str(country, "country"),
+            "note": _str(note, "note"),
+        }
+        return self._native.add_to_blacklist(actor, _to_json(entry))
+
+    def remove_from_blacklist(self, actor: Actor, kind: str, value: str, *, country: str = "") -> int:
+        """Lifts a bar (staff only); returns the event's sequence. Raises
+        NotFound when the value is not barred."""
+        entry = {"kind": _str(kind, "kind"), "value": _str(value, "value"),
+                 "country": _str(country, "country")}
+        return self._native.remove_from_blacklist(actor, _to_json(entry))
+
+    def blacklist(self, actor: Actor) -> list[dict[str, Any]]:
+        """Every blacklist entry (staff only), by kind then key: dicts with
+        ``kind``, ``value``, ``key`` (the normalised value), ``country``,
+        ``reason``, ``note``, ``added_at`` (datetime) and ``added_by``."""
+        return _records(self._native.blacklist_json(actor), instants=("added_at",))
+
+    def contracts(self) -> list[dict[str, Any]]:
+        """Every configured contract version: dicts with ``contract``,
+        ``version``, ``title``, ``digest``, ``countries``, ``ranks``,
+        ``active`` and ``mandatory``."""
+        return _records(self._native.contracts_json())
+
+    def accept_contract(
+        self, actor: Actor, person: int, contract: str, version: int, *, channel: str = "profile"
+    ) -> int:
+        """Records that ``person`` accepts ``contract`` ``version`` at
+        ``"registration"``, in their ``"profile"`` or at ``"login"``; returns
+        the event's sequence. Raises FailedPrecondition (an inactive version,
+        or one not for the person), AlreadyExists, NotFound,
+        PermissionDenied."""
+        ref = {"contract": _str(contract, "contract"), "version": _int(version, "version")}
+        return self._native.accept_contract(
+            actor, _int(person, "person"), _to_json(ref), _str(channel, "channel")
+        )
+
+    def pending_contracts(self, actor: Actor, person: int) -> list[dict[str, Any]]:
+        """The contracts ``person`` still has to accept (what a login popup
+        shows), shaped as :meth:`contracts`."""
+        return _records(self._native.pending_contracts_json(actor, _int(person, "person")))
+
+    def contract_acceptances(self, actor: Actor, person: int) -> list[dict[str, Any]]:
+        """``person``'s contract acceptances, oldest first: dicts with
+        ``person``, ``contract``, ``version``, ``digest``, ``channel``,
+        ``accepted_at`` and ``event``."""
+        return _records(
+            self._native.contract_acceptances_json(actor, _int(person, "person")),
+            ids=("person", "event"), instants=("accepted_at",),
+        )
+
+    def acceptances_of(self, actor: Actor, contract: str) -> list[dict[str, Any]]:
+        """Every acceptance of ``contract`` (the legal texts report, staff
+        only), shaped as :meth:`contract_acceptances`; ready for
+        ``pandas.DataFrame``."""
+        return _records(
+            self._native.acceptances_of_json(actor, _str(contract, "contract")),
+            ids=("person", "event"), instants=("accepted_at",),
+        )
+
+    def attachments(self, actor: Actor, person: int) -> list[dict[str, Any]]:
+        """The documents ``person`` attached (metadata only), oldest first."""
+        return _records(
+            self._native.attachments_json(actor, _int(person, "person")),
+            ids=("person", "event"), instants=("added_at",),
+        )
+
+    def profile_completion(self, actor: Actor, person: int) -> dict[str, Any]:
+        """How complete ``person``'s profile is: ``filled``, ``total``,
+        ``percent`` and the ``missing`` items."""
+        result: dict[str, Any] = _json.loads(
+            self._native.profile_completion_json(actor, _int(person, "person"))
+        )
+        return result
 
     # placement networks and adjustments
     def children(self, actor: Actor, person: int, network: str = SPONSOR) -> list[NetworkMember]:

@@ -314,6 +314,17 @@ PYBIND11_MODULE(_downline, m) {
       .def_property_readonly("birth_date",
                              [](const dl::PersonData& d) { return to_date(d.birth_date); })
       .def_property_readonly("zone", [](const dl::PersonData& d) { return text(d.zone); })
+      .def_property_readonly("document_type",
+                             [](const dl::PersonData& d) { return text(d.document_type); })
+      .def_property_readonly("document_number",
+                             [](const dl::PersonData& d) { return text(d.document_number); })
+      .def_property_readonly("extended",
+                             [](const dl::PersonData& d) {
+                               py::dict out;
+                               for (const auto& [key, value] : d.extended)
+                                 out[text(key)] = text(value);
+                               return out;
+                             })
       .def("__repr__", [](const dl::PersonData& d) {
         return "PersonData(external_id=" + repr_text(d.external_id) +
                ", first_name=" + repr_text(d.first_name) + ", last_name=" + repr_text(d.last_name) +
@@ -333,6 +344,14 @@ PYBIND11_MODULE(_downline, m) {
       .def_property_readonly("channel", [](const dl::Person& p) { return text(p.channel); })
       .def_property_readonly("enrolled_at",
                              [](const dl::Person& p) { return to_datetime(p.enrolled_at); })
+      .def_property_readonly("display",
+                             [](const dl::Person& p) {
+                               py::dict out;
+                               out["phone"] = text(p.display.phone);
+                               out["birth_date"] = text(p.display.birth_date);
+                               out["document"] = text(p.display.document);
+                               return out;
+                             })
       .def("to_json", [](const dl::Person& p) { return dl::json::to_json(p); })
       .def("__repr__", [](const dl::Person& p) {
         return "Person(id=" + repr_id(p.id) +
@@ -686,6 +705,98 @@ PYBIND11_MODULE(_downline, m) {
             });
           },
           py::arg("actor"), py::arg("change_json"))
+      .def(
+          "change_status",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& change_json) {
+            return with_company(h, [&](dl::Company& c) {
+              return c.change_status(actor, dl::json::parse_status_change(change_json)).value();
+            });
+          },
+          py::arg("actor"), py::arg("change_json"))
+      .def(
+          "add_to_blacklist",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& entry_json) {
+            return with_company(h, [&](dl::Company& c) {
+              return c.add_to_blacklist(actor, dl::json::parse_blacklist_entry(entry_json)).value();
+            });
+          },
+          py::arg("actor"), py::arg("entry_json"))
+      .def(
+          "remove_from_blacklist",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& entry_json) {
+            return with_company(h, [&](dl::Company& c) {
+              const auto e = dl::json::parse_blacklist_entry(entry_json);
+              return c.remove_from_blacklist(actor, e.kind, e.value, e.country).value();
+            });
+          },
+          py::arg("actor"), py::arg("entry_json"))
+      .def(
+          "blacklist_json",
+          [](const CompanyHandle& h, const dl::Actor& actor) {
+            return text(with_company(
+                h, [&](dl::Company& c) { return dl::json::to_json(c.blacklist(actor)); }));
+          },
+          py::arg("actor"))
+      .def("contracts_json",
+           [](const CompanyHandle& h) {
+             return text(
+                 with_company(h, [&](dl::Company& c) { return dl::json::to_json(c.contracts()); }));
+           })
+      .def(
+          "accept_contract",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
+             const std::string& contract_json, const std::string& channel) {
+            const auto pid = person_arg(person, "person");
+            return with_company(h, [&](dl::Company& c) {
+              return c
+                  .accept_contract(actor, pid, dl::json::parse_contract_ref(contract_json), channel)
+                  .value();
+            });
+          },
+          py::arg("actor"), py::arg("person"), py::arg("contract_json"), py::arg("channel"))
+      .def(
+          "pending_contracts_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person) {
+            const auto pid = person_arg(person, "person");
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.pending_contracts(actor, pid));
+            }));
+          },
+          py::arg("actor"), py::arg("person"))
+      .def(
+          "contract_acceptances_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person) {
+            const auto pid = person_arg(person, "person");
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.contract_acceptances(actor, pid));
+            }));
+          },
+          py::arg("actor"), py::arg("person"))
+      .def(
+          "acceptances_of_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& contract) {
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.acceptances_of(actor, contract));
+            }));
+          },
+          py::arg("actor"), py::arg("contract"))
+      .def(
+          "attachments_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person) {
+            const auto pid = person_arg(person, "person");
+            return text(with_company(
+                h, [&](dl::Company& c) { return dl::json::to_json(c.attachments(actor, pid)); }));
+          },
+          py::arg("actor"), py::arg("person"))
+      .def(
+          "profile_completion_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person) {
+            const auto pid = person_arg(person, "person");
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.profile_completion(actor, pid));
+            }));
+          },
+          py::arg("actor"), py::arg("person"))
       .def(
           "rank_history_json",
           [](const CompanyHandle& h, const dl::Actor& actor, py::handle person) {

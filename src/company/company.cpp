@@ -199,6 +199,12 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
         last_change_at[static_cast<std::size_t>(k)] =
             std::max(last_change_at[static_cast<std::size_t>(k)], e.effective_at);
       }
+    } else if (e.kind == "activated" || e.kind == "inactivated" || e.kind == "status_changed") {
+      auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+      if (payload.is_discarded() || !payload.is_object() || !index.contains(e.person)) corrupt(e);
+      auto status = parse_status(payload.value("status", ""));
+      if (!status) corrupt(e);
+      index.set_status(GenealogyIndex::node_of(e.person), *status);
     } else if (e.kind == "rank_changed") {
       auto payload = nlohmann::json::parse(e.payload, nullptr, false);
       if (payload.is_discarded() || !payload.is_object() || !index.contains(e.person)) corrupt(e);
@@ -230,6 +236,7 @@ struct Resolved {
   PersonId id;                   // set when the person exists already
   std::size_t batch = SIZE_MAX;  // or index of the request in this batch
   Status status = Status::active;
+  CustomerType type = CustomerType::consultant;
   explicit operator bool() const { return id || batch != SIZE_MAX; }
 };
 
@@ -349,6 +356,7 @@ Company::~Company() = default;
 Company Company::open(std::string_view uri, std::string_view config_json, OpenOptions options) {
   auto config = internal::parse_config(config_json);
   auto store = internal::open_store(uri, internal::StoreOptions{options.busy_timeout_ms});
+  internal::check_contract_history(config, *store);
   std::shared_ptr<const Clock> clock =
       options.clock ? options.clock : std::make_shared<SystemClock>();
   auto state =
@@ -401,6 +409,10 @@ std::vector<Decision> evaluate_enrollment_rules(const internal::RuleBookData& ru
                            {"commercial_state", ""},
                            {"starter_kit", ""},
                            {"zone", row.data.zone}};
+  // The rules see extended fields by slot ("1".."20"), as stored.
+  if (auto extended = nlohmann::json::parse(row.extended_json, nullptr, false);
+      extended.is_object() && !extended.empty())
+    person["extended"] = std::move(extended);
   if (sponsor) person["sponsor"] = std::to_string(sponsor.value());
   return internal::evaluate_rules(rules, Trigger::enrollment, {{"person", std::move(person)}},
                                   row.enrolled_at, nullptr);
@@ -440,6 +452,7 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
   std::vector<PersonId> ids(n);
   std::unordered_map<std::string_view, std::size_t> batch_ext;
   std::vector<bool> taken(n, false);  // request i's external id is a known duplicate
+  std::vector<NormalizedPerson> norms(n);
   const auto duplicate = [&](std::size_t i) {
     const std::string& ext = requests[i].person.external_id;
     return Finding{Code::already_exists,
@@ -461,22 +474,91 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
     auto resolve = [&](PersonId id, const std::string& ext, const std::string& prefix,
                        const char* what) -> Resolved {
       const std::string field = std::string(what);
+      const auto existing = [&](PersonId found) {
+        const Node v = GenealogyIndex::node_of(found);
+        return Resolved{found, SIZE_MAX, s.index.status(v), s.index.type(v)};
+      };
       if (id) {
-        if (s.index.contains(id))
-          return Resolved{id, SIZE_MAX, s.index.status(GenealogyIndex::node_of(id))};
+        if (s.index.contains(id)) return existing(id);
         out.findings.push_back({Code::not_found, field + "_not_found", prefix + field,
                                 "no person has id " + std::to_string(id.value()),
                                 std::to_string(id.value()), "an enrolled person"});
         return {};
       }
       if (auto it = batch_ext.find(ext); it != batch_ext.end())
-        return Resolved{{}, it->second, initial};
-      if (auto found = s.store->find_external_id(ext))
-        return Resolved{*found, SIZE_MAX, s.index.status(GenealogyIndex::node_of(*found))};
+        return Resolved{{}, it->second, initial, requests[it->second].type};
+      if (auto found = s.store->find_external_id(ext)) return existing(*found);
       out.findings.push_back(
           {Code::not_found, field + "_not_found", prefix + field + "_external_id",
            "no person has external id '" + ext + "'", ext, "an enrolled person"});
       return {};
+    };
+
+    const EnrollmentPolicy& policy = s.config.enrollment;
+    const LocalDate today = utc_date(s.clock->now());
+    // Whether a sponsor or referrer is of a type that may sponsor.
+    const auto check_may_sponsor = [&](const Resolved& who, const std::string& field) {
+      if (who && std::find(policy.sponsor_types.begin(), policy.sponsor_types.end(), who.type) ==
+                     policy.sponsor_types.end())
+        out.findings.push_back({Code::failed_precondition, "sponsor_not_allowed", field,
+                                "a " + std::string(to_string(who.type)) + " may not sponsor",
+                                std::string(to_string(who.type)), "a type that sponsors"});
+    };
+    // Whether the sponsor covers the newcomer's zone, when the company keeps
+    // sponsors within a territory.
+    const auto check_coverage = [&](const Resolved& sponsor, const EnrollmentRequest& r,
+                                    const std::string& prefix) {
+      if (!sponsor || !policy.territorial_coverage) return;
+      std::string sponsor_zone;
+      bool same;
+      if (sponsor.id) {
+        const std::uint32_t z = s.index.zone(GenealogyIndex::node_of(sponsor.id));
+        same = s.index.find_zone(r.person.zone) == std::optional<std::uint32_t>(z);
+        sponsor_zone = s.index.zone_name(z);
+      } else {
+        sponsor_zone = requests[sponsor.batch].person.zone;
+        same = sponsor_zone == r.person.zone;
+      }
+      if (!same)
+        out.findings.push_back({Code::failed_precondition, "sponsor_other_zone", prefix + "sponsor",
+                                "the sponsor covers another territorial zone", sponsor_zone,
+                                r.person.zone});
+    };
+    // A document identifies one person; an e-mail too when the company says
+    // so; neither may be barred, nor the phone.
+    std::unordered_map<std::string, std::size_t> batch_email, batch_document;
+    const auto check_unique_and_barred = [&](std::size_t i, const std::string& prefix) {
+      const NormalizedPerson& p = norms[i];
+      const PersonData& data = requests[i].person;
+      const auto taken = [&](const char* reason, const std::string& field, const std::string& value,
+                             const std::string& what) {
+        out.findings.push_back({Code::already_exists, reason, prefix + field,
+                                what + " '" + value + "' belongs to another person", value,
+                                "a new " + what});
+      };
+      if (policy.unique_email && !p.email_key.empty()) {
+        if (!batch_email.try_emplace(p.email_key, i).second || txn->find_email(p.email_key))
+          taken("duplicate_email", "person.email", data.email, "e-mail");
+      }
+      if (!p.document_number.empty()) {
+        const std::string key = data.document_type + '\0' + p.document_number;
+        if (!batch_document.try_emplace(key, i).second ||
+            txn->find_document(data.document_type, p.document_number))
+          taken("duplicate_document", "person.document_number", data.document_number, "document");
+      }
+      const auto barred = [&](BlacklistKind kind, const std::string& key, const char* field,
+                              const std::string& value) {
+        if (key.empty()) return;
+        if (auto reason = txn->blacklisted(static_cast<std::uint8_t>(kind), key))
+          out.findings.push_back(
+              {Code::failed_precondition, "blacklisted", prefix + field,
+               std::string(to_string(kind)) + " '" + value + "' is on the blacklist", *reason,
+               "not on the blacklist"});
+      };
+      barred(BlacklistKind::document, p.document_number, "person.document_number",
+             data.document_number);
+      barred(BlacklistKind::email, p.email_key, "person.email", data.email);
+      barred(BlacklistKind::phone, p.phone, "person.phone", data.phone);
     };
 
     // History is appended, never rewritten: a back-dated enrollment may not
@@ -488,7 +570,11 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
       const EnrollmentRequest& r = requests[i];
       const std::string prefix = "[" + std::to_string(i) + "].";
       const std::size_t before = out.findings.size();
-      validate_request(r, s.config.enrollment, prefix, out.findings);
+      validate_request(r, s.config, prefix, out.findings, norms[i]);
+      if (r.person.birth_date && *r.person.birth_date > today)
+        out.findings.push_back({Code::invalid_argument, "invalid_birth_date",
+                                prefix + "person.birth_date", "the birth date is in the future",
+                                r.person.birth_date->to_string(), "a date up to today"});
       if (r.effective_at && *r.effective_at < latest_change)
         out.findings.push_back(
             {Code::failed_precondition, "before_latest_change", prefix + "effective_at",
@@ -503,8 +589,14 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
                                   r.placements[j].network, "a configured placement network"});
       ids[i] = PersonId{first_id.value() + static_cast<std::int64_t>(i)};
 
+      // A person named as their own sponsor or referrer is a finding of
+      // validate_request; looking them up would only add "not found".
+      const bool self_sponsor =
+          !r.person.external_id.empty() && r.sponsor_external_id == r.person.external_id;
+      const bool self_referrer =
+          !r.person.external_id.empty() && r.referrer_external_id == r.person.external_id;
       Resolved sponsor;
-      if (r.sponsor || !r.sponsor_external_id.empty()) {
+      if (!self_sponsor && (r.sponsor || !r.sponsor_external_id.empty())) {
         sponsor = resolve(r.sponsor, r.sponsor_external_id, prefix, "sponsor");
         if (sponsor && sponsor.status != Status::active)
           out.findings.push_back({Code::failed_precondition, "sponsor_inactive", prefix + "sponsor",
@@ -514,13 +606,16 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
           throw PermissionDenied("actor '" + actor.login + "' may not enroll under person " +
                                      std::to_string(sponsor.id.value()),
                                  prefix + "sponsor");
-      } else if (!scope.everyone) {
+        check_may_sponsor(sponsor, prefix + "sponsor");
+        check_coverage(sponsor, r, prefix);
+      } else if (!self_sponsor && !scope.everyone) {
         throw PermissionDenied("only staff may enroll a person without a sponsor",
                                prefix + "sponsor");
       }
-      Resolved referrer = sponsor;
-      if (r.referrer || !r.referrer_external_id.empty()) {
+      Resolved referrer = self_referrer ? Resolved{} : sponsor;
+      if (!self_referrer && (r.referrer || !r.referrer_external_id.empty())) {
         referrer = resolve(r.referrer, r.referrer_external_id, prefix, "referrer");
+        check_may_sponsor(referrer, prefix + "referrer");
         if (referrer.id && !scope.sees(s.index, GenealogyIndex::node_of(referrer.id)))
           throw PermissionDenied("actor '" + actor.login + "' may not see person " +
                                      std::to_string(referrer.id.value()),
@@ -532,6 +627,7 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
       parents[i * networks + 0] = id_of(sponsor);
       if (networks > 1) parents[i * networks + 1] = id_of(referrer);
 
+      check_unique_and_barred(i, prefix);
       const std::string& ext = r.person.external_id;
       if (!ext.empty()) {
         if (batch_ext.count(ext)) {
@@ -574,6 +670,17 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
     const EnrollmentRequest& r = requests[i];
     row.id = ids[i];
     row.data = r.person;
+    row.data.phone = norms[i].phone;
+    row.data.document_number = norms[i].document_number;
+    if (s.config.enrollment.identification == Identification::internal) {
+      std::string digits = std::to_string(ids[i].value());
+      row.data.document_type = "internal";
+      row.data.document_number = s.config.enrollment.internal_prefix +
+                                 std::string(10 - std::min<std::size_t>(10, digits.size()), '0') +
+                                 digits;
+    }
+    row.email_key = norms[i].email_key;
+    row.extended_json = norms[i].extended_json;
     row.type = types[i];
     row.status = statuses[i];
     row.channel = r.channel;
@@ -675,12 +782,30 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
       for (const Decision& d : out.decisions[i]) decided.push_back(decision_to_json(d));
       payload.append(",\"rules\":").append(decided.dump());
     }
+    if (!r.accepted_contracts.empty()) {
+      nlohmann::json accepted = nlohmann::json::array();
+      for (const ContractRef& c : r.accepted_contracts)
+        accepted.push_back({{"contract", c.contract}, {"version", c.version}});
+      payload.append(",\"accepted_contracts\":").append(accepted.dump());
+    }
+    if (!r.attachments.empty())
+      payload.append(",\"attachments\":").append(std::to_string(r.attachments.size()));
     payload.append("}");
     event.person = ids[i];
     event.effective_at = row.enrolled_at;
     event.reason = r.reason;
     event.payload = payload;
     out.last_event = txn->append_event(event);
+    for (const ContractRef& c : r.accepted_contracts)
+      txn->insert_acceptance(AcceptanceRow{ids[i], c.contract, c.version,
+                                           s.config.contract(c.contract, c.version)->digest,
+                                           "registration", row.enrolled_at, out.last_event});
+    for (std::size_t a = 0; a < r.attachments.size(); ++a) {
+      const AttachmentData& d = r.attachments[a];
+      txn->insert_attachment(AttachmentRow{ids[i], out.last_event, static_cast<std::uint32_t>(a),
+                                           d.type, d.file_name, file_extension(d.file_name),
+                                           d.digest, d.uri, d.size_bytes, row.enrolled_at});
+    }
   }
   txn->commit();
   undo.armed = false;
@@ -716,6 +841,8 @@ Person Company::person(const Actor& actor, PersonId id) const {
   if (!row)
     throw Internal("person " + std::to_string(id.value()) + " is in the index, not the store");
   p.id = id;
+  internal::fill_person_details(state_->config, *row, p);
+  row->data.extended = std::move(p.data.extended);
   p.data = std::move(row->data);
   p.channel = std::move(row->channel);
   p.enrolled_at = row->enrolled_at;

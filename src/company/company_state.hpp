@@ -30,6 +30,15 @@ struct Scope {
   }
 };
 
+/// Fills `person`'s extended fields (by id, from the row's slots) and its
+/// display forms from a stored row.
+void fill_person_details(const Config& config, const PersonRow& row, Person& person);
+
+/// Throws InvalidArgument (field "contracts[i].digest") when the
+/// configuration changed the content of a contract version someone
+/// accepted.
+void check_contract_history(const Config& config, const Store& store);
+
 /// The tree shape a network's configuration asks for.
 TreeShape shape_of(const NetworkConfig& network);
 /// The shapes of every configured network, in order.

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "enrollment/masks.hpp"
+#include "enrollment/validation.hpp"
 #include "rules/rule_book.hpp"
 
 #include <downline/error.hpp>
@@ -7,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <functional>
 #include <set>
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -188,11 +192,219 @@ NetworkConfig parse_network(const json& obj, const std::string& path, const Rule
   return n;
 }
 
+bool get_bool(const json& obj, const char* key, const std::string& path, bool fallback) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return fallback;
+  if (!it->is_boolean()) throw InvalidArgument("expected true or false", path + key);
+  return it->get<bool>();
+}
+
+// An array of strings under `key` (absent: empty), each checked by `check`.
+std::vector<std::string> get_strings(
+    const json& obj, const char* key, const std::string& path,
+    const std::function<void(const std::string&, const std::string&)>& check) {
+  std::vector<std::string> out;
+  auto it = obj.find(key);
+  if (it == obj.end()) return out;
+  const std::string at = path + key;
+  if (!it->is_array()) throw InvalidArgument("expected an array of strings", at);
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const std::string e = at + "[" + std::to_string(i) + "]";
+    if (!(*it)[i].is_string()) throw InvalidArgument("expected a string", e);
+    out.push_back((*it)[i].get<std::string>());
+    if (check) check(out.back(), e);
+    if (std::count(out.begin(), out.end(), out.back()) > 1)
+      throw InvalidArgument("'" + out.back() + "' is listed twice", e);
+  }
+  return out;
+}
+
+bool is_country(const std::string& s) {
+  return s.size() == 2 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+void check_country(const std::string& s, const std::string& path) {
+  if (!is_country(s))
+    throw InvalidArgument("expected an ISO 3166-1 alpha-2 code such as \"CO\"", path);
+}
+
+// An id catalog entry: 1 to 64 of a-z, A-Z, 0-9, _ and -.
+void check_id(const std::string& s, const std::string& path) {
+  if (s.empty() || s.size() > 64 || !std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+      }))
+    throw InvalidArgument("an id is 1 to 64 of a-z, A-Z, 0-9, _ and -", path);
+}
+
+// Each element of the array `key` of `doc`, parsed by `parse` with its path.
+template <typename T, typename Parse>
+std::vector<T> parse_list(const json& doc, const char* key, Parse parse) {
+  std::vector<T> out;
+  auto it = doc.find(key);
+  if (it == doc.end()) return out;
+  if (!it->is_array()) throw InvalidArgument("expected an array", key);
+  for (std::size_t i = 0; i < it->size(); ++i)
+    out.push_back(parse((*it)[i], std::string(key) + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+// Throws naming `list[i].field` when item i repeats the key of an earlier one.
+template <typename T, typename Key>
+void check_unique(const std::vector<T>& items, const char* list, const char* field, Key key) {
+  for (std::size_t i = 0; i < items.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (key(items[i]) == key(items[j]))
+        throw InvalidArgument("'" + key(items[i]) + "' is declared twice",
+                              std::string(list) + "[" + std::to_string(i) + "]." + field);
+}
+
+FieldType parse_field_type(const std::string& name, const std::string& path) {
+  static const std::pair<const char*, FieldType> kTypes[] = {
+      {"text", FieldType::text}, {"integer", FieldType::integer}, {"decimal", FieldType::decimal},
+      {"date", FieldType::date}, {"boolean", FieldType::boolean}, {"choice", FieldType::choice}};
+  for (const auto& [n, t] : kTypes)
+    if (name == n) return t;
+  throw InvalidArgument(
+      "unknown field type '" + name + "' (text, integer, decimal, date, boolean, choice)", path);
+}
+
+void parse_enrollment_catalogs(const json& doc, Config& config) {
+  config.extended_fields = parse_list<ExtendedFieldConfig>(
+      doc, "extended_fields", [&](const json& obj, const std::string& path) {
+        check_keys(obj, path, {"slot", "id", "label", "type", "required", "max_length", "options"});
+        const std::string p = path + ".";
+        ExtendedFieldConfig f;
+        if (!obj.contains("slot")) throw InvalidArgument("slot is required", p + "slot");
+        f.slot = get_count(obj, "slot", p, 0, 1, 20);
+        f.id = get_string(obj, "id", p, "");
+        if (!is_name(f.id)) throw InvalidArgument("an id is 1 to 64 of a-z, 0-9, _", p + "id");
+        f.label = get_string(obj, "label", p, f.id);
+        f.type = parse_field_type(get_string(obj, "type", p, "text"), p + "type");
+        f.required = get_bool(obj, "required", p, false);
+        f.max_length = get_count(obj, "max_length", p, 200, 1, 10000);
+        f.options = get_strings(obj, "options", p, {});
+        if (f.type == FieldType::choice && f.options.empty())
+          throw InvalidArgument("a choice needs its options", p + "options");
+        if (f.type != FieldType::choice && obj.contains("options"))
+          throw InvalidArgument("only a choice has options", p + "options");
+        return f;
+      });
+  check_unique(config.extended_fields, "extended_fields", "slot",
+               [](const ExtendedFieldConfig& f) { return "slot " + std::to_string(f.slot); });
+  check_unique(config.extended_fields, "extended_fields", "id",
+               [](const ExtendedFieldConfig& f) { return f.id; });
+
+  config.document_types = parse_list<DocumentTypeConfig>(
+      doc, "document_types", [&](const json& obj, const std::string& path) {
+        check_keys(obj, path, {"id", "name", "countries", "mask"});
+        const std::string p = path + ".";
+        DocumentTypeConfig d;
+        d.id = get_string(obj, "id", p, "");
+        check_id(d.id, p + "id");
+        d.name = get_string(obj, "name", p, d.id);
+        d.countries = get_strings(obj, "countries", p, check_country);
+        d.mask = get_string(obj, "mask", p, "");
+        if (!d.mask.empty() && !is_valid_mask(d.mask))
+          throw InvalidArgument(
+              "a mask is 1 to 64 printable characters with at least one of #, A, *", p + "mask");
+        return d;
+      });
+  check_unique(config.document_types, "document_types", "id",
+               [](const DocumentTypeConfig& d) { return d.id; });
+
+  config.display_masks =
+      parse_list<DisplayMasks>(doc, "masks", [&](const json& obj, const std::string& path) {
+        check_keys(obj, path, {"country", "phone", "birth_date"});
+        const std::string p = path + ".";
+        DisplayMasks m;
+        m.country = get_string(obj, "country", p, "");
+        check_country(m.country, p + "country");
+        m.phone = get_string(obj, "phone", p, "");
+        if (!m.phone.empty() && !is_valid_mask(m.phone))
+          throw InvalidArgument(
+              "a mask is 1 to 64 printable characters with at least one of #, A, *", p + "phone");
+        m.birth_date = get_string(obj, "birth_date", p, "");
+        if (!m.birth_date.empty() && !is_valid_date_mask(m.birth_date))
+          throw InvalidArgument("a date mask holds DD, MM and YYYY once each (\"DD/MM/YYYY\")",
+                                p + "birth_date");
+        return m;
+      });
+  check_unique(config.display_masks, "masks", "country",
+               [](const DisplayMasks& m) { return "masks of " + m.country; });
+
+  config.attachment_types = parse_list<AttachmentTypeConfig>(
+      doc, "attachment_types", [&](const json& obj, const std::string& path) {
+        check_keys(obj, path, {"id", "label", "extensions", "mandatory", "max_bytes"});
+        const std::string p = path + ".";
+        AttachmentTypeConfig a;
+        a.id = get_string(obj, "id", p, "");
+        check_id(a.id, p + "id");
+        a.label = get_string(obj, "label", p, a.id);
+        a.extensions =
+            get_strings(obj, "extensions", p, [](const std::string& e, const std::string& at) {
+              if (e.empty() || e.size() > 16 || !std::all_of(e.begin(), e.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+                  }))
+                throw InvalidArgument(
+                    "an extension is lower-case letters and digits, no dot (\"pdf\")", at);
+            });
+        if (a.extensions.empty())
+          throw InvalidArgument("expected a non-empty array of extensions", p + "extensions");
+        a.mandatory = get_bool(obj, "mandatory", p, false);
+        if (auto it = obj.find("max_bytes"); it != obj.end()) {
+          if (!it->is_number_integer() || it->get<std::int64_t>() < 1)
+            throw InvalidArgument("expected a positive integer", p + "max_bytes");
+          a.max_bytes = it->get<std::uint64_t>();
+        }
+        return a;
+      });
+  check_unique(config.attachment_types, "attachment_types", "id",
+               [](const AttachmentTypeConfig& a) { return a.id; });
+
+  const auto& ranks = config.rules->ranks;
+  config.contracts =
+      parse_list<ContractConfig>(doc, "contracts", [&](const json& obj, const std::string& path) {
+        check_keys(
+            obj, path,
+            {"id", "version", "title", "digest", "countries", "ranks", "active", "mandatory"});
+        const std::string p = path + ".";
+        ContractConfig c;
+        c.id = get_string(obj, "id", p, "");
+        check_id(c.id, p + "id");
+        c.version = get_count(obj, "version", p, 1, 1, 1'000'000);
+        c.title = get_string(obj, "title", p, c.id);
+        c.digest = get_string(obj, "digest", p, "");
+        if (!is_sha256_digest(c.digest))
+          throw InvalidArgument(
+              "expected the content's digest, \"sha256:\" and 64 lower-case hex digits",
+              p + "digest");
+        c.countries = get_strings(obj, "countries", p, check_country);
+        for (const auto& r : get_strings(obj, "ranks", p, {})) {
+          std::uint8_t number = 0;
+          for (std::size_t k = 0; k < ranks.size(); ++k)
+            if (ranks[k].id == r) number = static_cast<std::uint8_t>(k + 1);
+          if (number == 0)
+            throw InvalidArgument("unknown rank '" + r + "' (declare it in ranks)", p + "ranks");
+          c.ranks.push_back(number);
+        }
+        c.active = get_bool(obj, "active", p, true);
+        c.mandatory = get_bool(obj, "mandatory", p, true);
+        return c;
+      });
+  check_unique(config.contracts, "contracts", "version", [](const ContractConfig& c) {
+    return c.id + " version " + std::to_string(c.version);
+  });
+
+  config.blacklist_reasons = get_strings(doc, "blacklist_reasons", "", check_id);
+}
+
 }  // namespace
 
 const std::vector<std::string>& person_field_names() {
-  static const std::vector<std::string> names{"external_id", "first_name", "last_name",  "email",
-                                              "phone",       "country",    "birth_date", "zone"};
+  static const std::vector<std::string> names{
+      "external_id", "first_name", "last_name", "email",         "phone",
+      "country",     "birth_date", "zone",      "document_type", "document_number"};
   return names;
 }
 
@@ -209,9 +421,10 @@ Config parse_config(std::string_view json_text) {
   } catch (const json::parse_error& e) {
     throw InvalidArgument(std::string("the configuration is not valid JSON: ") + e.what(), "$");
   }
-  check_keys(
-      doc, "",
-      {"company", "networks", "enrollment", "ranks", "segments", "commercial_states", "rules"});
+  check_keys(doc, "",
+             {"company", "networks", "enrollment", "ranks", "segments", "commercial_states",
+              "rules", "extended_fields", "document_types", "masks", "attachment_types",
+              "contracts", "blacklist_reasons"});
   Config config;
 
   if (auto it = doc.find("company"); it != doc.end()) {
@@ -225,6 +438,7 @@ Config parse_config(std::string_view json_text) {
   }
 
   config.rules = parse_rule_book(doc);
+  parse_enrollment_catalogs(doc, config);
   if (auto it = doc.find("networks"); it != doc.end()) {
     if (!it->is_array()) throw InvalidArgument("expected an array", "networks");
     for (std::size_t i = 0; i < it->size(); ++i) {
@@ -259,7 +473,9 @@ Config parse_config(std::string_view json_text) {
                      return rank(a.name) < rank(b.name);
                    });
   if (auto it = doc.find("enrollment"); it != doc.end()) {
-    check_keys(*it, "enrollment", {"required_fields", "initial_status"});
+    check_keys(*it, "enrollment",
+               {"required_fields", "initial_status", "unique_email", "identification",
+                "internal_prefix", "territorial_coverage", "sponsor_types", "max_text_bytes"});
     if (auto rf = it->find("required_fields"); rf != it->end()) {
       if (!rf->is_array()) throw InvalidArgument("expected an array", "enrollment.required_fields");
       config.enrollment.required_fields.clear();
@@ -278,8 +494,80 @@ Config parse_config(std::string_view json_text) {
     if (!parsed)
       throw InvalidArgument("unknown status '" + status + "'", "enrollment.initial_status");
     config.enrollment.initial_status = *parsed;
+    EnrollmentPolicy& e = config.enrollment;
+    e.unique_email = get_bool(*it, "unique_email", "enrollment.", false);
+    const std::string identification = get_string(*it, "identification", "enrollment.", "optional");
+    if (identification == "optional")
+      e.identification = Identification::optional;
+    else if (identification == "document")
+      e.identification = Identification::document;
+    else if (identification == "internal")
+      e.identification = Identification::internal;
+    else
+      throw InvalidArgument("expected \"optional\", \"document\" or \"internal\"",
+                            "enrollment.identification");
+    e.internal_prefix = get_string(*it, "internal_prefix", "enrollment.", e.internal_prefix);
+    if (e.internal_prefix.size() > 16 ||
+        !std::all_of(e.internal_prefix.begin(), e.internal_prefix.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }))
+      throw InvalidArgument("a prefix is up to 16 of A-Z and 0-9", "enrollment.internal_prefix");
+    e.territorial_coverage = get_bool(*it, "territorial_coverage", "enrollment.", false);
+    if (it->contains("sponsor_types")) {
+      e.sponsor_types.clear();
+      for (const auto& t : get_strings(*it, "sponsor_types", "enrollment.", {})) {
+        auto type = parse_customer_type(t);
+        if (!type)
+          throw InvalidArgument("unknown customer type '" + t + "' (guest, customer, consultant)",
+                                "enrollment.sponsor_types");
+        e.sponsor_types.push_back(*type);
+      }
+    }
+    e.max_text_bytes = get_count(*it, "max_text_bytes", "enrollment.", 200, 16, 65536);
   }
+  if (config.enrollment.identification == Identification::document && config.document_types.empty())
+    throw InvalidArgument("identification by document needs document_types",
+                          "enrollment.identification");
   return config;
+}
+
+const ExtendedFieldConfig* Config::extended_field(std::string_view id) const {
+  for (const auto& f : extended_fields)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+const DocumentTypeConfig* Config::document_type(std::string_view id) const {
+  for (const auto& d : document_types)
+    if (d.id == id) return &d;
+  return nullptr;
+}
+
+const DisplayMasks* Config::display_masks_of(std::string_view country) const {
+  for (const auto& m : display_masks)
+    if (m.country == country) return &m;
+  return nullptr;
+}
+
+const AttachmentTypeConfig* Config::attachment_type(std::string_view id) const {
+  for (const auto& a : attachment_types)
+    if (a.id == id) return &a;
+  return nullptr;
+}
+
+const ContractConfig* Config::contract(std::string_view id, std::uint32_t version) const {
+  for (const auto& c : contracts)
+    if (c.id == id && c.version == version) return &c;
+  return nullptr;
+}
+
+bool contract_applies(const ContractConfig& contract, std::string_view country, std::uint8_t rank) {
+  const bool here = contract.countries.empty() ||
+                    std::find(contract.countries.begin(), contract.countries.end(), country) !=
+                        contract.countries.end();
+  const bool ranked =
+      contract.ranks.empty() ||
+      std::find(contract.ranks.begin(), contract.ranks.end(), rank) != contract.ranks.end();
+  return here && ranked;
 }
 
 }  // namespace internal

@@ -56,10 +56,80 @@ struct NetworkConfig {
   std::uint8_t generation_rank = 0;
 };
 
+/// How a person is identified (seed 004 §3.1 "Identification").
+enum class Identification : std::uint8_t {
+  optional,  ///< a document may be given; when given it is checked
+  document,  ///< a document type and number are required
+  internal,  ///< the company asks for none: the library assigns a consecutive one
+};
+
 struct EnrollmentPolicy {
   /// Person fields that must not be empty: "first_name", "email", ...
   std::vector<std::string> required_fields{"first_name", "last_name", "email"};
   Status initial_status = Status::active;
+  /// No two persons share an e-mail address (compared in lower case).
+  bool unique_email = false;
+  Identification identification = Identification::optional;
+  /// Internal identifications are this prefix and the person id, 10 digits.
+  std::string internal_prefix = "ID";
+  /// The sponsor must be in the enrollee's territorial zone.
+  bool territorial_coverage = false;
+  /// Customer types that may sponsor (and refer) others.
+  std::vector<CustomerType> sponsor_types{CustomerType::guest, CustomerType::customer,
+                                          CustomerType::consultant};
+  /// The most bytes of any one text a person is given.
+  std::uint32_t max_text_bytes = 200;
+};
+
+/// The type of an extended field (seed 004 §7.1.2.4).
+enum class FieldType : std::uint8_t { text, integer, decimal, date, boolean, choice };
+
+/// One of the 20 extended fields of a person.
+struct ExtendedFieldConfig {
+  std::uint32_t slot = 0;  ///< 1..20: the rules see it as person.extended.<slot>
+  std::string id;          ///< the key requests and exports use
+  std::string label;
+  FieldType type = FieldType::text;
+  bool required = false;
+  std::uint32_t max_length = 200;    ///< text: bytes
+  std::vector<std::string> options;  ///< choice: the allowed values
+};
+
+/// An identification document type of a country, with its format mask
+/// (seed 003 §6.3.8–6.3.9).
+struct DocumentTypeConfig {
+  std::string id;  ///< "CC"
+  std::string name;
+  std::vector<std::string> countries;  ///< empty: every country
+  std::string mask;                    ///< "" = any letters and digits
+};
+
+/// How a country's phones and birth dates are displayed (seed 003 §6.3.8).
+struct DisplayMasks {
+  std::string country;
+  std::string phone;       ///< over the national number: "### ### ## ##"
+  std::string birth_date;  ///< "DD/MM/YYYY"
+};
+
+/// A kind of document a person attaches (seed 004 §6.3.1).
+struct AttachmentTypeConfig {
+  std::string id;
+  std::string label;
+  std::vector<std::string> extensions;  ///< lower case, without the dot
+  bool mandatory = false;
+  std::uint64_t max_bytes = 0;  ///< 0 = any size
+};
+
+/// One version of a contract (seed 004 §6.3.2, §7.1.2.3).
+struct ContractConfig {
+  std::string id;
+  std::uint32_t version = 1;
+  std::string title;
+  std::string digest;                  ///< of the content the host shows: "sha256:<64 hex>"
+  std::vector<std::string> countries;  ///< empty: every country
+  std::vector<std::uint8_t> ranks;     ///< rank numbers; empty: every rank, and no rank
+  bool active = true;
+  bool mandatory = true;
 };
 
 struct Config {
@@ -69,16 +139,38 @@ struct Config {
   /// The sponsor network first, the referral network second, then others.
   std::vector<NetworkConfig> networks;
   EnrollmentPolicy enrollment;
+  std::vector<ExtendedFieldConfig> extended_fields;
+  std::vector<DocumentTypeConfig> document_types;
+  std::vector<DisplayMasks> display_masks;
+  std::vector<AttachmentTypeConfig> attachment_types;
+  /// Every version of every contract, in document order.
+  std::vector<ContractConfig> contracts;
+  /// The reasons a blacklist entry may give (seed 003 §6.3.5).
+  std::vector<std::string> blacklist_reasons;
   /// Ranks, segments, commercial states and the compiled rules; never null.
   std::shared_ptr<const RuleBookData> rules;
 
   /// Position of a network in `networks`, or -1.
   int network_index(std::string_view name) const;
+  /// The extended field with this id, or null.
+  const ExtendedFieldConfig* extended_field(std::string_view id) const;
+  /// The document type with this id, or null.
+  const DocumentTypeConfig* document_type(std::string_view id) const;
+  /// The display masks of a country, or null.
+  const DisplayMasks* display_masks_of(std::string_view country) const;
+  /// The attachment type with this id, or null.
+  const AttachmentTypeConfig* attachment_type(std::string_view id) const;
+  /// The version of a contract, or null.
+  const ContractConfig* contract(std::string_view id, std::uint32_t version) const;
 };
 
 /// Parses and checks the configuration JSON; throws InvalidArgument naming
 /// the JSON path ("networks[2].structure") of the first problem.
 Config parse_config(std::string_view json_text);
+
+/// True when a contract of `config` applies to a person of this country
+/// and rank (0 = none).
+bool contract_applies(const ContractConfig& contract, std::string_view country, std::uint8_t rank);
 
 /// The person fields a policy may require.
 const std::vector<std::string>& person_field_names();

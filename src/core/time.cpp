@@ -86,6 +86,15 @@ std::optional<chr::year_month_day> read_date(std::string_view text) {
 
 }  // namespace
 
+LocalDate utc_date(Instant at) noexcept {
+  const auto [days, micros_of_day] = floor_divmod(at.micros_since_epoch, kMicrosPerDay);
+  const auto [eras, day_of_era] = floor_divmod(days, kDaysPerEra);
+  const chr::year_month_day ymd{chr::sys_days{chr::days{day_of_era}}};
+  return LocalDate{
+      static_cast<int>(static_cast<std::int64_t>(static_cast<int>(ymd.year())) + eras * 400),
+      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())};
+}
+
 std::string Instant::to_rfc3339() const {
   const auto [days, micros_of_day] = floor_divmod(micros_since_epoch, kMicrosPerDay);
   const auto [eras, day_of_era] = floor_divmod(days, kDaysPerEra);

@@ -257,6 +257,8 @@ class GenealogyIndex {
   void set_rank(Node n, std::uint8_t rank) { rank_[n] = rank; }
   /// The id of a zone name, added when new ("" is 0).
   std::uint32_t zone_id(std::string_view name);
+  /// The name of a zone id ("" for 0).
+  const std::string& zone_name(std::uint32_t zone) const { return zone_names_[zone]; }
   /// The id of a zone name, or nullopt when no one is in it.
   std::optional<std::uint32_t> find_zone(std::string_view name) const;
   const NetworkTree& tree(std::size_t network) const { return *trees_[network]; }

@@ -333,11 +333,19 @@ LocalDate read_date(const Json& value, const std::string& path) {
   }
 }
 
+// `key` of `object` when present and not null; InvalidArgument naming it
+// otherwise.
+const Json& required_member(const Json& object, const std::string& path, std::string_view key) {
+  const Json* v = member(object, key);
+  if (v == nullptr) throw InvalidArgument(std::string(key) + " is required", child(path, key));
+  return *v;
+}
+
 PersonData read_person_data(const Json& value, const std::string& path) {
   require_object(value, path, "an object");
   reject_unknown_keys(value, path,
                       {"external_id", "first_name", "last_name", "email", "phone", "country",
-                       "birth_date", "zone"});
+                       "birth_date", "zone", "document_type", "document_number", "extended"});
   PersonData data;
   const auto text = [&](std::string_view key, std::string& out) {
     if (const Json* v = member(value, key)) out = read_string(*v, child(path, key));
@@ -352,7 +360,51 @@ PersonData read_person_data(const Json& value, const std::string& path) {
     data.birth_date = read_date(*v, child(path, "birth_date"));
   }
   text("zone", data.zone);
+  text("document_type", data.document_type);
+  text("document_number", data.document_number);
+  if (const Json* v = member(value, "extended")) {
+    const std::string at = child(path, "extended");
+    require_object(*v, at, "an object of extended fields");
+    for (const auto& [key, item] : v->items()) {
+      const std::string here = child(at, key);
+      // Text travels as is; integers and booleans as their text. A
+      // floating-point number would already have lost a decimal's value.
+      if (item.is_string())
+        data.extended.emplace(key, item.get<std::string>());
+      else if (item.is_boolean())
+        data.extended.emplace(key, item.get<bool>() ? "true" : "false");
+      else if (item.is_number_integer())
+        data.extended.emplace(key, item.dump());
+      else
+        throw_expected("a string, an integer or true/false (decimals as strings)", item, here);
+    }
+  }
   return data;
+}
+
+ContractRef read_contract_ref(const Json& value, const std::string& path) {
+  require_object(value, path, "a contract {\"contract\", \"version\"}");
+  reject_unknown_keys(value, path, {"contract", "version"});
+  ContractRef ref;
+  ref.contract = read_string(required_member(value, path, "contract"), child(path, "contract"));
+  const std::uint64_t version =
+      read_count(required_member(value, path, "version"), child(path, "version"));
+  if (version > std::numeric_limits<std::uint32_t>::max())
+    throw OutOfRange("the version does not fit", child(path, "version"));
+  ref.version = static_cast<std::uint32_t>(version);
+  return ref;
+}
+
+AttachmentData read_attachment(const Json& value, const std::string& path) {
+  require_object(value, path, "an attachment object");
+  reject_unknown_keys(value, path, {"type", "file_name", "size_bytes", "digest", "uri"});
+  AttachmentData a;
+  a.type = read_string(required_member(value, path, "type"), child(path, "type"));
+  a.file_name = read_string(required_member(value, path, "file_name"), child(path, "file_name"));
+  a.size_bytes = read_count(required_member(value, path, "size_bytes"), child(path, "size_bytes"));
+  a.digest = read_string(required_member(value, path, "digest"), child(path, "digest"));
+  if (const Json* v = member(value, "uri")) a.uri = read_string(*v, child(path, "uri"));
+  return a;
 }
 
 std::uint32_t read_position(const Json& value, const std::string& path) {
@@ -368,14 +420,6 @@ std::uint32_t read_position(const Json& value, const std::string& path) {
 bool read_bool(const Json& value, const std::string& path) {
   if (!value.is_boolean()) throw_expected("true or false", value, path);
   return value.get<bool>();
-}
-
-// `key` of `object` when present and not null; InvalidArgument naming it
-// otherwise.
-const Json& required_member(const Json& object, const std::string& path, std::string_view key) {
-  const Json* v = member(object, key);
-  if (v == nullptr) throw InvalidArgument(std::string(key) + " is required", child(path, key));
-  return *v;
 }
 
 PlacementChoice read_placement_choice(const Json& value, const std::string& path) {
@@ -402,9 +446,10 @@ std::vector<PersonId> read_ids(const Json& value, const std::string& path) {
 
 EnrollmentRequest read_enrollment_request(const Json& value, const std::string& path) {
   require_object(value, path, "an enrollment request object");
-  reject_unknown_keys(value, path,
-                      {"type", "person", "sponsor", "sponsor_external_id", "referrer",
-                       "referrer_external_id", "channel", "effective_at", "reason", "placements"});
+  reject_unknown_keys(
+      value, path,
+      {"type", "person", "sponsor", "sponsor_external_id", "referrer", "referrer_external_id",
+       "channel", "effective_at", "reason", "placements", "accepted_contracts", "attachments"});
   EnrollmentRequest request;
   const auto text = [&](std::string_view key, std::string& out) {
     if (const Json* v = member(value, key)) out = read_string(*v, child(path, key));
@@ -432,6 +477,18 @@ EnrollmentRequest read_enrollment_request(const Json& value, const std::string& 
     for (std::size_t i = 0; i < v->size(); ++i) {
       request.placements.push_back(read_placement_choice((*v)[i], element(at, i)));
     }
+  }
+  if (const Json* v = member(value, "accepted_contracts")) {
+    const std::string at = child(path, "accepted_contracts");
+    if (!v->is_array()) throw_expected("an array of contracts", *v, at);
+    for (std::size_t i = 0; i < v->size(); ++i)
+      request.accepted_contracts.push_back(read_contract_ref((*v)[i], element(at, i)));
+  }
+  if (const Json* v = member(value, "attachments")) {
+    const std::string at = child(path, "attachments");
+    if (!v->is_array()) throw_expected("an array of attachments", *v, at);
+    for (std::size_t i = 0; i < v->size(); ++i)
+      request.attachments.push_back(read_attachment((*v)[i], element(at, i)));
   }
   return request;
 }
@@ -511,6 +568,41 @@ Actor parse_actor(std::string_view text) {
   if (const Json* v = member(document, "person")) actor.person = read_id(*v, "person");
   if (const Json* v = member(document, "roles")) actor.roles = read_strings(*v, "roles");
   return actor;
+}
+
+BlacklistEntry parse_blacklist_entry(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a blacklist entry object");
+  reject_unknown_keys(document, path, {"kind", "value", "country", "reason", "note"});
+  BlacklistEntry entry;
+  const std::string kind = read_string(required_member(document, path, "kind"), "kind");
+  const auto parsed = parse_blacklist_kind(kind);
+  if (!parsed)
+    throw InvalidArgument(
+        "unknown blacklist kind '" + kind + "'; expected document, email or phone", "kind");
+  entry.kind = *parsed;
+  entry.value = read_string(required_member(document, path, "value"), "value");
+  if (const Json* v = member(document, "country")) entry.country = read_string(*v, "country");
+  if (const Json* v = member(document, "reason")) entry.reason = read_string(*v, "reason");
+  if (const Json* v = member(document, "note")) entry.note = read_string(*v, "note");
+  return entry;
+}
+
+StatusChange parse_status_change(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a status change object");
+  reject_unknown_keys(document, path, {"person", "status", "reason"});
+  StatusChange change;
+  change.person = read_id(required_member(document, path, "person"), "person");
+  change.status = read_status(required_member(document, path, "status"), "status");
+  if (const Json* v = member(document, "reason")) change.reason = read_string(*v, "reason");
+  return change;
+}
+
+ContractRef parse_contract_ref(std::string_view text) {
+  return read_contract_ref(parse_document(text), "");
 }
 
 EnrollmentRequest parse_enrollment_request(std::string_view text) {
@@ -700,6 +792,91 @@ std::string to_json(const Person& person) {
   out["referrer"] = id_json(person.referrer);
   out["channel"] = person.channel;
   out["enrolled_at"] = person.enrolled_at.to_rfc3339();
+  out["document_type"] = person.data.document_type;
+  out["document_number"] = person.data.document_number;
+  OrderedJson extended = OrderedJson::object();
+  for (const auto& [key, value] : person.data.extended) extended[key] = value;
+  out["extended"] = std::move(extended);
+  out["display"] = {{"phone", person.display.phone},
+                    {"birth_date", person.display.birth_date},
+                    {"document", person.display.document}};
+  return dump(out);
+}
+
+std::string to_json(const std::vector<BlacklistEntry>& entries) {
+  OrderedJson out = OrderedJson::array();
+  for (const BlacklistEntry& e : entries) {
+    OrderedJson item = OrderedJson::object();
+    item["kind"] = to_string(e.kind);
+    item["value"] = e.value;
+    item["key"] = e.key;
+    item["country"] = e.country;
+    item["reason"] = e.reason;
+    item["note"] = e.note;
+    item["added_at"] = e.added_at.to_rfc3339();
+    item["added_by"] = e.added_by;
+    out.push_back(std::move(item));
+  }
+  return dump(out);
+}
+
+std::string to_json(const std::vector<ContractVersion>& versions) {
+  OrderedJson out = OrderedJson::array();
+  for (const ContractVersion& c : versions) {
+    OrderedJson item = OrderedJson::object();
+    item["contract"] = c.contract;
+    item["version"] = c.version;
+    item["title"] = c.title;
+    item["digest"] = c.digest;
+    item["countries"] = c.countries;
+    item["ranks"] = c.ranks;
+    item["active"] = c.active;
+    item["mandatory"] = c.mandatory;
+    out.push_back(std::move(item));
+  }
+  return dump(out);
+}
+
+std::string to_json(const std::vector<ContractAcceptance>& acceptances) {
+  OrderedJson out = OrderedJson::array();
+  for (const ContractAcceptance& a : acceptances) {
+    OrderedJson item = OrderedJson::object();
+    item["person"] = id_json(a.person);
+    item["contract"] = a.contract.contract;
+    item["version"] = a.contract.version;
+    item["digest"] = a.digest;
+    item["channel"] = a.channel;
+    item["accepted_at"] = a.accepted_at.to_rfc3339();
+    item["event"] = id_json(a.event);
+    out.push_back(std::move(item));
+  }
+  return dump(out);
+}
+
+std::string to_json(const std::vector<Attachment>& attachments) {
+  OrderedJson out = OrderedJson::array();
+  for (const Attachment& a : attachments) {
+    OrderedJson item = OrderedJson::object();
+    item["person"] = id_json(a.person);
+    item["type"] = a.data.type;
+    item["file_name"] = a.data.file_name;
+    item["extension"] = a.extension;
+    item["size_bytes"] = a.data.size_bytes;
+    item["digest"] = a.data.digest;
+    item["uri"] = a.data.uri;
+    item["added_at"] = a.added_at.to_rfc3339();
+    item["event"] = id_json(a.event);
+    out.push_back(std::move(item));
+  }
+  return dump(out);
+}
+
+std::string to_json(const ProfileCompletion& completion) {
+  OrderedJson out = OrderedJson::object();
+  out["filled"] = completion.filled;
+  out["total"] = completion.total;
+  out["percent"] = completion.percent;
+  out["missing"] = completion.missing;
   return dump(out);
 }
 

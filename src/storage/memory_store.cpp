@@ -22,7 +22,17 @@ struct MemoryData {
   std::vector<EventRow> events;
   std::map<std::string, int, std::less<>> networks;
   std::map<std::string, UserRow, std::less<>> users;
+  // The first person with each e-mail key / document (uniqueness is the
+  // configuration's choice, so a key may repeat).
+  std::unordered_map<std::string, PersonId> by_email, by_document;
+  std::map<std::pair<std::uint8_t, std::string>, BlacklistRow> blacklist;
+  std::vector<AcceptanceRow> acceptances;
+  std::vector<AttachmentRow> attachments;
 };
+
+std::string document_key(std::string_view type, std::string_view number) {
+  return std::string(type).append(1, '\0').append(number);
+}
 
 class MemoryStore;
 
@@ -37,6 +47,10 @@ class MemoryTxn final : public WriteTxn {
     if (!row.data.external_id.empty() && external_id_exists(row.data.external_id))
       throw AlreadyExists("external id '" + row.data.external_id + "' exists", "external_id");
     if (!row.data.external_id.empty()) staged_ext_.emplace(row.data.external_id, row.id);
+    if (!row.email_key.empty()) staged_email_.emplace(row.email_key, row.id);
+    if (!row.data.document_number.empty())
+      staged_document_.emplace(document_key(row.data.document_type, row.data.document_number),
+                               row.id);
     persons_.push_back(row);
   }
   void insert_node(const NodeRow& row) override { nodes_.push_back(row); }
@@ -66,6 +80,17 @@ class MemoryTxn final : public WriteTxn {
     if (!data_.persons.count(person.value())) throw Internal("no person to rank");
     ranks_.emplace_back(person, rank);
   }
+  void set_status(PersonId person, Status status) override {
+    auto staged = std::find_if(persons_.rbegin(), persons_.rend(),
+                               [&](const PersonRow& p) { return p.id == person; });
+    if (staged != persons_.rend()) {
+      staged->status = status;
+      return;
+    }
+    std::lock_guard lock(mu_);
+    if (!data_.persons.count(person.value())) throw Internal("no person to change");
+    statuses_.emplace_back(person, status);
+  }
   void insert_rank_change(const RankChangeRow& row) override { rank_changes_.push_back(row); }
   EventSeq append_event(const EventRow& row) override {
     events_.push_back(row);
@@ -93,8 +118,60 @@ class MemoryTxn final : public WriteTxn {
     std::lock_guard lock(mu_);
     return data_.by_external_id.count(key) > 0;
   }
+  std::optional<PersonId> find_email(std::string_view email_key) override {
+    return find(staged_email_, &MemoryData::by_email, std::string(email_key));
+  }
+  std::optional<PersonId> find_document(std::string_view type, std::string_view number) override {
+    return find(staged_document_, &MemoryData::by_document, document_key(type, number));
+  }
+  std::optional<std::string> blacklisted(std::uint8_t kind, std::string_view key) override {
+    auto entry = blacklist_entry(kind, key);
+    if (!entry) return std::nullopt;
+    return entry->reason;
+  }
+  void insert_blacklist(const BlacklistRow& row) override {
+    if (blacklist_entry(row.kind, row.key))
+      throw AlreadyExists("'" + row.key + "' is barred already", "value");
+    blacklist_.emplace_back(row, true);
+  }
+  bool delete_blacklist(std::uint8_t kind, std::string_view key) override {
+    auto entry = blacklist_entry(kind, key);
+    if (!entry) return false;
+    BlacklistRow gone = *entry;
+    blacklist_.emplace_back(std::move(gone), false);
+    return true;
+  }
+  void insert_acceptance(const AcceptanceRow& row) override {
+    const auto same = [&](const AcceptanceRow& a) {
+      return a.person == row.person && a.contract == row.contract && a.version == row.version;
+    };
+    bool taken = std::any_of(acceptances_.begin(), acceptances_.end(), same);
+    {
+      std::lock_guard lock(mu_);
+      taken = taken || std::any_of(data_.acceptances.begin(), data_.acceptances.end(), same);
+    }
+    if (taken) throw AlreadyExists("the contract version is accepted already", "contract");
+    acceptances_.push_back(row);
+  }
+  void insert_attachment(const AttachmentRow& row) override { attachments_.push_back(row); }
   void commit() override {
     std::lock_guard lock(mu_);
+    for (auto& [row, present] : blacklist_) {
+      const auto key = std::make_pair(row.kind, row.key);
+      if (present)
+        data_.blacklist[key] = std::move(row);
+      else
+        data_.blacklist.erase(key);
+    }
+    blacklist_.clear();
+    for (auto& a : acceptances_) data_.acceptances.push_back(std::move(a));
+    acceptances_.clear();
+    for (auto& a : attachments_) data_.attachments.push_back(std::move(a));
+    attachments_.clear();
+    for (auto& [key, id] : staged_email_) data_.by_email.emplace(key, id);
+    for (auto& [key, id] : staged_document_) data_.by_document.emplace(key, id);
+    staged_email_.clear();
+    staged_document_.clear();
     for (auto& p : persons_) {
       if (!p.data.external_id.empty()) data_.by_external_id.emplace(p.data.external_id, p.id);
       data_.persons.emplace(p.id.value(), std::move(p));
@@ -104,6 +181,8 @@ class MemoryTxn final : public WriteTxn {
     changes_.clear();
     for (auto [person, rank] : ranks_) data_.persons.at(person.value()).rank = rank;
     ranks_.clear();
+    for (auto [person, status] : statuses_) data_.persons.at(person.value()).status = status;
+    statuses_.clear();
     for (auto& r : rank_changes_) data_.rank_changes.push_back(std::move(r));
     rank_changes_.clear();
     for (auto& e : events_) data_.events.push_back(std::move(e));
@@ -117,6 +196,28 @@ class MemoryTxn final : public WriteTxn {
   }
 
  private:
+  std::optional<PersonId> find(const std::unordered_map<std::string, PersonId>& staged,
+                               std::unordered_map<std::string, PersonId> MemoryData::*stored,
+                               const std::string& key) {
+    if (auto it = staged.find(key); it != staged.end()) return it->second;
+    std::lock_guard lock(mu_);
+    auto& map = data_.*stored;
+    if (auto it = map.find(key); it != map.end()) return it->second;
+    return std::nullopt;
+  }
+
+  // The entry as this transaction leaves it: its latest staged change, or
+  // the stored one.
+  std::optional<BlacklistRow> blacklist_entry(std::uint8_t kind, std::string_view key) {
+    for (auto it = blacklist_.rbegin(); it != blacklist_.rend(); ++it)
+      if (it->first.kind == kind && it->first.key == key)
+        return it->second ? std::optional(it->first) : std::nullopt;
+    std::lock_guard lock(mu_);
+    auto it = data_.blacklist.find({kind, std::string(key)});
+    if (it == data_.blacklist.end()) return std::nullopt;
+    return it->second;
+  }
+
   // The latest version of a node: staged in this transaction, or stored.
   NodeRow current_node(int network, PersonId person) {
     for (; indexed_nodes_ < nodes_.size(); ++indexed_nodes_)
@@ -142,10 +243,14 @@ class MemoryTxn final : public WriteTxn {
   std::size_t indexed_nodes_ = 0;
   std::vector<ChangeRow> changes_;
   std::vector<std::pair<PersonId, std::uint8_t>> ranks_;
+  std::vector<std::pair<PersonId, Status>> statuses_;
   std::vector<RankChangeRow> rank_changes_;
   std::vector<EventRow> events_;
   std::vector<UserRow> users_;
-  std::unordered_map<std::string, PersonId> staged_ext_;
+  std::unordered_map<std::string, PersonId> staged_ext_, staged_email_, staged_document_;
+  std::vector<std::pair<BlacklistRow, bool>> blacklist_;  // the entry, and whether it stays
+  std::vector<AcceptanceRow> acceptances_;
+  std::vector<AttachmentRow> attachments_;
 };
 
 class MemoryStore final : public Store {
@@ -228,7 +333,37 @@ class MemoryStore final : public Store {
                        data_.events.size(),
                        static_cast<std::int64_t>(data_.events.size()),
                        data_.changes.size(),
-                       data_.rank_changes.size()};
+                       data_.rank_changes.size(),
+                       data_.blacklist.size(),
+                       data_.acceptances.size(),
+                       data_.attachments.size()};
+  }
+  std::vector<BlacklistRow> blacklist() const override {
+    std::lock_guard lock(mu_);
+    std::vector<BlacklistRow> out;
+    for (const auto& [key, row] : data_.blacklist) out.push_back(row);
+    return out;
+  }
+  std::vector<AcceptanceRow> acceptances_of_person(PersonId person) const override {
+    return acceptances_where([&](const AcceptanceRow& a) { return a.person == person; });
+  }
+  std::vector<AcceptanceRow> acceptances_of_contract(std::string_view contract) const override {
+    return acceptances_where([&](const AcceptanceRow& a) { return a.contract == contract; });
+  }
+  std::vector<AcceptanceRow> accepted_versions() const override {
+    std::lock_guard lock(mu_);
+    std::map<std::pair<std::string, std::uint32_t>, AcceptanceRow> first;
+    for (const auto& a : data_.acceptances) first.try_emplace({a.contract, a.version}, a);
+    std::vector<AcceptanceRow> out;
+    for (auto& [key, a] : first) out.push_back(std::move(a));
+    return out;
+  }
+  std::vector<AttachmentRow> attachments_of(PersonId person) const override {
+    std::lock_guard lock(mu_);
+    std::vector<AttachmentRow> out;
+    for (const auto& a : data_.attachments)
+      if (a.person == person) out.push_back(a);
+    return out;
   }
   std::vector<RankChangeRow> rank_history(PersonId person) const override {
     std::lock_guard lock(mu_);
@@ -244,6 +379,14 @@ class MemoryStore final : public Store {
   EventSeq last_event_seq() const override {
     std::lock_guard lock(mu_);
     return EventSeq{static_cast<std::int64_t>(data_.events.size())};
+  }
+  template <typename Pred>
+  std::vector<AcceptanceRow> acceptances_where(Pred pred) const {
+    std::lock_guard lock(mu_);
+    std::vector<AcceptanceRow> out;
+    for (const auto& a : data_.acceptances)
+      if (pred(a)) out.push_back(a);
+    return out;
   }
   // No other process reaches this store and the caller holds the writer
   // lock, so plain reads are already a snapshot.

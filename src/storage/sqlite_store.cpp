@@ -26,7 +26,7 @@ namespace {
 
 // Forward migrations: entry i brings the schema from version i to i + 1.
 // Never edit a released entry; append a new one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE networks (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -117,6 +117,54 @@ CREATE TABLE rank_history (
   PRIMARY KEY (person_id, effective_at_us, seq)
 ) WITHOUT ROWID;
 )sql",
+    // 4: identification documents, e-mail keys, extended fields, the
+    // blacklist, contract acceptances and attachments (seed 004).
+    R"sql(
+ALTER TABLE persons ADD COLUMN document_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE persons ADD COLUMN document_number TEXT NOT NULL DEFAULT '';
+ALTER TABLE persons ADD COLUMN email_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE persons ADD COLUMN extended TEXT NOT NULL DEFAULT '{}';
+UPDATE persons SET email_key = lower(email);
+CREATE INDEX persons_email_key ON persons (email_key) WHERE email_key <> '';
+CREATE INDEX persons_document ON persons (document_type, document_number)
+  WHERE document_number <> '';
+-- kind: 0 document, 1 email, 2 phone.
+CREATE TABLE blacklist (
+  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 2),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  country TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  note TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added_at_us INTEGER NOT NULL,
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+CREATE TABLE contract_acceptances (
+  person_id INTEGER NOT NULL REFERENCES persons(id),
+  contract TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  accepted_at_us INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (person_id, contract, version)
+) WITHOUT ROWID;
+CREATE INDEX contract_acceptances_contract ON contract_acceptances (contract, version, seq);
+CREATE TABLE attachments (
+  person_id INTEGER NOT NULL REFERENCES persons(id),
+  seq INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  extension TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  uri TEXT NOT NULL,
+  added_at_us INTEGER NOT NULL,
+  PRIMARY KEY (person_id, seq, idx)
+) WITHOUT ROWID;
+)sql",
 };
 
 [[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& what) {
@@ -176,12 +224,20 @@ class SqliteTxn final : public WriteTxn {
   void update_node(const NodeRow& row, bool count_move) override;
   void insert_change(const ChangeRow& row) override;
   void set_rank(PersonId person, std::uint8_t rank) override;
+  void set_status(PersonId person, Status status) override;
   void insert_rank_change(const RankChangeRow& row) override;
   EventSeq append_event(const EventRow& row) override;
   EventSeq append_events(std::span<const EventRow> rows) override;
   void update_nodes(std::span<const NodeUpdate> rows) override;
   void insert_changes(std::span<const ChangeRow> rows) override;
   bool external_id_exists(std::string_view external_id) override;
+  std::optional<PersonId> find_email(std::string_view email_key) override;
+  std::optional<PersonId> find_document(std::string_view type, std::string_view number) override;
+  std::optional<std::string> blacklisted(std::uint8_t kind, std::string_view key) override;
+  void insert_blacklist(const BlacklistRow& row) override;
+  bool delete_blacklist(std::uint8_t kind, std::string_view key) override;
+  void insert_acceptance(const AcceptanceRow& row) override;
+  void insert_attachment(const AttachmentRow& row) override;
   void insert_user(const UserRow& row) override;
   void commit() override;
 
@@ -199,7 +255,8 @@ class SqliteStore final : public Store {
       migrate();
       ins_person_.emplace(db_,
                           "INSERT INTO persons (id, external_id, first_name, last_name, email, "
-                          "phone, country, birth_date, zone) VALUES (?,?,?,?,?,?,?,?,?)");
+                          "phone, country, birth_date, zone, document_type, document_number, "
+                          "email_key, extended) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
       ins_customer_.emplace(db_,
                             "INSERT INTO customers (person_id, type, status, channel, "
                             "enrolled_at_us, rank) VALUES (?,?,?,?,?,?)");
@@ -210,6 +267,12 @@ class SqliteStore final : public Store {
                          "INSERT INTO events (kind, person_id, effective_at_us, recorded_at_us, "
                          "actor, reason, payload) VALUES (?,?,?,?,?,?,?)");
       w_ext_.emplace(db_, "SELECT 1 FROM persons WHERE external_id = ?");
+      w_email_.emplace(db_,
+                       "SELECT id FROM persons WHERE email_key = ? AND email_key <> '' LIMIT 1");
+      w_document_.emplace(db_,
+                          "SELECT id FROM persons WHERE document_type = ? AND document_number = ? "
+                          "AND document_number <> '' LIMIT 1");
+      w_blacklisted_.emplace(db_, "SELECT reason FROM blacklist WHERE kind = ? AND key = ?");
       upd_node_.emplace(db_,
                         "UPDATE network_nodes SET parent_id = ?, position = ?, state = ?, "
                         "moves = moves + ? WHERE network_id = ? AND person_id = ?");
@@ -220,7 +283,8 @@ class SqliteStore final : public Store {
       r_person_.emplace(rdb_,
                         "SELECT p.id, p.external_id, p.first_name, p.last_name, p.email, p.phone, "
                         "p.country, p.birth_date, c.type, c.status, c.channel, c.enrolled_at_us, "
-                        "p.zone, c.rank "
+                        "p.zone, c.rank, p.document_type, p.document_number, p.email_key, "
+                        "p.extended "
                         "FROM persons p JOIN customers c ON c.person_id = p.id WHERE p.id = ?");
       r_ext_.emplace(rdb_, "SELECT id FROM persons WHERE external_id = ?");
       r_events_.emplace(rdb_,
@@ -389,6 +453,10 @@ class SqliteStore final : public Store {
       row.enrolled_at = Instant{st.getColumn(11).getInt64()};
       row.data.zone = st.getColumn(12).getString();
       row.rank = static_cast<std::uint8_t>(st.getColumn(13).getInt());
+      row.data.document_type = st.getColumn(14).getString();
+      row.data.document_number = st.getColumn(15).getString();
+      row.email_key = st.getColumn(16).getString();
+      row.extended_json = st.getColumn(17).getString();
       st.tryReset();
       return row;
     } catch (const SQLite::Exception& e) {
@@ -476,6 +544,63 @@ class SqliteStore final : public Store {
     }
   }
 
+  std::vector<BlacklistRow> blacklist() const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT kind, key, value, country, reason, note, added_by, added_at_us "
+                           "FROM blacklist ORDER BY kind, key");
+      std::vector<BlacklistRow> out;
+      while (st.executeStep())
+        out.push_back(BlacklistRow{static_cast<std::uint8_t>(st.getColumn(0).getInt()),
+                                   st.getColumn(1).getString(), st.getColumn(2).getString(),
+                                   st.getColumn(3).getString(), st.getColumn(4).getString(),
+                                   st.getColumn(5).getString(), st.getColumn(6).getString(),
+                                   Instant{st.getColumn(7).getInt64()}});
+      return out;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read the blacklist");
+    }
+  }
+
+  std::vector<AcceptanceRow> acceptances_of_person(PersonId person) const override {
+    return acceptances("WHERE person_id = ? ORDER BY seq",
+                       [&](SQLite::Statement& st) { st.bind(1, person.value()); });
+  }
+
+  std::vector<AcceptanceRow> acceptances_of_contract(std::string_view contract) const override {
+    return acceptances("WHERE contract = ? ORDER BY seq",
+                       [&](SQLite::Statement& st) { st.bind(1, std::string(contract)); });
+  }
+
+  std::vector<AcceptanceRow> accepted_versions() const override {
+    // SQLite's bare columns with min(): the row holding the first sequence.
+    return acceptances(
+        "GROUP BY contract, version HAVING seq = min(seq) ORDER BY contract, version",
+        [](SQLite::Statement&) {});
+  }
+
+  std::vector<AttachmentRow> attachments_of(PersonId person) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT seq, idx, type, file_name, extension, size_bytes, digest, uri, "
+                           "added_at_us FROM attachments WHERE person_id = ? ORDER BY seq, idx");
+      st.bind(1, person.value());
+      std::vector<AttachmentRow> out;
+      while (st.executeStep())
+        out.push_back(AttachmentRow{
+            person, EventSeq{st.getColumn(0).getInt64()},
+            static_cast<std::uint32_t>(st.getColumn(1).getInt64()), st.getColumn(2).getString(),
+            st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(6).getString(),
+            st.getColumn(7).getString(), static_cast<std::uint64_t>(st.getColumn(5).getInt64()),
+            Instant{st.getColumn(8).getInt64()}});
+      return out;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read attachments");
+    }
+  }
+
   StoreCounts counts() const override {
     std::lock_guard lock(read_mu_);
     try {
@@ -484,7 +609,10 @@ class SqliteStore final : public Store {
                            "customers), (SELECT count(*) FROM network_nodes), (SELECT count(*) "
                            "FROM events), (SELECT coalesce(max(seq), 0) FROM events), "
                            "(SELECT count(*) FROM network_changes), "
-                           "(SELECT count(*) FROM rank_history)");
+                           "(SELECT count(*) FROM rank_history), "
+                           "(SELECT count(*) FROM blacklist), "
+                           "(SELECT count(*) FROM contract_acceptances), "
+                           "(SELECT count(*) FROM attachments)");
       st.executeStep();
       return StoreCounts{static_cast<std::uint64_t>(st.getColumn(0).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(1).getInt64()),
@@ -492,7 +620,10 @@ class SqliteStore final : public Store {
                          static_cast<std::uint64_t>(st.getColumn(3).getInt64()),
                          st.getColumn(4).getInt64(),
                          static_cast<std::uint64_t>(st.getColumn(5).getInt64()),
-                         static_cast<std::uint64_t>(st.getColumn(6).getInt64())};
+                         static_cast<std::uint64_t>(st.getColumn(6).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(7).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(8).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(9).getInt64())};
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot count rows");
     }
@@ -550,6 +681,28 @@ class SqliteStore final : public Store {
 
  private:
   friend class SqliteTxn;
+
+  template <typename Bind>
+  std::vector<AcceptanceRow> acceptances(const std::string& where, Bind bind) const {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT person_id, contract, version, digest, channel, accepted_at_us, "
+                           "seq FROM contract_acceptances " +
+                               where);
+      bind(st);
+      std::vector<AcceptanceRow> out;
+      while (st.executeStep())
+        out.push_back(AcceptanceRow{
+            PersonId{st.getColumn(0).getInt64()}, st.getColumn(1).getString(),
+            static_cast<std::uint32_t>(st.getColumn(2).getInt64()), st.getColumn(3).getString(),
+            st.getColumn(4).getString(), Instant{st.getColumn(5).getInt64()},
+            EventSeq{st.getColumn(6).getInt64()}});
+      return out;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read contract acceptances");
+    }
+  }
 
   static SQLite::Database open_db(const std::string& path, const StoreOptions& options) {
     try {
@@ -642,7 +795,8 @@ class SqliteStore final : public Store {
   SQLite::Database db_;
   mutable SQLite::Database rdb_;
   std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_,
-      upd_node_, ins_change_, last_seq_, ins_event_seq_, ins_events_, ins_changes_;
+      w_email_, w_document_, w_blacklisted_, upd_node_, ins_change_, last_seq_, ins_event_seq_,
+      ins_events_, ins_changes_;
   // The write connection's PRAGMA foreign_keys, switched only between
   // transactions (SQLite ignores it inside one) and only when a
   // transaction asks for the other setting.
@@ -695,6 +849,10 @@ void SqliteTxn::insert_person(const PersonRow& row) {
     else
       p.bind(8);
     p.bindNoCopy(9, row.data.zone);
+    p.bindNoCopy(10, row.data.document_type);
+    p.bindNoCopy(11, row.data.document_number);
+    p.bindNoCopy(12, row.email_key);
+    p.bindNoCopy(13, row.extended_json);
     p.exec();
     auto& c = *s_.ins_customer_;
     c.tryReset();
@@ -818,6 +976,17 @@ void SqliteTxn::set_rank(PersonId person, std::uint8_t rank) {
   }
 }
 
+void SqliteTxn::set_status(PersonId person, Status status) {
+  try {
+    SQLite::Statement st(s_.db_, "UPDATE customers SET status = ? WHERE person_id = ?");
+    st.bind(1, static_cast<int>(status));
+    st.bind(2, person.value());
+    if (st.exec() != 1) throw Internal("no person to change");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot set status");
+  }
+}
+
 void SqliteTxn::insert_rank_change(const RankChangeRow& row) {
   try {
     SQLite::Statement st(s_.db_,
@@ -938,6 +1107,124 @@ bool SqliteTxn::external_id_exists(std::string_view external_id) {
     return found;
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot look up external id");
+  }
+}
+
+std::optional<PersonId> SqliteTxn::find_email(std::string_view email_key) {
+  try {
+    auto& st = *s_.w_email_;
+    st.tryReset();
+    st.bind(1, std::string(email_key));
+    std::optional<PersonId> found;
+    if (st.executeStep()) found = PersonId{st.getColumn(0).getInt64()};
+    st.tryReset();
+    return found;
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot look up e-mail");
+  }
+}
+
+std::optional<PersonId> SqliteTxn::find_document(std::string_view type, std::string_view number) {
+  try {
+    auto& st = *s_.w_document_;
+    st.tryReset();
+    st.bind(1, std::string(type));
+    st.bind(2, std::string(number));
+    std::optional<PersonId> found;
+    if (st.executeStep()) found = PersonId{st.getColumn(0).getInt64()};
+    st.tryReset();
+    return found;
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot look up document");
+  }
+}
+
+std::optional<std::string> SqliteTxn::blacklisted(std::uint8_t kind, std::string_view key) {
+  try {
+    auto& st = *s_.w_blacklisted_;
+    st.tryReset();
+    st.bind(1, static_cast<int>(kind));
+    st.bind(2, std::string(key));
+    std::optional<std::string> reason;
+    if (st.executeStep()) reason = st.getColumn(0).getString();
+    st.tryReset();
+    return reason;
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot read the blacklist");
+  }
+}
+
+void SqliteTxn::insert_blacklist(const BlacklistRow& row) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "INSERT INTO blacklist (kind, key, value, country, reason, note, "
+                         "added_by, added_at_us) VALUES (?,?,?,?,?,?,?,?)");
+    st.bind(1, static_cast<int>(row.kind));
+    st.bind(2, row.key);
+    st.bind(3, row.value);
+    st.bind(4, row.country);
+    st.bind(5, row.reason);
+    st.bind(6, row.note);
+    st.bind(7, row.added_by);
+    st.bind(8, row.added_at.micros_since_epoch);
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY)
+      throw AlreadyExists("'" + row.key + "' is barred already", "value");
+    rethrow_sqlite(e, "cannot write the blacklist");
+  }
+}
+
+bool SqliteTxn::delete_blacklist(std::uint8_t kind, std::string_view key) {
+  try {
+    SQLite::Statement st(s_.db_, "DELETE FROM blacklist WHERE kind = ? AND key = ?");
+    st.bind(1, static_cast<int>(kind));
+    st.bind(2, std::string(key));
+    return st.exec() > 0;
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot write the blacklist");
+  }
+}
+
+void SqliteTxn::insert_acceptance(const AcceptanceRow& row) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "INSERT INTO contract_acceptances (person_id, contract, version, digest, "
+                         "channel, accepted_at_us, seq) VALUES (?,?,?,?,?,?,?)");
+    st.bind(1, row.person.value());
+    st.bind(2, row.contract);
+    st.bind(3, static_cast<std::int64_t>(row.version));
+    st.bind(4, row.digest);
+    st.bind(5, row.channel);
+    st.bind(6, row.accepted_at.micros_since_epoch);
+    st.bind(7, row.seq.value());
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY)
+      throw AlreadyExists("the contract version is accepted already", "contract");
+    rethrow_sqlite(e, "cannot record a contract acceptance");
+  }
+}
+
+void SqliteTxn::insert_attachment(const AttachmentRow& row) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "INSERT INTO attachments (person_id, seq, idx, type, file_name, "
+                         "extension, size_bytes, digest, uri, added_at_us) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?)");
+    st.bind(1, row.person.value());
+    st.bind(2, row.seq.value());
+    st.bind(3, static_cast<std::int64_t>(row.index));
+    st.bind(4, row.type);
+    st.bind(5, row.file_name);
+    st.bind(6, row.extension);
+    st.bind(7, static_cast<std::int64_t>(row.size_bytes));
+    st.bind(8, row.digest);
+    st.bind(9, row.uri);
+    st.bind(10, row.added_at.micros_since_epoch);
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot record an attachment");
   }
 }
 

@@ -28,6 +28,38 @@ struct PersonRow {
   std::string channel;
   Instant enrolled_at;
   std::uint8_t rank = 0;  ///< 0 none, else 1 + position in the ranks catalog
+  // data.phone is stored in E.164 and data.document_number normalised;
+  // data.extended is not read: the store keeps `extended_json`.
+  std::string email_key;             ///< the e-mail in lower case ("" none): uniqueness
+  std::string extended_json = "{}";  ///< extended fields by slot: {"1": "text", ...}
+};
+
+/// One blacklist entry (kind: BlacklistKind as a number).
+struct BlacklistRow {
+  std::uint8_t kind = 0;
+  std::string key;  ///< the normalised value compared
+  std::string value, country, reason, note, added_by;
+  Instant added_at;
+};
+
+/// One acceptance of a contract version.
+struct AcceptanceRow {
+  PersonId person;
+  std::string contract;
+  std::uint32_t version = 0;
+  std::string digest, channel;
+  Instant accepted_at;
+  EventSeq seq;  ///< the event that recorded it
+};
+
+/// One attached document's metadata.
+struct AttachmentRow {
+  PersonId person;
+  EventSeq seq;             ///< the event that recorded it
+  std::uint32_t index = 0;  ///< order within that event
+  std::string type, file_name, extension, digest, uri;
+  std::uint64_t size_bytes = 0;
+  Instant added_at;
 };
 
 /// Where a person stands in one network: placed (under `parent`, or a
@@ -109,6 +141,9 @@ struct StoreCounts {
   std::int64_t last_event = 0;
   std::uint64_t changes = 0;
   std::uint64_t rank_changes = 0;
+  std::uint64_t blacklist = 0;
+  std::uint64_t acceptances = 0;
+  std::uint64_t attachments = 0;
   friend bool operator==(const StoreCounts&, const StoreCounts&) = default;
 };
 
@@ -125,6 +160,8 @@ class WriteTxn {
   virtual void insert_change(const ChangeRow& row) = 0;
   /// Sets a person's current rank (0 none, else 1 + catalog position).
   virtual void set_rank(PersonId person, std::uint8_t rank) = 0;
+  /// Sets a person's status.
+  virtual void set_status(PersonId person, Status status) = 0;
   /// Records a rank change (rank history).
   virtual void insert_rank_change(const RankChangeRow& row) = 0;
   /// Appends the event and returns the sequence it was given.
@@ -144,6 +181,19 @@ class WriteTxn {
   virtual void insert_changes(std::span<const ChangeRow> rows) = 0;
   /// True when a person with this external id exists, written rows included.
   virtual bool external_id_exists(std::string_view external_id) = 0;
+  /// The person with this e-mail key (lower case), written rows included.
+  virtual std::optional<PersonId> find_email(std::string_view email_key) = 0;
+  /// The person with this document, written rows included.
+  virtual std::optional<PersonId> find_document(std::string_view type, std::string_view number) = 0;
+  /// The reason a normalised value is barred, if it is.
+  virtual std::optional<std::string> blacklisted(std::uint8_t kind, std::string_view key) = 0;
+  /// Throws AlreadyExists when the kind and key are barred already.
+  virtual void insert_blacklist(const BlacklistRow& row) = 0;
+  /// False when there was no such entry.
+  virtual bool delete_blacklist(std::uint8_t kind, std::string_view key) = 0;
+  /// Throws AlreadyExists when the person accepted that version already.
+  virtual void insert_acceptance(const AcceptanceRow& row) = 0;
+  virtual void insert_attachment(const AttachmentRow& row) = 0;
   /// Throws AlreadyExists when the login is taken.
   virtual void insert_user(const UserRow& row) = 0;
   /// Makes the transaction durable; throws Unavailable/Internal on failure,
@@ -186,6 +236,17 @@ class Store {
   /// A person's rank changes, by effective time, then sequence.
   virtual std::vector<RankChangeRow> rank_history(PersonId person) const = 0;
   virtual std::optional<PersonId> find_external_id(std::string_view external_id) const = 0;
+  /// Every blacklist entry, by kind then key.
+  virtual std::vector<BlacklistRow> blacklist() const = 0;
+  /// A person's acceptances, by sequence.
+  virtual std::vector<AcceptanceRow> acceptances_of_person(PersonId person) const = 0;
+  /// A contract's acceptances (every version), by sequence.
+  virtual std::vector<AcceptanceRow> acceptances_of_contract(std::string_view contract) const = 0;
+  /// One acceptance of each accepted (contract, version), with its digest:
+  /// the versions whose content may no longer change.
+  virtual std::vector<AcceptanceRow> accepted_versions() const = 0;
+  /// A person's attachments, by sequence then index.
+  virtual std::vector<AttachmentRow> attachments_of(PersonId person) const = 0;
   virtual std::optional<UserRow> get_user(std::string_view login) const = 0;
   virtual std::vector<EventRow> events_after(EventSeq after, std::size_t limit) const = 0;
   virtual StoreCounts counts() const = 0;

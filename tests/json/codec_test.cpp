@@ -745,6 +745,10 @@ Person sample_person() {
   p.data.country = "CO";
   p.data.birth_date = LocalDate{1990, 2, 28};
   p.data.zone = "north";
+  p.data.document_type = "CC";
+  p.data.document_number = "1234567890";
+  p.data.extended = {{"children", "2"}, {"co_debtor", "Luis"}};
+  p.display = {"300 000 00 00", "28/02/1990", "1.234.567.890"};
   p.type = CustomerType::consultant;
   p.status = Status::pending_kit;
   p.sponsor = PersonId{1};
@@ -781,7 +785,10 @@ TEST(JsonCodec, WritesAPerson) {
       R"("email":"ana@example.co","phone":"+57 300 0000000","country":"CO",)"
       R"("birth_date":"1990-02-28","zone":"north","type":"consultant","status":"pending_kit",)"
       R"("sponsor":"1","referrer":"2","channel":"web",)"
-      R"("enrolled_at":"2026-11-23T10:54:00.000000Z"})");
+      R"("enrolled_at":"2026-11-23T10:54:00.000000Z","document_type":"CC",)"
+      R"("document_number":"1234567890","extended":{"children":"2","co_debtor":"Luis"},)"
+      R"("display":{"phone":"300 000 00 00","birth_date":"28/02/1990",)"
+      R"("document":"1.234.567.890"}})");
 }
 
 TEST(JsonCodec, WritesAbsentBirthDateAndUnsetParentsAsNull) {
@@ -951,8 +958,9 @@ TEST(JsonCodec, RoundTripsAPersonIntoAnEnrollmentRequest) {
   // Rebuild a request from the person's JSON by keeping its request keys:
   // every value is copied verbatim, so the output forms are the input forms.
   std::string request = "{\"person\":{";
-  for (std::string_view key : {"external_id", "first_name", "last_name", "email", "phone",
-                               "country", "birth_date", "zone"}) {
+  for (std::string_view key :
+       {"external_id", "first_name", "last_name", "email", "phone", "country", "birth_date", "zone",
+        "document_type", "document_number"}) {
     const std::string needle = "\"" + std::string(key) + "\":";
     const auto begin = text.find(needle);
     ASSERT_NE(begin, std::string::npos) << key;
@@ -970,7 +978,7 @@ TEST(JsonCodec, RoundTripsAPersonIntoAnEnrollmentRequest) {
   }
   const std::string needle = "\"enrolled_at\":";
   const auto begin = text.find(needle) + needle.size();
-  request += ",\"effective_at\":" + text.substr(begin, text.size() - 1 - begin) + "}";
+  request += ",\"effective_at\":" + text.substr(begin, text.find(",\"", begin) - begin) + "}";
 
   const EnrollmentRequest r = json::parse_enrollment_request(request);
   EXPECT_EQ(r.person.external_id, p.data.external_id);
@@ -981,6 +989,8 @@ TEST(JsonCodec, RoundTripsAPersonIntoAnEnrollmentRequest) {
   EXPECT_EQ(r.person.country, p.data.country);
   EXPECT_EQ(r.person.birth_date, p.data.birth_date);
   EXPECT_EQ(r.person.zone, p.data.zone);
+  EXPECT_EQ(r.person.document_type, p.data.document_type);
+  EXPECT_EQ(r.person.document_number, p.data.document_number);
   EXPECT_EQ(r.type, p.type);
   EXPECT_EQ(r.sponsor, p.sponsor);
   EXPECT_EQ(r.referrer, p.referrer);

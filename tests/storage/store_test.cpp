@@ -179,6 +179,57 @@ TEST_P(Store, DroppingATransactionRollsEverythingBack) {
   EXPECT_FALSE(s->find_external_id("A"));
 }
 
+TEST_P(Store, KeepsDocumentsBlacklistAcceptancesAndAttachments) {
+  auto s = open();
+  {
+    auto txn = s->begin_write();
+    PersonRow p = row(1, "A");
+    p.data.document_type = "CC";
+    p.data.document_number = "123";
+    p.email_key = "f@example.com";
+    p.extended_json = R"({"1":"x"})";
+    txn->insert_person(p);
+    // Written rows are seen inside the transaction.
+    EXPECT_EQ(txn->find_email("f@example.com"), PersonId{1});
+    EXPECT_EQ(txn->find_document("CC", "123"), PersonId{1});
+    EXPECT_EQ(txn->find_document("PAS", "123"), std::nullopt);
+    txn->insert_blacklist({0, "999", "9.99", "", "fraud", "note", "backend", Instant{5}});
+    EXPECT_THROW(txn->insert_blacklist({0, "999", "999", "", "fraud", "", "b", Instant{6}}),
+                 AlreadyExists);
+    EXPECT_EQ(txn->blacklisted(0, "999"), std::optional<std::string>("fraud"));
+    EXPECT_EQ(txn->blacklisted(1, "999"), std::nullopt);
+    txn->insert_acceptance(
+        {PersonId{1}, "terms", 2, "sha256:x", "registration", Instant{7}, EventSeq{1}});
+    EXPECT_THROW(txn->insert_acceptance(
+                     {PersonId{1}, "terms", 2, "sha256:x", "login", Instant{8}, EventSeq{2}}),
+                 AlreadyExists);
+    txn->insert_attachment(
+        {PersonId{1}, EventSeq{1}, 0, "id", "id.pdf", "pdf", "sha256:y", "s3://x", 10, Instant{7}});
+    txn->commit();
+  }
+  EXPECT_EQ(s->get_person(PersonId{1})->extended_json, R"({"1":"x"})");
+  EXPECT_EQ(s->get_person(PersonId{1})->data.document_number, "123");
+  ASSERT_EQ(s->blacklist().size(), 1u);
+  EXPECT_EQ(s->blacklist()[0].value, "9.99");
+  EXPECT_EQ(s->acceptances_of_person(PersonId{1}).size(), 1u);
+  EXPECT_EQ(s->acceptances_of_contract("terms").size(), 1u);
+  EXPECT_EQ(s->acceptances_of_contract("other").size(), 0u);
+  ASSERT_EQ(s->accepted_versions().size(), 1u);
+  EXPECT_EQ(s->accepted_versions()[0].digest, "sha256:x");
+  ASSERT_EQ(s->attachments_of(PersonId{1}).size(), 1u);
+  EXPECT_EQ(s->attachments_of(PersonId{1})[0].size_bytes, 10u);
+  {
+    auto txn = s->begin_write();
+    EXPECT_TRUE(txn->delete_blacklist(0, "999"));
+    EXPECT_FALSE(txn->delete_blacklist(0, "999"));
+    EXPECT_EQ(txn->blacklisted(0, "999"), std::nullopt);
+    // Dropped without commit: the entry stays.
+  }
+  EXPECT_EQ(s->counts().blacklist, 1u);
+  EXPECT_EQ(s->counts().acceptances, 1u);
+  EXPECT_EQ(s->counts().attachments, 1u);
+}
+
 TEST_P(Store, KeepsTheRankAndItsHistoryInTimeOrder) {
   auto s = open();
   {
@@ -266,11 +317,23 @@ TEST(SqliteStore, RecordsItsSchemaVersionAndRefusesANewerOne) {
   open_store("sqlite:" + path, {});
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 3);
+    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 4);
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
     db.exec("UPDATE schema_version SET version = 99");
   }
   EXPECT_THROW(open_store("sqlite:" + path, {}), DataLoss);
+}
+
+// Turns a current file into a version 3 one: without documents, e-mail
+// keys, extended fields, the blacklist, acceptances and attachments.
+void downgrade_to_version_3(SQLite::Database& db) {
+  db.exec(
+      "DROP INDEX persons_email_key; DROP INDEX persons_document; "
+      "ALTER TABLE persons DROP COLUMN document_type; "
+      "ALTER TABLE persons DROP COLUMN document_number; "
+      "ALTER TABLE persons DROP COLUMN email_key; ALTER TABLE persons DROP COLUMN extended; "
+      "DROP TABLE blacklist; DROP TABLE contract_acceptances; DROP TABLE attachments; "
+      "UPDATE schema_version SET version = 3");
 }
 
 TEST(SqliteStore, AVersion2StoreGainsTheRankHistoryOnOpen) {
@@ -279,12 +342,36 @@ TEST(SqliteStore, AVersion2StoreGainsTheRankHistoryOnOpen) {
   {
     // A version 2 file is a version 3 file without the rank history.
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    downgrade_to_version_3(db);
     db.exec("DROP TABLE rank_history; UPDATE schema_version SET version = 2");
   }
   auto s = open_store("sqlite:" + path, {});
   EXPECT_EQ(s->counts().rank_changes, 0u);
   SQLite::Database db(path, SQLite::OPEN_READONLY);
-  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 3);
+  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 4);
+}
+
+TEST(SqliteStore, AVersion3StoreGainsDocumentsAndKeysItsEmailsOnOpen) {
+  const auto path = testing::temp_db("v3");
+  {
+    auto s = open_store("sqlite:" + path, {});
+    auto txn = s->begin_write();
+    PersonRow p = row(1, "A");
+    p.data.email = "Ana@Example.COM";
+    txn->insert_person(p);
+    txn->commit();
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    downgrade_to_version_3(db);
+  }
+  auto s = open_store("sqlite:" + path, {});
+  auto txn = s->begin_write();
+  // Version 3 kept no e-mail keys: the migration writes them.
+  EXPECT_EQ(txn->find_email("ana@example.com"), PersonId{1});
+  EXPECT_EQ(txn->find_document("CC", "1"), std::nullopt);
+  EXPECT_EQ(s->counts().blacklist, 0u);
+  EXPECT_EQ(s->get_person(PersonId{1})->extended_json, "{}");
 }
 
 TEST(SqliteStore, SkipsForeignKeysOnlyInTheTransactionThatAsks) {
