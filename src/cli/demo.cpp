@@ -2,6 +2,7 @@
 
 #include <downline/downline.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -87,6 +88,9 @@ class TreeGenerator {
     r.person.last_name = kLast[rng_() % kLast.size()];
     r.person.email = "p" + std::to_string(n) + "@demo.example.com";
     r.person.country = kCountry[rng_() % kCountry.size()];
+    static constexpr std::array<const char*, 3> kLines{"skin", "hair", "wellness"};
+    r.person.extended["favorite_line"] = kLines[rng_() % kLines.size()];
+    r.accepted_contracts = {{"terms", 1}};
     return r;
   }
 
@@ -199,18 +203,24 @@ int run_demo(const DemoOptions& options) {
             << " ms: personal volume " << recalculated.total_volume.to_string(2) << "\n";
   std::cout << "\n  largest downlines (made directors)\n"
             << "  id        name                       downline  level  group volume  "
-               "1st generation\n";
+               "1st generation  line\n";
   for (const auto& d : largest) {
-    const Person p = company.person(admin, d.id);
+    Person p = company.person(admin, d.id);
     const std::string name = p.data.first_name + " " + p.data.last_name;
     const auto figures = company.figures(admin, d.id);
     DownlineQuery first;
     first.max_generation = 1;
-    std::cout << "  " << std::left << std::setw(9) << d.id.value() << " " << std::setw(26) << name
-              << std::right << std::setw(9) << d.size << "  " << std::setw(5) << reader.level(d.id)
+    // setw counts bytes; names are UTF-8, so pad by code points.
+    const auto width = static_cast<std::size_t>(
+        std::count_if(name.begin(), name.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+    std::cout << "  " << std::left << std::setw(9) << d.id.value() << " " << name
+              << std::string(width < 26 ? 26 - width : 0, ' ') << std::right << std::setw(9) << d.size << "  " << std::setw(5) << reader.level(d.id)
               << "  " << std::setw(12) << figures.group_volume.to_string(2) << "  " << std::setw(14)
-              << reader.downline(d.id, first).total << "\n";
+              << reader.downline(d.id, first).total << "  " << p.data.extended["favorite_line"]
+              << "\n";
   }
+  std::cout << "\n  contract terms v1 accepted by " << company.acceptances_of(admin, "terms").size()
+            << " persons at registration\n";
   return 0;
 }
 

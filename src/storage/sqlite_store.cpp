@@ -273,6 +273,13 @@ class SqliteStore final : public Store {
                           "SELECT id FROM persons WHERE document_type = ? AND document_number = ? "
                           "AND document_number <> '' LIMIT 1");
       w_blacklisted_.emplace(db_, "SELECT reason FROM blacklist WHERE kind = ? AND key = ?");
+      ins_acceptance_.emplace(db_,
+                              "INSERT INTO contract_acceptances (person_id, contract, version, "
+                              "digest, channel, accepted_at_us, seq) VALUES (?,?,?,?,?,?,?)");
+      ins_attachment_.emplace(db_,
+                              "INSERT INTO attachments (person_id, seq, idx, type, file_name, "
+                              "extension, size_bytes, digest, uri, added_at_us) "
+                              "VALUES (?,?,?,?,?,?,?,?,?,?)");
       upd_node_.emplace(db_,
                         "UPDATE network_nodes SET parent_id = ?, position = ?, state = ?, "
                         "moves = moves + ? WHERE network_id = ? AND person_id = ?");
@@ -795,7 +802,7 @@ class SqliteStore final : public Store {
   SQLite::Database db_;
   mutable SQLite::Database rdb_;
   std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_,
-      w_email_, w_document_, w_blacklisted_, upd_node_, ins_change_, last_seq_, ins_event_seq_,
+      w_email_, w_document_, w_blacklisted_, ins_acceptance_, ins_attachment_, upd_node_, ins_change_, last_seq_, ins_event_seq_,
       ins_events_, ins_changes_;
   // The write connection's PRAGMA foreign_keys, switched only between
   // transactions (SQLite ignores it inside one) and only when a
@@ -1188,9 +1195,8 @@ bool SqliteTxn::delete_blacklist(std::uint8_t kind, std::string_view key) {
 
 void SqliteTxn::insert_acceptance(const AcceptanceRow& row) {
   try {
-    SQLite::Statement st(s_.db_,
-                         "INSERT INTO contract_acceptances (person_id, contract, version, digest, "
-                         "channel, accepted_at_us, seq) VALUES (?,?,?,?,?,?,?)");
+    auto& st = *s_.ins_acceptance_;
+    st.tryReset();
     st.bind(1, row.person.value());
     st.bind(2, row.contract);
     st.bind(3, static_cast<std::int64_t>(row.version));
@@ -1208,10 +1214,8 @@ void SqliteTxn::insert_acceptance(const AcceptanceRow& row) {
 
 void SqliteTxn::insert_attachment(const AttachmentRow& row) {
   try {
-    SQLite::Statement st(s_.db_,
-                         "INSERT INTO attachments (person_id, seq, idx, type, file_name, "
-                         "extension, size_bytes, digest, uri, added_at_us) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?)");
+    auto& st = *s_.ins_attachment_;
+    st.tryReset();
     st.bind(1, row.person.value());
     st.bind(2, row.seq.value());
     st.bind(3, static_cast<std::int64_t>(row.index));
