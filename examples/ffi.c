@@ -12,6 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Every request comes through the company's backend channel and accepts
+ * its terms (see the configuration). */
+#define TERMS                                                                                  \
+  "\"channel\": \"backend\", \"accepted_contracts\": [{\"contract\": \"terms\", \"version\": " \
+  "1}], "
+
 /* The whole file, NUL-terminated; NULL on failure. The caller frees it. */
 static char *read_file(const char *path, size_t *size) {
   FILE *f = fopen(path, "rb");
@@ -90,7 +96,8 @@ int main(int argc, char **argv) {
 
   /* The founder: no sponsor, so she is a parent of the sponsor network. */
   if (downline_enroll_json(&out, company, admin,
-                           "{\"type\": \"consultant\", \"channel\": \"backoffice\","
+                           "{\"type\": \"consultant\", \"channel\": \"backend\","
+                           " \"accepted_contracts\": [{\"contract\": \"terms\", \"version\": 1}],"
                            " \"person\": {\"external_id\": \"F-1\", \"first_name\": \"Ana\","
                            " \"last_name\": \"Founder\", \"email\": \"ana@example.com\"}}") !=
       DOWNLINE_OK) {
@@ -102,7 +109,8 @@ int main(int argc, char **argv) {
 
   /* A leader under her, by id... */
   snprintf(request, sizeof request,
-           "{\"sponsor\": \"%lld\", \"person\": {\"external_id\": \"L-1\", \"first_name\": "
+           "{\"sponsor\": \"%lld\", " TERMS
+           "\"person\": {\"external_id\": \"L-1\", \"first_name\": "
            "\"Luis\", \"last_name\": \"Leader\", \"email\": \"luis@example.com\"}}",
            founder);
   if (downline_enroll_json(&out, company, admin, request) != DOWNLINE_OK) {
@@ -114,9 +122,9 @@ int main(int argc, char **argv) {
   /* ...and his team in one all-or-nothing call, sponsors by external id. */
   if (downline_enroll_many_json(
           &out, company, admin,
-          "[{\"sponsor_external_id\": \"L-1\", \"person\": {\"external_id\": \"T-1\","
+          "[{\"sponsor_external_id\": \"L-1\", " TERMS "\"person\": {\"external_id\": \"T-1\","
           " \"first_name\": \"Teo\", \"last_name\": \"One\", \"email\": \"teo@example.com\"}},"
-          " {\"sponsor_external_id\": \"T-1\", \"person\": {\"external_id\": \"T-2\","
+          " {\"sponsor_external_id\": \"T-1\", " TERMS "\"person\": {\"external_id\": \"T-2\","
           " \"first_name\": \"Uma\", \"last_name\": \"Two\", \"email\": \"uma@example.com\"}}]") !=
       DOWNLINE_OK) {
     report("downline_enroll_many_json");
@@ -126,10 +134,10 @@ int main(int argc, char **argv) {
   uma = last_person_id_of(out.ptr);
 
   /* A rejected enrollment is not an error: the outcome lists the findings. */
-  if (downline_enroll_json(&out, company, admin,
-                           "{\"sponsor_external_id\": \"L-1\", \"person\": {\"first_name\":"
-                           " \"Val\", \"last_name\": \"Bad\", \"email\": \"not-an-e-mail\"}}") !=
-      DOWNLINE_OK) {
+  if (downline_enroll_json(
+          &out, company, admin,
+          "{\"sponsor_external_id\": \"L-1\", " TERMS "\"person\": {\"first_name\":"
+          " \"Val\", \"last_name\": \"Bad\", \"email\": \"not-an-e-mail\"}}") != DOWNLINE_OK) {
     report("downline_enroll_json");
     goto done;
   }

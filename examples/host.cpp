@@ -23,18 +23,24 @@ int main(int argc, char** argv) {
     auto company = downline::Company::open("sqlite:" + db.string(), config.str());
     const auto backend = downline::Actor::staff("erp-backend", {"admin"});
 
+    // The company's channels, its terms and an extended field (see the
+    // configuration): the head office enrolls through its backend.
     downline::EnrollmentRequest leader;
+    leader.channel = "backend";
     leader.person = {"L-1", "Lucía", "Gómez", "lucia@example.com", "", "CO", {}};
+    leader.person.extended["favorite_line"] = "skin";
+    leader.accepted_contracts = {{"terms", 1}};
     const auto lucia = company.enroll(backend, leader).person;
 
-    downline::EnrollmentRequest recruit;
+    downline::EnrollmentRequest recruit = leader;
     recruit.sponsor = lucia;
     recruit.person = {"L-2", "Pedro", "Díaz", "pedro@example.com", "", "CO", {}};
     const auto pedro = company.enroll(backend, recruit).person;
 
     // A rejected enrollment is data: every finding at once, nothing written.
-    downline::EnrollmentRequest bad;
+    downline::EnrollmentRequest bad = recruit;
     bad.sponsor = pedro;
+    bad.person = {};
     bad.person.email = "not-an-address";
     auto rejected = company.enroll(backend, bad);
     for (const auto& f : rejected.findings)

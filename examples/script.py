@@ -20,10 +20,14 @@ def main(config_path: str) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         with downline.open(f"sqlite:{tmp}/acme.db", config) as company:
             # The first person has no sponsor: the top of the sponsor network.
+            # Requests come through the company's backend channel and accept
+            # its terms; see the configuration.
+            terms = {"channel": "backend", "accepted_contracts": [{"contract": "terms", "version": 1}]}
             out = company.enroll(admin, {
                 "person": {"external_id": "E-1", "first_name": "Lucia",
-                           "last_name": "Gomez", "email": "lucia@example.com"},
-                "channel": "backoffice",
+                           "last_name": "Gomez", "email": "lucia@example.com",
+                           "extended": {"favorite_line": "skin"}},
+                **terms,
             })
             assert out.accepted and out.person is not None, out.findings
             lucia = out.person  # an int; None only when rejected
@@ -31,11 +35,11 @@ def main(config_path: str) -> int:
             # Many at once, in one transaction; a sponsor may be named by the
             # external id of an earlier request in the same call.
             team = company.enroll_many(admin, [
-                {"sponsor": lucia, "person": {"external_id": "E-2", "first_name": "Marco",
+                {**terms, "sponsor": lucia, "person": {"external_id": "E-2", "first_name": "Marco",
                                               "last_name": "Diaz", "email": "marco@example.com"}},
-                {"sponsor": lucia, "person": {"external_id": "E-3", "first_name": "Nora",
+                {**terms, "sponsor": lucia, "person": {"external_id": "E-3", "first_name": "Nora",
                                               "last_name": "Paz", "email": "nora@example.com"}},
-                {"sponsor_external_id": "E-2",
+                {**terms, "sponsor_external_id": "E-2",
                  "person": {"external_id": "E-4", "first_name": "Omar",
                             "last_name": "Rey", "email": "omar@example.com"}},
             ])
@@ -43,7 +47,7 @@ def main(config_path: str) -> int:
             marco, nora, omar = team.persons
 
             # A rejected enrollment is data, not an exception: every finding at once.
-            rejected = company.enroll(admin, {"sponsor": nora,
+            rejected = company.enroll(admin, {**terms, "sponsor": nora,
                                               "person": {"first_name": "Pia", "email": "pia@"}})
             print("rejected:", [(f.field, f.reason) for f in rejected.findings])
 

@@ -645,6 +645,60 @@ DOWNLINE_C_API downline_status downline_change_rank_json(int64_t *event_out,
                                                          const char *change_json);
 
 /**
+ * Finds the guest holding a quick-access code (the "quick_code" of their
+ * enrollment outcome): stores their id in *person_out, or 0 when no guest the
+ * actor sees holds it. Fails with DOWNLINE_INVALID_ARGUMENT,
+ * DOWNLINE_PERMISSION_DENIED or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_find_guest(int64_t *person_out, downline_company *company,
+                                                   const char *actor_json, const char *quick_code);
+
+/**
+ * Writes the work items of the approval workflows into `out` (staff actors
+ * only), by id: query_json is {"kind"?: "registration" | "document" |
+ * "credit_request", "state"?: "open" (default) | "approved" | "rejected" |
+ * null (any), "person"?, "decidable_only"?: true (the items whose next step
+ * the actor's roles decide)}. Each item is {"id", "kind", "person", "state",
+ * "step", "roles", "amount", "detail", "created_at", "decisions": [{"step",
+ * "by", "approved", "reason", "amount", "at"}]}. Fails with
+ * DOWNLINE_INVALID_ARGUMENT, DOWNLINE_PERMISSION_DENIED or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_work_items_json(downline_buf *out,
+                                                        downline_company *company,
+                                                        const char *actor_json,
+                                                        const char *query_json);
+
+/**
+ * Approves or rejects the next step of a work item: decision_json is
+ * {"item": "3", "approve": true, "reason": "...", "amount"?: "1500.00"
+ * (credit requests)}. The last approval of a registration activates the
+ * person, a rejection leaves them inactive; the last approval of a credit
+ * request sets their credit limit. Writes the item as it now stands into
+ * `out`. Fails with DOWNLINE_PERMISSION_DENIED (a role the step does not
+ * allow: field "roles"), DOWNLINE_NOT_FOUND, DOWNLINE_FAILED_PRECONDITION
+ * (decided already), DOWNLINE_INVALID_ARGUMENT (a rejection without a reason,
+ * a misplaced or negative amount), DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL;
+ * nothing is written then.
+ */
+DOWNLINE_C_API downline_status downline_decide_json(downline_buf *out, downline_company *company,
+                                                    const char *actor_json,
+                                                    const char *decision_json);
+
+/**
+ * Opens a credit request (the person themselves or staff): request_json is
+ * {"person": "7", "amount"?: "2000", "references"?: ["..."], "attachments"?:
+ * [{"type", "file_name", "size_bytes", "digest", "uri"}]}; the credit limit
+ * stays zero until approved. Writes the new item into `out`. Fails with
+ * DOWNLINE_FAILED_PRECONDITION (no credit workflow, one open already),
+ * DOWNLINE_INVALID_ARGUMENT, DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED,
+ * DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL; nothing is written then.
+ */
+DOWNLINE_C_API downline_status downline_request_credit_json(downline_buf *out,
+                                                            downline_company *company,
+                                                            const char *actor_json,
+                                                            const char *request_json);
+
+/**
  * Changes a person's status now (individual forced activation or
  * inactivation): change_json is {"person": "7", "status": "inactive",
  * "reason": "..."}. Staff may change anyone's; a leader may reactivate an

@@ -472,6 +472,42 @@ downline_status downline_change_status_json(int64_t* event_out, downline_company
       });
 }
 
+downline_status downline_find_guest(int64_t* person_out, downline_company* company,
+                                    const char* actor_json, const char* quick_code) {
+  DOWNLINE_C_TRY
+  *require(person_out, "person_out") = 0;
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  if (auto found = co.find_guest(actor, require(quick_code, "quick_code")))
+    *person_out = found->value();
+  return DOWNLINE_OK;
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_work_items_json(downline_buf* out, downline_company* company,
+                                         const char* actor_json, const char* query_json) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.work_items(
+        actor, parse_arg(query_json, "query_json", downline::json::parse_work_item_query));
+  });
+}
+
+downline_status downline_decide_json(downline_buf* out, downline_company* company,
+                                     const char* actor_json, const char* decision_json) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.decide(
+        actor, parse_arg(decision_json, "decision_json", downline::json::parse_work_decision));
+  });
+}
+
+downline_status downline_request_credit_json(downline_buf* out, downline_company* company,
+                                             const char* actor_json, const char* request_json) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.request_credit(
+        actor, parse_arg(request_json, "request_json", downline::json::parse_credit_request));
+  });
+}
+
 downline_status downline_blacklist_add_json(int64_t* event_out, downline_company* company,
                                             const char* actor_json, const char* entry_json) {
   return record(

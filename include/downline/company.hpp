@@ -315,6 +315,31 @@ class DOWNLINE_API Company {
   /// How complete `person`'s profile is. Throws NotFound, PermissionDenied.
   ProfileCompletion profile_completion(const Actor& actor, PersonId person) const;
 
+  /// The guest holding a quick-access code (EnrollmentOutcome::quick_code),
+  /// if the actor sees them.
+  std::optional<PersonId> find_guest(const Actor& actor, std::string_view quick_code) const;
+
+  /// Work items of the approval workflows, by id (seed 004 §7.2.1.1).
+  /// Staff only; with `decidable_only`, those whose next step the actor's
+  /// roles may decide (the approver's inbox). Throws PermissionDenied.
+  std::vector<WorkItem> work_items(const Actor& actor, const WorkItemQuery& query = {}) const;
+  /// Approves or rejects the next step of a work item, with a
+  /// "step_approved", "approved" or "rejected" event. The last approval of a
+  /// registration activates the person; a rejection leaves them inactive;
+  /// the last approval of a credit request sets their credit limit. Throws
+  /// PermissionDenied (a role the step does not allow: field "roles"),
+  /// NotFound (item), FailedPrecondition (decided already), InvalidArgument
+  /// (a rejection without a reason, an amount on an item that is not a
+  /// credit request, a negative amount, a credit approved without one);
+  /// nothing is written then. Returns the item as it now stands.
+  WorkItem decide(const Actor& actor, const WorkDecisionRequest& decision);
+  /// Opens a credit request (the person themselves or staff), with a
+  /// "credit_requested" event; the attachments are kept as the person's.
+  /// Throws FailedPrecondition (no credit_request workflow configured, or one
+  /// open already), InvalidArgument (attachments, a negative amount: with
+  /// their field), NotFound, PermissionDenied. Returns the new item.
+  WorkItem request_credit(const Actor& actor, const CreditRequest& request);
+
   /// Registers a user of the host: a unique login, lower-case role names
   /// ("admin", "operator", "seller", "leader", ...), optionally the person
   /// they are. Recorded with a "user_added" event. Only actors with the role

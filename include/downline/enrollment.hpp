@@ -4,6 +4,7 @@
 #include <downline/error.hpp>
 #include <downline/export.hpp>
 #include <downline/ids.hpp>
+#include <downline/money.hpp>
 #include <downline/person.hpp>
 #include <downline/rules.hpp>
 #include <downline/time.hpp>
@@ -117,6 +118,74 @@ struct StatusChange {
   std::string reason;  ///< recorded in the event log
 };
 
+/// What an approval workflow decides on (seed 004 §7.2.1.1, 003 §6.3.11).
+enum class WorkItemKind : std::uint8_t { registration, document, credit_request };
+/// Where a work item stands.
+enum class WorkItemState : std::uint8_t { open, approved, rejected };
+
+/// Lower-case name ("credit_request"); never fails.
+DOWNLINE_API std::string_view to_string(WorkItemKind kind) noexcept;
+/// Parses a lower-case name; std::nullopt when unknown.
+DOWNLINE_API std::optional<WorkItemKind> parse_work_item_kind(std::string_view name) noexcept;
+/// Lower-case name ("approved"); never fails.
+DOWNLINE_API std::string_view to_string(WorkItemState state) noexcept;
+
+/// One decision on a work item.
+struct WorkDecision {
+  std::uint32_t step = 0;  ///< 0-based step of the workflow
+  std::string step_id;
+  std::string by;  ///< the deciding actor's login
+  bool approved = false;
+  std::string reason;
+  std::optional<Decimal> amount;  ///< credit: the limit approved
+  Instant at;
+};
+
+/// An item of an approval workflow: a registration, an attached document
+/// or a credit request, with its decisions so far.
+struct WorkItem {
+  std::int64_t id = 0;
+  WorkItemKind kind = WorkItemKind::registration;
+  PersonId person;
+  WorkItemState state = WorkItemState::open;
+  std::uint32_t step = 0;  ///< the step that decides next (open items)
+  std::string step_id;
+  std::vector<std::string> roles;  ///< who may decide that step
+  std::optional<Decimal> amount;   ///< credit: requested, then approved
+  std::string detail;              ///< credit: the references; document: its attachment type
+  Instant created_at;
+  std::vector<WorkDecision> decisions;
+};
+
+/// A decision to take on a work item.
+struct WorkDecisionRequest {
+  std::int64_t item = 0;
+  bool approve = true;
+  std::string reason;  ///< required when rejecting
+  /// Credit requests: the limit approved (default: the amount requested).
+  std::optional<Decimal> amount;
+};
+
+/// A credit request at the "Join" payment step (seed 004 §7.1.1.1, 003
+/// §6.3.11): it opens a credit_request work item; the person's credit limit
+/// stays zero until it is approved with an amount.
+struct CreditRequest {
+  PersonId person;
+  std::optional<Decimal> amount;        ///< the limit asked for, if any
+  std::vector<std::string> references;  ///< personal or commercial references
+  std::vector<AttachmentData> attachments;
+};
+
+/// Which work items to list.
+struct WorkItemQuery {
+  std::optional<WorkItemKind> kind;
+  std::optional<WorkItemState> state = WorkItemState::open;
+  PersonId person;  ///< unset: everyone's
+  /// Only the items whose next step the actor's roles may decide (the
+  /// approver's inbox); false: every item (staff).
+  bool decidable_only = false;
+};
+
 /// One person to enroll.
 ///
 /// The sponsor is given by id or by external id (the latter may name a person
@@ -135,6 +204,9 @@ struct EnrollmentRequest {
   std::string reason;                   ///< recorded in the event log
   /// Explicit places in placement networks (at most one per network).
   std::vector<PlacementChoice> placements;
+  /// On a replicated_site channel: the site's slug; its owner is the
+  /// sponsor (and the referrer) unless others are given.
+  std::string site;
   /// The contract versions the person accepts with the enrollment: every
   /// active mandatory contract that applies to them must be among them.
   std::vector<ContractRef> accepted_contracts;
@@ -153,6 +225,14 @@ struct EnrollmentOutcome {
   /// also recorded in the "enrolled" event (benefits, reviews and kits are
   /// for the host to act on).
   std::vector<Decision> decisions;
+  /// "active", "pending_approval" (a registration work item is open),
+  /// "pending_kit" (awaiting the starter kit's payment) or "guest".
+  std::string outcome;
+  /// A guest's quick-access code for the host to show; it finds the guest
+  /// later (Company::find_guest).
+  std::string quick_code;
+  /// The registration work item opened for approval, or 0.
+  std::int64_t work_item = 0;
 };
 
 /// The result of a bulk enrollment, all or nothing: when any request is
@@ -167,6 +247,12 @@ struct BulkEnrollmentOutcome {
   /// decided (see EnrollmentOutcome::decisions); empty when the
   /// configuration has no enrollment rules.
   std::vector<std::vector<Decision>> decisions;
+  /// Per accepted request, in request order: its outcome, quick-access code
+  /// ("" but for guests) and registration work item (0 when none), as in
+  /// EnrollmentOutcome.
+  std::vector<std::string> outcomes;
+  std::vector<std::string> quick_codes;
+  std::vector<std::int64_t> work_items;
 };
 
 /// Called during long bulk work with the number of items done and the total.

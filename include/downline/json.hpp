@@ -33,6 +33,15 @@ DOWNLINE_API BlacklistEntry parse_blacklist_entry(std::string_view text);
 /// Parses {"person": "7", "status": "inactive", "reason"?}; throws
 /// InvalidArgument naming the field.
 DOWNLINE_API StatusChange parse_status_change(std::string_view text);
+/// Parses {"item": "3", "approve": true, "reason"?, "amount"?: "1500.00"};
+/// throws InvalidArgument naming the field.
+DOWNLINE_API WorkDecisionRequest parse_work_decision(std::string_view text);
+/// Parses {"person", "amount"?, "references"?: [...], "attachments"?: [...]};
+/// throws InvalidArgument naming the field.
+DOWNLINE_API CreditRequest parse_credit_request(std::string_view text);
+/// Parses {"kind"?, "state"? (null: any; default "open"), "person"?,
+/// "decidable_only"?}; throws InvalidArgument naming the field.
+DOWNLINE_API WorkItemQuery parse_work_item_query(std::string_view text);
 /// Parses {"contract", "version"}; throws InvalidArgument naming the field.
 DOWNLINE_API ContractRef parse_contract_ref(std::string_view text);
 /// A JSON array of enrollment requests.
@@ -84,6 +93,11 @@ DOWNLINE_API std::string to_json(const std::vector<ContractAcceptance>& acceptan
 /// [{"person", "type", "file_name", "extension", "size_bytes", "digest", "uri", "added_at",
 /// "event"}].
 DOWNLINE_API std::string to_json(const std::vector<Attachment>& attachments);
+/// {"id", "kind", "person", "state", "step", "roles", "amount", "detail",
+/// "created_at", "decisions": [{"step", "by", "approved", "reason", "amount", "at"}]}.
+DOWNLINE_API std::string to_json(const WorkItem& item);
+/// An array of work items.
+DOWNLINE_API std::string to_json(const std::vector<WorkItem>& items);
 /// {"filled", "total", "percent", "missing"}.
 DOWNLINE_API std::string to_json(const ProfileCompletion& completion);
 /// An array of members, each {"id", "parent", "level", "relative_level",

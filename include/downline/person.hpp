@@ -3,6 +3,7 @@
 
 #include <downline/export.hpp>
 #include <downline/ids.hpp>
+#include <downline/money.hpp>
 #include <downline/time.hpp>
 
 #include <cstdint>
@@ -55,6 +56,9 @@ struct PersonData {
   /// Extended fields by their configured id, each value as text ("12.50",
   /// "2024-01-31", "true", "a choice"); checked against the field's type.
   std::map<std::string, std::string> extended;
+  /// The slug of the person's own replicated site ("ana-gomez"), unique;
+  /// 3 to 64 of a-z, 0-9 and -.
+  std::string site;
 };
 
 /// A person's data laid out by the country's display masks (seed 003
@@ -77,6 +81,8 @@ struct Person {
   Instant enrolled_at;
   /// The phone (stored in E.164), birth date and document as displayed.
   PersonDisplay display;
+  /// In the company currency; zero until a credit request is approved.
+  Decimal credit_limit;
 };
 
 /// Who a call runs for. The host authenticates; the library authorises.

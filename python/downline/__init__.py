@@ -377,6 +377,18 @@ def _records(
     return rows
 
 
+def _work_item(x: dict[str, Any]) -> dict[str, Any]:
+    """A work item's JSON with ints, Decimals and datetimes."""
+    x["id"] = int(x["id"])
+    x["person"] = _id(x["person"])
+    x["created_at"] = _instant(x["created_at"])
+    x["amount"] = None if x["amount"] is None else _decimal.Decimal(x["amount"])
+    for d in x["decisions"]:
+        d["at"] = _instant(d["at"])
+        d["amount"] = None if d["amount"] is None else _decimal.Decimal(d["amount"])
+    return x
+
+
 def _volumes(personal_volumes: Any) -> list[dict[str, Any]]:
     if isinstance(personal_volumes, Mapping):
         items = list(personal_volumes.items())
@@ -695,6 +707,69 @@ class Company:
     def networks(self) -> list[str]:
         """Names of the configured networks."""
         return self._native.networks()
+
+    # guests, approval workflows and credit
+    def find_guest(self, actor: Actor, quick_code: str) -> int | None:
+        """The guest holding ``quick_code`` (their enrollment's
+        ``quick_code``), or None."""
+        return self._native.find_guest(actor, _str(quick_code, "quick_code"))
+
+    def work_items(
+        self,
+        actor: Actor,
+        *,
+        kind: str | None = None,
+        state: str | None = "open",
+        person: int | None = None,
+        decidable_only: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Work items of the approval workflows (staff only), by id; ``state``
+        None lists every state, ``decidable_only`` the actor's inbox. Each is a
+        dict with ``id``, ``kind``, ``person``, ``state``, ``step``,
+        ``roles``, ``amount`` (Decimal or None), ``detail``, ``created_at``
+        and ``decisions``."""
+        query: dict[str, Any] = {"state": state, "decidable_only": _bool(decidable_only, "decidable_only")}
+        if kind is not None:
+            query["kind"] = _str(kind, "kind")
+        if person is not None:
+            query["person"] = _int(person, "person")
+        return [_work_item(x) for x in _json.loads(self._native.work_items_json(actor, _to_json(query)))]
+
+    def decide(
+        self, actor: Actor, item: int, *, approve: bool, reason: str = "", amount: Any = None
+    ) -> dict[str, Any]:
+        """Approves or rejects the next step of work item ``item``; returns
+        the item as it now stands. Raises PermissionDenied (a role the step
+        does not allow: ``field == "roles"``), FailedPrecondition (decided
+        already), InvalidArgument, NotFound."""
+        decision: dict[str, Any] = {
+            "item": _int(item, "item"), "approve": _bool(approve, "approve"),
+            "reason": _str(reason, "reason"),
+        }
+        if amount is not None:
+            decision["amount"] = _amount_text(amount)
+        return _work_item(_json.loads(self._native.decide_json(actor, _to_json(decision))))
+
+    def request_credit(
+        self,
+        actor: Actor,
+        person: int,
+        *,
+        amount: Any = None,
+        references: Iterable[str] = (),
+        attachments: Iterable[Mapping[str, Any]] = (),
+    ) -> dict[str, Any]:
+        """Opens a credit request for ``person`` (themselves or staff); their
+        credit limit stays zero until it is approved. Returns the new work
+        item."""
+        request: dict[str, Any] = {
+            "person": _int(person, "person"),
+            "references": [_str(r, "references") for r in references],
+            "attachments": [dict(_mapping(a, "attachments")) for a in attachments],
+        }
+        if amount is not None:
+            request["amount"] = _amount_text(amount)
+        return _work_item(_json.loads(self._native.request_credit_json(actor, _to_json(request))))
 
     # activation, blacklist, contracts, attachments
     def change_status(self, actor: Actor, person: int, status: str, *, reason: str = "") -> int:

@@ -202,6 +202,20 @@ class Company:
         format: Literal["json", "csv", "dot"] = "json",
     ) -> str: ...
     def networks(self) -> list[str]: ...
+    def find_guest(self, actor: Actor, quick_code: str) -> int | None: ...
+    def work_items(
+        self, actor: Actor, *, kind: Literal["registration", "document", "credit_request"] | None = None,
+        state: Literal["open", "approved", "rejected"] | None = "open", person: int | None = None,
+        decidable_only: bool = False
+    ) -> list[dict[str, Any]]: ...
+    def decide(
+        self, actor: Actor, item: int, *, approve: bool, reason: str = "",
+        amount: decimal.Decimal | str | int | None = None
+    ) -> dict[str, Any]: ...
+    def request_credit(
+        self, actor: Actor, person: int, *, amount: decimal.Decimal | str | int | None = None,
+        references: Iterable[str] = (), attachments: Iterable[Mapping[str, Any]] = ()
+    ) -> dict[str, Any]: ...
     def change_status(
         self, actor: Actor, person: int,
         status: Literal["pre_registered", "pending_kit", "active", "inactive", "blocked", "retired"],

@@ -318,6 +318,7 @@ PYBIND11_MODULE(_downline, m) {
                              [](const dl::PersonData& d) { return text(d.document_type); })
       .def_property_readonly("document_number",
                              [](const dl::PersonData& d) { return text(d.document_number); })
+      .def_property_readonly("site", [](const dl::PersonData& d) { return text(d.site); })
       .def_property_readonly("extended",
                              [](const dl::PersonData& d) {
                                py::dict out;
@@ -344,6 +345,11 @@ PYBIND11_MODULE(_downline, m) {
       .def_property_readonly("channel", [](const dl::Person& p) { return text(p.channel); })
       .def_property_readonly("enrolled_at",
                              [](const dl::Person& p) { return to_datetime(p.enrolled_at); })
+      .def_property_readonly(
+          "credit_limit",
+          [](const dl::Person& p) {
+            return py::module_::import("decimal").attr("Decimal")(p.credit_limit.to_string());
+          })
       .def_property_readonly("display",
                              [](const dl::Person& p) {
                                py::dict out;
@@ -497,6 +503,18 @@ PYBIND11_MODULE(_downline, m) {
                                    py::module_::import("json").attr("loads")(dl::json::to_json(o));
                                return py::object(out["decisions"]);
                              })
+      .def_property_readonly("outcome",
+                             [](const dl::EnrollmentOutcome& o) { return text(o.outcome); })
+      .def_property_readonly("quick_code",
+                             [](const dl::EnrollmentOutcome& o) {
+                               return o.quick_code.empty() ? py::object(py::none())
+                                                           : py::object(text(o.quick_code));
+                             })
+      .def_property_readonly("work_item",
+                             [](const dl::EnrollmentOutcome& o) {
+                               return o.work_item ? py::object(py::int_(o.work_item))
+                                                  : py::object(py::none());
+                             })
       .def("to_json", [](const dl::EnrollmentOutcome& o) { return dl::json::to_json(o); })
       .def("__repr__", [](const dl::EnrollmentOutcome& o) {
         if (o.accepted) return "EnrollmentOutcome(accepted=True, person=" + repr_id(o.person) + ")";
@@ -516,6 +534,20 @@ PYBIND11_MODULE(_downline, m) {
       .def_property_readonly(
           "last_event", [](const dl::BulkEnrollmentOutcome& o) { return id_or_none(o.last_event); })
       .def_readonly("findings", &dl::BulkEnrollmentOutcome::findings)
+      .def_property_readonly("outcomes",
+                             [](const dl::BulkEnrollmentOutcome& o) {
+                               py::list out;
+                               for (const auto& x : o.outcomes) out.append(text(x));
+                               return out;
+                             })
+      .def_property_readonly(
+          "quick_codes",
+          [](const dl::BulkEnrollmentOutcome& o) {
+            py::list out;
+            for (const auto& c : o.quick_codes)
+              out.append(c.empty() ? py::object(py::none()) : py::object(text(c)));
+            return out;
+          })
       .def_property_readonly("decisions",
                              [](const dl::BulkEnrollmentOutcome& o) {
                                const py::object out =
@@ -705,6 +737,40 @@ PYBIND11_MODULE(_downline, m) {
             });
           },
           py::arg("actor"), py::arg("change_json"))
+      .def(
+          "find_guest",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& code) {
+            auto found = with_company(h, [&](dl::Company& c) { return c.find_guest(actor, code); });
+            return found ? id_or_none(*found) : py::object(py::none());
+          },
+          py::arg("actor"), py::arg("quick_code"))
+      .def(
+          "work_items_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& query_json) {
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(
+                  c.work_items(actor, dl::json::parse_work_item_query(query_json)));
+            }));
+          },
+          py::arg("actor"), py::arg("query_json"))
+      .def(
+          "decide_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& decision_json) {
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(
+                  c.decide(actor, dl::json::parse_work_decision(decision_json)));
+            }));
+          },
+          py::arg("actor"), py::arg("decision_json"))
+      .def(
+          "request_credit_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& request_json) {
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(
+                  c.request_credit(actor, dl::json::parse_credit_request(request_json)));
+            }));
+          },
+          py::arg("actor"), py::arg("request_json"))
       .def(
           "change_status",
           [](const CompanyHandle& h, const dl::Actor& actor, const std::string& change_json) {

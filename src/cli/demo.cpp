@@ -82,7 +82,7 @@ class TreeGenerator {
       tickets_.push_back(r.sponsor);  // recruiting makes recruiting likelier
     }
     if (r.type == CustomerType::consultant) tickets_.push_back(id);
-    r.channel = founder ? "backoffice" : roll % 3 == 0 ? "web" : "leader";
+    r.channel = founder ? "backend" : roll % 3 == 0 ? "web" : "leader";
     r.person.external_id = external_id(n);
     r.person.first_name = kFirst[rng_() % kFirst.size()];
     r.person.last_name = kLast[rng_() % kLast.size()];
@@ -214,8 +214,9 @@ int run_demo(const DemoOptions& options) {
     const auto width = static_cast<std::size_t>(
         std::count_if(name.begin(), name.end(), [](char c) { return (c & 0xC0) != 0x80; }));
     std::cout << "  " << std::left << std::setw(9) << d.id.value() << " " << name
-              << std::string(width < 26 ? 26 - width : 0, ' ') << std::right << std::setw(9) << d.size << "  " << std::setw(5) << reader.level(d.id)
-              << "  " << std::setw(12) << figures.group_volume.to_string(2) << "  " << std::setw(14)
+              << std::string(width < 26 ? 26 - width : 0, ' ') << std::right << std::setw(9)
+              << d.size << "  " << std::setw(5) << reader.level(d.id) << "  " << std::setw(12)
+              << figures.group_volume.to_string(2) << "  " << std::setw(14)
               << reader.downline(d.id, first).total << "  " << p.data.extended["favorite_line"]
               << "\n";
   }

@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace downline {
 inline namespace v0 {
@@ -199,12 +201,16 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
         last_change_at[static_cast<std::size_t>(k)] =
             std::max(last_change_at[static_cast<std::size_t>(k)], e.effective_at);
       }
-    } else if (e.kind == "activated" || e.kind == "inactivated" || e.kind == "status_changed") {
+    } else if (e.kind == "activated" || e.kind == "inactivated" || e.kind == "status_changed" ||
+               e.kind == "approved" || e.kind == "rejected") {
       auto payload = nlohmann::json::parse(e.payload, nullptr, false);
       if (payload.is_discarded() || !payload.is_object() || !index.contains(e.person)) corrupt(e);
-      auto status = parse_status(payload.value("status", ""));
-      if (!status) corrupt(e);
-      index.set_status(GenealogyIndex::node_of(e.person), *status);
+      // A decision on a work item changes a status only when it says so.
+      if (payload.contains("status") || !payload.contains("item")) {
+        auto status = parse_status(payload.value("status", ""));
+        if (!status) corrupt(e);
+        index.set_status(GenealogyIndex::node_of(e.person), *status);
+      }
     } else if (e.kind == "rank_changed") {
       auto payload = nlohmann::json::parse(e.payload, nullptr, false);
       if (payload.is_discarded() || !payload.is_object() || !index.contains(e.person)) corrupt(e);
@@ -383,6 +389,9 @@ EnrollmentOutcome Company::enroll(const Actor& actor, const EnrollmentRequest& r
     out.person = bulk.persons.front();
     out.event = bulk.last_event;
     if (!bulk.decisions.empty()) out.decisions = std::move(bulk.decisions.front());
+    out.outcome = std::move(bulk.outcomes.front());
+    out.quick_code = std::move(bulk.quick_codes.front());
+    out.work_item = bulk.work_items.front();
   }
   out.findings = std::move(bulk.findings);
   for (auto& f : out.findings) f.field = strip(f.field);
@@ -416,6 +425,24 @@ std::vector<Decision> evaluate_enrollment_rules(const internal::RuleBookData& ru
   if (sponsor) person["sponsor"] = std::to_string(sponsor.value());
   return internal::evaluate_rules(rules, Trigger::enrollment, {{"person", std::move(person)}},
                                   row.enrolled_at, nullptr);
+}
+
+std::string draw_quick_code() {
+  static constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string code(8, ' ');
+  for (char& c : code) c = kAlphabet[rng() % kAlphabet.size()];
+  return code;
+}
+
+// How an accepted enrollment ends, as the outcome and the event name it.
+std::string_view outcome_name(internal::Outcome outcome, CustomerType type) {
+  if (type == CustomerType::guest) return "guest";
+  switch (outcome) {
+    case internal::Outcome::pending_approval: return "pending_approval";
+    case internal::Outcome::pending_kit: return "pending_kit";
+    default: return "active";
+  }
 }
 
 // The decisions the person's row holds today (status and type); the others
@@ -453,6 +480,7 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
   std::unordered_map<std::string_view, std::size_t> batch_ext;
   std::vector<bool> taken(n, false);  // request i's external id is a known duplicate
   std::vector<NormalizedPerson> norms(n);
+  std::vector<Outcome> outcomes(n, Outcome::active);
   const auto duplicate = [&](std::size_t i) {
     const std::string& ext = requests[i].person.external_id;
     return Finding{Code::already_exists,
@@ -526,7 +554,7 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
     };
     // A document identifies one person; an e-mail too when the company says
     // so; neither may be barred, nor the phone.
-    std::unordered_map<std::string, std::size_t> batch_email, batch_document;
+    std::unordered_map<std::string, std::size_t> batch_email, batch_document, batch_site;
     const auto check_unique_and_barred = [&](std::size_t i, const std::string& prefix) {
       const NormalizedPerson& p = norms[i];
       const PersonData& data = requests[i].person;
@@ -546,6 +574,9 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
             txn->find_document(data.document_type, p.document_number))
           taken("duplicate_document", "person.document_number", data.document_number, "document");
       }
+      if (!data.site.empty() &&
+          (!batch_site.try_emplace(data.site, i).second || txn->find_site(data.site)))
+        taken("duplicate_site", "person.site", data.site, "site");
       const auto barred = [&](BlacklistKind kind, const std::string& key, const char* field,
                               const std::string& value) {
         if (key.empty()) return;
@@ -561,6 +592,66 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
       barred(BlacklistKind::phone, p.phone, "person.phone", data.phone);
     };
 
+    // What the request's channel makes of it: its form, outcome and the
+    // sponsor it implies (the backoffice's consultant, the site's owner).
+    struct Intake {
+      const FormConfig* form = nullptr;
+      Outcome outcome = Outcome::active;
+      PersonId sponsor, referrer;
+    };
+    const auto intake_of = [&](const EnrollmentRequest& r, const std::string& prefix) {
+      Intake in;
+      if (!r.site.empty()) {
+        if (auto owner = txn->find_site(r.site)) {
+          in.sponsor = in.referrer = *owner;
+        } else {
+          out.findings.push_back({Code::not_found, "site_not_found", prefix + "site",
+                                  "no replicated site has the slug '" + r.site + "'", r.site,
+                                  "a consultant's site"});
+        }
+      }
+      if (s.config.channels.empty()) return in;
+      const ChannelConfig* channel = s.config.channel(r.channel);
+      if (channel == nullptr) {
+        std::string known;
+        for (const auto& c : s.config.channels)
+          known.append(known.empty() ? "" : ", ").append(c.id);
+        out.findings.push_back({Code::invalid_argument, "unknown_channel", prefix + "channel",
+                                "'" + r.channel + "' is not a configured channel", r.channel,
+                                known});
+        return in;
+      }
+      switch (channel->kind) {
+        case ChannelKind::backend:
+        case ChannelKind::flat_file:
+        case ChannelKind::api:
+          if (!scope.everyone)
+            throw PermissionDenied("channel '" + channel->id + "' is for the head office",
+                                   prefix + "channel");
+          break;
+        case ChannelKind::backoffice:
+          if (!actor.person && !scope.everyone)
+            throw PermissionDenied("the backoffice enrolls for a consultant", prefix + "channel");
+          in.sponsor = actor.person;
+          break;
+        case ChannelKind::replicated_site:
+          if (r.site.empty())
+            out.findings.push_back({Code::invalid_argument, "required", prefix + "site",
+                                    "a replicated site enrollment names its site", "",
+                                    "the site's slug"});
+          break;
+        default: break;
+      }
+      in.form = &channel->forms[static_cast<std::size_t>(r.type)];
+      if (!in.form->offered)
+        out.findings.push_back(
+            {Code::failed_precondition, "form_not_offered", prefix + "type",
+             "channel '" + channel->id + "' does not enroll a " + std::string(to_string(r.type)),
+             std::string(to_string(r.type)), "a type the channel offers"});
+      in.outcome = in.form->outcome;
+      return in;
+    };
+
     // History is appended, never rewritten: a back-dated enrollment may not
     // precede a change already recorded (an "as of" reader would rebuild a
     // tree where its place collides with the one history gives back).
@@ -570,7 +661,13 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
       const EnrollmentRequest& r = requests[i];
       const std::string prefix = "[" + std::to_string(i) + "].";
       const std::size_t before = out.findings.size();
-      validate_request(r, s.config, prefix, out.findings, norms[i]);
+      const Intake intake = intake_of(r, prefix);
+      outcomes[i] = intake.outcome;
+      validate_request(r, s.config,
+                       intake.form && intake.form->required_fields
+                           ? *intake.form->required_fields
+                           : s.config.enrollment.required_fields,
+                       prefix, out.findings, norms[i]);
       if (r.person.birth_date && *r.person.birth_date > today)
         out.findings.push_back({Code::invalid_argument, "invalid_birth_date",
                                 prefix + "person.birth_date", "the birth date is in the future",
@@ -595,9 +692,11 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
           !r.person.external_id.empty() && r.sponsor_external_id == r.person.external_id;
       const bool self_referrer =
           !r.person.external_id.empty() && r.referrer_external_id == r.person.external_id;
+      const bool sponsor_given = r.sponsor || !r.sponsor_external_id.empty();
+      const PersonId sponsor_id = sponsor_given ? r.sponsor : intake.sponsor;
       Resolved sponsor;
-      if (!self_sponsor && (r.sponsor || !r.sponsor_external_id.empty())) {
-        sponsor = resolve(r.sponsor, r.sponsor_external_id, prefix, "sponsor");
+      if (!self_sponsor && (sponsor_id || !r.sponsor_external_id.empty())) {
+        sponsor = resolve(sponsor_id, r.sponsor_external_id, prefix, "sponsor");
         if (sponsor && sponsor.status != Status::active)
           out.findings.push_back({Code::failed_precondition, "sponsor_inactive", prefix + "sponsor",
                                   "the sponsor is not active",
@@ -613,8 +712,10 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
                                prefix + "sponsor");
       }
       Resolved referrer = self_referrer ? Resolved{} : sponsor;
-      if (!self_referrer && (r.referrer || !r.referrer_external_id.empty())) {
-        referrer = resolve(r.referrer, r.referrer_external_id, prefix, "referrer");
+      const bool referrer_given = r.referrer || !r.referrer_external_id.empty();
+      if (!self_referrer && (referrer_given || intake.referrer)) {
+        referrer = resolve(referrer_given ? r.referrer : intake.referrer, r.referrer_external_id,
+                           prefix, "referrer");
         check_may_sponsor(referrer, prefix + "referrer");
         if (referrer.id && !scope.sees(s.index, GenealogyIndex::node_of(referrer.id)))
           throw PermissionDenied("actor '" + actor.login + "' may not see person " +
@@ -664,6 +765,17 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
   const bool run_rules = !rules.by_trigger[static_cast<std::size_t>(Trigger::enrollment)].empty();
   std::vector<CustomerType> types(n);
   std::vector<Status> statuses(n, initial);
+  // A guest's quick-access code: 8 of 32 letters and digits that are not
+  // easily confused, drawn until unused.
+  std::vector<std::string> quick_codes(n);
+  {
+    std::unordered_set<std::string> drawn;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (requests[i].type != CustomerType::guest) continue;
+      do quick_codes[i] = draw_quick_code();
+      while (!drawn.insert(quick_codes[i]).second || txn->quick_code_taken(quick_codes[i]));
+    }
+  }
   if (run_rules) out.decisions.resize(n);
   PersonRow row;
   const auto fill_row = [&](std::size_t i) {
@@ -681,6 +793,7 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
     }
     row.email_key = norms[i].email_key;
     row.extended_json = norms[i].extended_json;
+    row.quick_code = quick_codes[i];
     row.type = types[i];
     row.status = statuses[i];
     row.channel = r.channel;
@@ -688,6 +801,8 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
   };
   for (std::size_t i = 0; i < n; ++i) {
     types[i] = requests[i].type;
+    if (outcomes[i] == Outcome::pending_approval) statuses[i] = Status::pre_registered;
+    if (outcomes[i] == Outcome::pending_kit) statuses[i] = Status::pending_kit;
     if (!run_rules) continue;
     fill_row(i);
     // Rules decide before anything is written: nothing half-applied if one
@@ -782,6 +897,7 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
       for (const Decision& d : out.decisions[i]) decided.push_back(decision_to_json(d));
       payload.append(",\"rules\":").append(decided.dump());
     }
+    payload.append(",\"outcome\":\"").append(outcome_name(outcomes[i], row.type)).append("\"");
     if (!r.accepted_contracts.empty()) {
       nlohmann::json accepted = nlohmann::json::array();
       for (const ContractRef& c : r.accepted_contracts)
@@ -805,7 +921,31 @@ BulkEnrollmentOutcome Company::enroll_many(const Actor& actor,
       txn->insert_attachment(AttachmentRow{ids[i], out.last_event, static_cast<std::uint32_t>(a),
                                            d.type, d.file_name, file_extension(d.file_name),
                                            d.digest, d.uri, d.size_bytes, row.enrolled_at});
+      if (s.config.workflow(WorkItemKind::document))
+        txn->insert_work_item({0,
+                               static_cast<std::uint8_t>(WorkItemKind::document),
+                               ids[i],
+                               0,
+                               0,
+                               {},
+                               d.type + ":" + d.file_name,
+                               row.enrolled_at,
+                               out.last_event});
     }
+    out.outcomes.emplace_back(outcome_name(outcomes[i], row.type));
+    out.quick_codes.push_back(quick_codes[i]);
+    out.work_items.push_back(
+        row.status == Status::pre_registered && outcomes[i] == Outcome::pending_approval
+            ? txn->insert_work_item({0,
+                                     static_cast<std::uint8_t>(WorkItemKind::registration),
+                                     ids[i],
+                                     0,
+                                     0,
+                                     {},
+                                     "",
+                                     row.enrolled_at,
+                                     out.last_event})
+            : 0);
   }
   txn->commit();
   undo.armed = false;

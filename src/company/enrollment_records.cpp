@@ -52,6 +52,7 @@ void fill_person_details(const Config& config, const PersonRow& row, Person& per
                        ? format_date(row.data.birth_date->year, row.data.birth_date->month,
                                      row.data.birth_date->day, masks->birth_date)
                        : row.data.birth_date->to_string();
+  person.credit_limit = Decimal::from_micros(row.credit_limit_micros);
   d.document = row.data.document_number;
   if (const DocumentTypeConfig* type = config.document_type(row.data.document_type);
       type && !type->mask.empty())

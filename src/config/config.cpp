@@ -397,6 +397,115 @@ void parse_enrollment_catalogs(const json& doc, Config& config) {
   });
 
   config.blacklist_reasons = get_strings(doc, "blacklist_reasons", "", check_id);
+
+  config.workflows =
+      parse_list<WorkflowConfig>(doc, "workflows", [&](const json& obj, const std::string& path) {
+        check_keys(obj, path, {"item", "steps"});
+        const std::string p = path + ".";
+        WorkflowConfig w;
+        const std::string item = get_string(obj, "item", p, "");
+        if (auto kind = parse_work_item_kind(item))
+          w.kind = *kind;
+        else
+          throw InvalidArgument("expected \"registration\", \"document\" or \"credit_request\"",
+                                p + "item");
+        auto steps = obj.find("steps");
+        if (steps == obj.end() || !steps->is_array() || steps->empty())
+          throw InvalidArgument("expected a non-empty array of steps", p + "steps");
+        for (std::size_t i = 0; i < steps->size(); ++i) {
+          const std::string sp = p + "steps[" + std::to_string(i) + "]";
+          check_keys((*steps)[i], sp, {"id", "roles"});
+          WorkflowStepConfig step;
+          step.id = get_string((*steps)[i], "id", sp + ".", "step" + std::to_string(i + 1));
+          check_id(step.id, sp + ".id");
+          step.roles = get_strings(
+              (*steps)[i], "roles", sp + ".", [](const std::string& r, const std::string& at) {
+                if (!is_name(r))
+                  throw InvalidArgument("a role is a lower-case name such as \"sales\"", at);
+              });
+          if (step.roles.empty())
+            throw InvalidArgument("a step needs the roles that decide it", sp + ".roles");
+          w.steps.push_back(std::move(step));
+        }
+        return w;
+      });
+  check_unique(config.workflows, "workflows", "item", [](const WorkflowConfig& w) {
+    return "the workflow of " + std::string(to_string(w.kind)) + " items";
+  });
+
+  config.channels =
+      parse_list<ChannelConfig>(doc, "channels", [&](const json& obj, const std::string& path) {
+        check_keys(obj, path, {"id", "kind", "forms"});
+        const std::string p = path + ".";
+        ChannelConfig c;
+        c.id = get_string(obj, "id", p, "");
+        check_id(c.id, p + "id");
+        static const std::pair<const char*, ChannelKind> kKinds[] = {
+            {"corporate_site", ChannelKind::corporate_site},
+            {"replicated_site", ChannelKind::replicated_site},
+            {"chatbot", ChannelKind::chatbot},
+            {"backoffice", ChannelKind::backoffice},
+            {"backend", ChannelKind::backend},
+            {"flat_file", ChannelKind::flat_file},
+            {"api", ChannelKind::api}};
+        const std::string kind = get_string(obj, "kind", p, "");
+        bool known = false;
+        for (const auto& [n, k] : kKinds)
+          if (kind == n) c.kind = k, known = true;
+        if (!known)
+          throw InvalidArgument("unknown channel kind '" + kind +
+                                    "' (corporate_site, replicated_site, chatbot, backoffice, "
+                                    "backend, flat_file, api)",
+                                p + "kind");
+        auto forms = obj.find("forms");
+        if (forms == obj.end()) return c;  // every form, as the enrollment section says
+        const std::string fp = p + "forms";
+        check_keys(*forms, fp, {"guest", "customer", "consultant"});
+        for (auto type : {CustomerType::guest, CustomerType::customer, CustomerType::consultant}) {
+          FormConfig& f = c.forms[static_cast<std::size_t>(type)];
+          const std::string name(to_string(type));
+          auto it = forms->find(name);
+          if (it == forms->end()) {
+            f.offered = false;
+            continue;
+          }
+          const std::string q = fp + "." + name;
+          check_keys(*it, q, {"required_fields", "outcome"});
+          if (it->contains("required_fields"))
+            f.required_fields =
+                get_strings(*it, "required_fields", q + ".",
+                            [](const std::string& field, const std::string& at) {
+                              const auto& known_fields = person_field_names();
+                              if (std::find(known_fields.begin(), known_fields.end(), field) ==
+                                  known_fields.end())
+                                throw InvalidArgument("unknown person field '" + field + "'", at);
+                            });
+          const std::string outcome = get_string(*it, "outcome", q + ".", "active");
+          if (outcome == "active")
+            f.outcome = Outcome::active;
+          else if (outcome == "pending_approval")
+            f.outcome = Outcome::pending_approval;
+          else if (outcome == "pending_kit")
+            f.outcome = Outcome::pending_kit;
+          else
+            throw InvalidArgument("expected \"active\", \"pending_approval\" or \"pending_kit\"",
+                                  q + ".outcome");
+          if (type == CustomerType::guest && f.outcome != Outcome::active)
+            throw InvalidArgument("a guest is registered at once, with a quick-access code",
+                                  q + ".outcome");
+          if (type == CustomerType::customer && f.outcome == Outcome::pending_kit)
+            throw InvalidArgument("a starter kit makes a consultant: use the consultant form",
+                                  q + ".outcome");
+          if (f.outcome == Outcome::pending_approval &&
+              std::none_of(
+                  config.workflows.begin(), config.workflows.end(),
+                  [](const WorkflowConfig& w) { return w.kind == WorkItemKind::registration; }))
+            throw InvalidArgument("approval needs a registration workflow (workflows)",
+                                  q + ".outcome");
+        }
+        return c;
+      });
+  check_unique(config.channels, "channels", "id", [](const ChannelConfig& c) { return c.id; });
 }
 
 }  // namespace
@@ -424,7 +533,7 @@ Config parse_config(std::string_view json_text) {
   check_keys(doc, "",
              {"company", "networks", "enrollment", "ranks", "segments", "commercial_states",
               "rules", "extended_fields", "document_types", "masks", "attachment_types",
-              "contracts", "blacklist_reasons"});
+              "contracts", "blacklist_reasons", "channels", "workflows"});
   Config config;
 
   if (auto it = doc.find("company"); it != doc.end()) {
@@ -551,6 +660,18 @@ const DisplayMasks* Config::display_masks_of(std::string_view country) const {
 const AttachmentTypeConfig* Config::attachment_type(std::string_view id) const {
   for (const auto& a : attachment_types)
     if (a.id == id) return &a;
+  return nullptr;
+}
+
+const ChannelConfig* Config::channel(std::string_view id) const {
+  for (const auto& c : channels)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+const WorkflowConfig* Config::workflow(WorkItemKind kind) const {
+  for (const auto& w : workflows)
+    if (w.kind == kind) return &w;
   return nullptr;
 }
 

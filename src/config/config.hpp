@@ -1,9 +1,12 @@
 // The company configuration document, parsed and checked once at open.
 #pragma once
 
+#include <downline/enrollment.hpp>
 #include <downline/person.hpp>
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -132,6 +135,49 @@ struct ContractConfig {
   bool mandatory = true;
 };
 
+/// Where an enrollment comes from (seed 004 §7.1).
+enum class ChannelKind : std::uint8_t {
+  corporate_site,
+  replicated_site,  ///< a consultant's site: its slug names the sponsor
+  chatbot,
+  backoffice,  ///< a consultant enrolls; they are the sponsor unless another is given
+  backend,     ///< the head office: staff only
+  flat_file,   ///< staff only
+  api,         ///< staff only
+};
+
+/// What an accepted enrollment leads to (seed 004 §7.1.1.1).
+enum class Outcome : std::uint8_t {
+  active,            ///< registered and active
+  pending_approval,  ///< pre-registered, awaiting the registration workflow
+  pending_kit,       ///< awaiting the starter kit's payment
+};
+
+/// A channel's form for one target type.
+struct FormConfig {
+  bool offered = true;
+  /// Overrides enrollment.required_fields when set.
+  std::optional<std::vector<std::string>> required_fields;
+  Outcome outcome = Outcome::active;
+};
+
+struct ChannelConfig {
+  std::string id;
+  ChannelKind kind = ChannelKind::api;
+  /// By CustomerType: guest, customer, consultant.
+  std::array<FormConfig, 3> forms;
+};
+
+struct WorkflowStepConfig {
+  std::string id;
+  std::vector<std::string> roles;  ///< who may decide this step ("admin" always may)
+};
+
+struct WorkflowConfig {
+  WorkItemKind kind = WorkItemKind::registration;
+  std::vector<WorkflowStepConfig> steps;  ///< in order; at least one
+};
+
 struct Config {
   std::string name;
   std::string currency = "USD";
@@ -147,6 +193,10 @@ struct Config {
   std::vector<ContractConfig> contracts;
   /// The reasons a blacklist entry may give (seed 003 §6.3.5).
   std::vector<std::string> blacklist_reasons;
+  /// Empty: any channel text is accepted and every form is offered.
+  std::vector<ChannelConfig> channels;
+  /// At most one per kind.
+  std::vector<WorkflowConfig> workflows;
   /// Ranks, segments, commercial states and the compiled rules; never null.
   std::shared_ptr<const RuleBookData> rules;
 
@@ -162,6 +212,10 @@ struct Config {
   const AttachmentTypeConfig* attachment_type(std::string_view id) const;
   /// The version of a contract, or null.
   const ContractConfig* contract(std::string_view id, std::uint32_t version) const;
+  /// The channel with this id, or null.
+  const ChannelConfig* channel(std::string_view id) const;
+  /// The workflow of a kind of item, or null.
+  const WorkflowConfig* workflow(WorkItemKind kind) const;
 };
 
 /// Parses and checks the configuration JSON; throws InvalidArgument naming

@@ -30,6 +30,13 @@ const std::string* person_field(const PersonData& p, std::string_view name) {
   return nullptr;
 }
 
+bool is_site_slug(std::string_view s) {
+  return s.size() >= 3 && s.size() <= 64 && s.front() != '-' && s.back() != '-' &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+         });
+}
+
 bool is_blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c == ' ' || c == '\t'; });
 }
@@ -203,10 +210,13 @@ void validate_extended(const PersonData& p, const Config& config, const std::str
   out.extended_json = by_slot.dump();
 }
 
-void validate_attachments(const EnrollmentRequest& r, const Config& config,
-                          const std::string& prefix, std::vector<Finding>& findings) {
-  for (std::size_t i = 0; i < r.attachments.size(); ++i) {
-    const AttachmentData& a = r.attachments[i];
+}  // namespace
+
+void validate_attachments(const std::vector<AttachmentData>& attachments, const Config& config,
+                          bool mandatory, const std::string& prefix,
+                          std::vector<Finding>& findings) {
+  for (std::size_t i = 0; i < attachments.size(); ++i) {
+    const AttachmentData& a = attachments[i];
     const std::string at = prefix + "attachments[" + std::to_string(i) + "]";
     const AttachmentTypeConfig* type = config.attachment_type(a.type);
     if (type == nullptr) {
@@ -238,14 +248,16 @@ void validate_attachments(const EnrollmentRequest& r, const Config& config,
                           "sha256:<64 hex>"});
   }
   for (const auto& type : config.attachment_types) {
-    if (!type.mandatory) continue;
-    const bool present = std::any_of(r.attachments.begin(), r.attachments.end(),
+    if (!mandatory || !type.mandatory) continue;
+    const bool present = std::any_of(attachments.begin(), attachments.end(),
                                      [&](const AttachmentData& a) { return a.type == type.id; });
     if (!present)
       findings.push_back({Code::invalid_argument, "attachment_required", prefix + "attachments",
                           type.label + " must be attached", "", type.id});
   }
 }
+
+namespace {
 
 void validate_contracts(const EnrollmentRequest& r, const Config& config, const std::string& prefix,
                         std::vector<Finding>& findings) {
@@ -389,11 +401,11 @@ std::string blacklist_key(BlacklistKind kind, std::string_view value, std::strin
 }
 
 void validate_request(const EnrollmentRequest& request, const Config& config,
-                      const std::string& prefix, std::vector<Finding>& findings,
-                      NormalizedPerson& out) {
+                      const std::vector<std::string>& required_fields, const std::string& prefix,
+                      std::vector<Finding>& findings, NormalizedPerson& out) {
   const EnrollmentPolicy& policy = config.enrollment;
   const PersonData& p = request.person;
-  for (const auto& name : policy.required_fields) {
+  for (const auto& name : required_fields) {
     const std::string* value = person_field(p, name);
     const bool missing = value ? is_blank(*value) : (name == "birth_date" && !p.birth_date);
     if (missing)
@@ -412,6 +424,10 @@ void validate_request(const EnrollmentRequest& request, const Config& config,
         std::pair{&request.sponsor_external_id, "sponsor_external_id"},
         std::pair{&request.referrer_external_id, "referrer_external_id"}})
     texts_ok = check_text(*value, policy.max_text_bytes, prefix + name, findings) && texts_ok;
+  if (!p.site.empty() && !is_site_slug(p.site))
+    findings.push_back({Code::invalid_argument, "invalid_site", prefix + "person.site",
+                        "a site slug is 3 to 64 of a-z, 0-9 and -, not starting or ending with -",
+                        p.site, "e.g. ana-gomez"});
   if (!is_blank(p.email) && !is_valid_email(p.email))
     findings.push_back({Code::invalid_argument, "invalid_email", prefix + "person.email",
                         "'" + p.email + "' is not a valid e-mail address", p.email,
@@ -444,7 +460,7 @@ void validate_request(const EnrollmentRequest& request, const Config& config,
   out.document_number.clear();
   if (texts_ok) validate_document(p, config, prefix, findings, out);
   validate_extended(p, config, prefix, findings, out);
-  validate_attachments(request, config, prefix, findings);
+  validate_attachments(request.attachments, config, true, prefix, findings);
   validate_contracts(request, config, prefix, findings);
   if (request.sponsor && !request.sponsor_external_id.empty())
     findings.push_back({Code::invalid_argument, "ambiguous_sponsor", prefix + "sponsor",

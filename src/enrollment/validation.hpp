@@ -33,12 +33,19 @@ struct NormalizedPerson {
   std::string extended_json = "{}";  ///< by slot, canonical text values
 };
 
-/// Appends a finding for every problem of `request` alone and fills `out`
-/// with its normalised values; `prefix` is put before every field path
-/// ("[3]." in bulk calls).
+/// Appends a finding for every problem of `request` alone (with the
+/// required fields of its channel's form) and fills `out` with its
+/// normalised values; `prefix` is put before every field path ("[3]." in
+/// bulk calls).
 void validate_request(const EnrollmentRequest& request, const Config& config,
-                      const std::string& prefix, std::vector<Finding>& findings,
-                      NormalizedPerson& out);
+                      const std::vector<std::string>& required_fields, const std::string& prefix,
+                      std::vector<Finding>& findings, NormalizedPerson& out);
+
+/// Appends a finding for every problem of `attachments` (and, when
+/// `mandatory`, for each mandatory type missing).
+void validate_attachments(const std::vector<AttachmentData>& attachments, const Config& config,
+                          bool mandatory, const std::string& prefix,
+                          std::vector<Finding>& findings);
 
 /// The normalised key a blacklist entry is compared by; throws
 /// InvalidArgument (field "value") when the value does not normalise.

@@ -343,9 +343,10 @@ const Json& required_member(const Json& object, const std::string& path, std::st
 
 PersonData read_person_data(const Json& value, const std::string& path) {
   require_object(value, path, "an object");
-  reject_unknown_keys(value, path,
-                      {"external_id", "first_name", "last_name", "email", "phone", "country",
-                       "birth_date", "zone", "document_type", "document_number", "extended"});
+  reject_unknown_keys(
+      value, path,
+      {"external_id", "first_name", "last_name", "email", "phone", "country", "birth_date", "zone",
+       "document_type", "document_number", "extended", "site"});
   PersonData data;
   const auto text = [&](std::string_view key, std::string& out) {
     if (const Json* v = member(value, key)) out = read_string(*v, child(path, key));
@@ -362,6 +363,7 @@ PersonData read_person_data(const Json& value, const std::string& path) {
   text("zone", data.zone);
   text("document_type", data.document_type);
   text("document_number", data.document_number);
+  text("site", data.site);
   if (const Json* v = member(value, "extended")) {
     const std::string at = child(path, "extended");
     require_object(*v, at, "an object of extended fields");
@@ -446,10 +448,10 @@ std::vector<PersonId> read_ids(const Json& value, const std::string& path) {
 
 EnrollmentRequest read_enrollment_request(const Json& value, const std::string& path) {
   require_object(value, path, "an enrollment request object");
-  reject_unknown_keys(
-      value, path,
-      {"type", "person", "sponsor", "sponsor_external_id", "referrer", "referrer_external_id",
-       "channel", "effective_at", "reason", "placements", "accepted_contracts", "attachments"});
+  reject_unknown_keys(value, path,
+                      {"type", "person", "sponsor", "sponsor_external_id", "referrer",
+                       "referrer_external_id", "channel", "effective_at", "reason", "placements",
+                       "accepted_contracts", "attachments", "site"});
   EnrollmentRequest request;
   const auto text = [&](std::string_view key, std::string& out) {
     if (const Json* v = member(value, key)) out = read_string(*v, child(path, key));
@@ -471,6 +473,7 @@ EnrollmentRequest read_enrollment_request(const Json& value, const std::string& 
     request.effective_at = read_instant(*v, child(path, "effective_at"));
   }
   text("reason", request.reason);
+  text("site", request.site);
   if (const Json* v = member(value, "placements")) {
     const std::string at = child(path, "placements");
     if (!v->is_array()) throw_expected("an array of placements", *v, at);
@@ -599,6 +602,71 @@ StatusChange parse_status_change(std::string_view text) {
   change.status = read_status(required_member(document, path, "status"), "status");
   if (const Json* v = member(document, "reason")) change.reason = read_string(*v, "reason");
   return change;
+}
+
+WorkDecisionRequest parse_work_decision(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a work decision object");
+  reject_unknown_keys(document, path, {"item", "approve", "reason", "amount"});
+  WorkDecisionRequest d;
+  d.item = read_id(required_member(document, path, "item"), "item").value();
+  d.approve = read_bool(required_member(document, path, "approve"), "approve");
+  if (const Json* v = member(document, "reason")) d.reason = read_string(*v, "reason");
+  if (const Json* v = member(document, "amount")) d.amount = read_decimal(*v, "amount");
+  return d;
+}
+
+CreditRequest parse_credit_request(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a credit request object");
+  reject_unknown_keys(document, path, {"person", "amount", "references", "attachments"});
+  CreditRequest r;
+  r.person = read_id(required_member(document, path, "person"), "person");
+  if (const Json* v = member(document, "amount")) r.amount = read_decimal(*v, "amount");
+  if (const Json* v = member(document, "references")) {
+    if (!v->is_array()) throw_expected("an array of references", *v, "references");
+    for (std::size_t i = 0; i < v->size(); ++i)
+      r.references.push_back(read_string((*v)[i], element("references", i)));
+  }
+  if (const Json* v = member(document, "attachments")) {
+    if (!v->is_array()) throw_expected("an array of attachments", *v, "attachments");
+    for (std::size_t i = 0; i < v->size(); ++i)
+      r.attachments.push_back(read_attachment((*v)[i], element("attachments", i)));
+  }
+  return r;
+}
+
+WorkItemQuery parse_work_item_query(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a work item query object");
+  reject_unknown_keys(document, path, {"kind", "state", "person", "decidable_only"});
+  WorkItemQuery q;
+  if (const Json* v = member(document, "kind")) {
+    const std::string name = read_string(*v, "kind");
+    q.kind = parse_work_item_kind(name);
+    if (!q.kind)
+      throw InvalidArgument(
+          "unknown kind '" + name + "'; expected registration, document or credit_request", "kind");
+  }
+  // Present and null: every state.
+  if (auto it = document.find("state"); it != document.end()) {
+    q.state.reset();
+    if (!it->is_null()) {
+      const std::string name = read_string(*it, "state");
+      for (auto state : {WorkItemState::open, WorkItemState::approved, WorkItemState::rejected})
+        if (name == to_string(state)) q.state = state;
+      if (!q.state)
+        throw InvalidArgument("unknown state '" + name + "'; expected open, approved or rejected",
+                              "state");
+    }
+  }
+  if (const Json* v = member(document, "person")) q.person = read_id(*v, "person");
+  if (const Json* v = member(document, "decidable_only"))
+    q.decidable_only = read_bool(*v, "decidable_only");
+  return q;
 }
 
 ContractRef parse_contract_ref(std::string_view text) {
@@ -756,6 +824,13 @@ std::string to_json(const EnrollmentOutcome& outcome) {
   out["event"] = outcome.accepted ? id_json(outcome.event) : OrderedJson(nullptr);
   out["findings"] = findings_json(outcome.findings);
   out["decisions"] = decisions_json(outcome.decisions);
+  if (outcome.accepted) {
+    out["outcome"] = outcome.outcome;
+    out["quick_code"] =
+        outcome.quick_code.empty() ? OrderedJson(nullptr) : OrderedJson(outcome.quick_code);
+    out["work_item"] =
+        outcome.work_item ? OrderedJson(std::to_string(outcome.work_item)) : OrderedJson(nullptr);
+  }
   return dump(out);
 }
 
@@ -771,6 +846,16 @@ std::string to_json(const BulkEnrollmentOutcome& outcome) {
   for (const auto& per_request : outcome.decisions)
     decisions.push_back(decisions_json(per_request));
   out["decisions"] = std::move(decisions);
+  if (outcome.accepted) {
+    out["outcomes"] = outcome.outcomes;
+    OrderedJson codes = OrderedJson::array(), items = OrderedJson::array();
+    for (const auto& code : outcome.quick_codes)
+      codes.push_back(code.empty() ? OrderedJson(nullptr) : OrderedJson(code));
+    for (std::int64_t item : outcome.work_items)
+      items.push_back(item ? OrderedJson(std::to_string(item)) : OrderedJson(nullptr));
+    out["quick_codes"] = std::move(codes);
+    out["work_items"] = std::move(items);
+  }
   return dump(out);
 }
 
@@ -797,6 +882,8 @@ std::string to_json(const Person& person) {
   OrderedJson extended = OrderedJson::object();
   for (const auto& [key, value] : person.data.extended) extended[key] = value;
   out["extended"] = std::move(extended);
+  out["site"] = person.data.site;
+  out["credit_limit"] = person.credit_limit.to_string();
   out["display"] = {{"phone", person.display.phone},
                     {"birth_date", person.display.birth_date},
                     {"document", person.display.document}};
@@ -868,6 +955,44 @@ std::string to_json(const std::vector<Attachment>& attachments) {
     item["event"] = id_json(a.event);
     out.push_back(std::move(item));
   }
+  return dump(out);
+}
+
+namespace {
+OrderedJson work_item_json(const WorkItem& item) {
+  OrderedJson out = OrderedJson::object();
+  out["id"] = std::to_string(item.id);
+  out["kind"] = to_string(item.kind);
+  out["person"] = id_json(item.person);
+  out["state"] = to_string(item.state);
+  out["step"] = item.step_id;
+  out["roles"] = item.roles;
+  out["amount"] = item.amount ? OrderedJson(item.amount->to_string()) : OrderedJson(nullptr);
+  out["detail"] = item.detail;
+  out["created_at"] = item.created_at.to_rfc3339();
+  OrderedJson decisions = OrderedJson::array();
+  for (const WorkDecision& d : item.decisions) {
+    OrderedJson x = OrderedJson::object();
+    x["step"] = d.step_id;
+    x["by"] = d.by;
+    x["approved"] = d.approved;
+    x["reason"] = d.reason;
+    x["amount"] = d.amount ? OrderedJson(d.amount->to_string()) : OrderedJson(nullptr);
+    x["at"] = d.at.to_rfc3339();
+    decisions.push_back(std::move(x));
+  }
+  out["decisions"] = std::move(decisions);
+  return out;
+}
+}  // namespace
+
+std::string to_json(const WorkItem& item) {
+  return dump(work_item_json(item));
+}
+
+std::string to_json(const std::vector<WorkItem>& items) {
+  OrderedJson out = OrderedJson::array();
+  for (const WorkItem& item : items) out.push_back(work_item_json(item));
   return dump(out);
 }
 

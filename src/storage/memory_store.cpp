@@ -28,6 +28,9 @@ struct MemoryData {
   std::map<std::pair<std::uint8_t, std::string>, BlacklistRow> blacklist;
   std::vector<AcceptanceRow> acceptances;
   std::vector<AttachmentRow> attachments;
+  std::unordered_map<std::string, PersonId> by_site, by_quick_code;
+  std::map<std::int64_t, WorkItemRow> work_items;
+  std::vector<WorkDecisionRow> work_decisions;
 };
 
 std::string document_key(std::string_view type, std::string_view number) {
@@ -47,6 +50,12 @@ class MemoryTxn final : public WriteTxn {
     if (!row.data.external_id.empty() && external_id_exists(row.data.external_id))
       throw AlreadyExists("external id '" + row.data.external_id + "' exists", "external_id");
     if (!row.data.external_id.empty()) staged_ext_.emplace(row.data.external_id, row.id);
+    if (!row.data.site.empty() && find_site(row.data.site))
+      throw AlreadyExists("site '" + row.data.site + "' exists", "site");
+    if (!row.quick_code.empty() && quick_code_taken(row.quick_code))
+      throw AlreadyExists("the quick-access code exists", "quick_code");
+    if (!row.data.site.empty()) staged_site_.emplace(row.data.site, row.id);
+    if (!row.quick_code.empty()) staged_quick_code_.emplace(row.quick_code, row.id);
     if (!row.email_key.empty()) staged_email_.emplace(row.email_key, row.id);
     if (!row.data.document_number.empty())
       staged_document_.emplace(document_key(row.data.document_type, row.data.document_number),
@@ -154,6 +163,37 @@ class MemoryTxn final : public WriteTxn {
     acceptances_.push_back(row);
   }
   void insert_attachment(const AttachmentRow& row) override { attachments_.push_back(row); }
+  std::optional<PersonId> find_site(std::string_view slug) override {
+    return find(staged_site_, &MemoryData::by_site, std::string(slug));
+  }
+  bool quick_code_taken(std::string_view code) override {
+    return find(staged_quick_code_, &MemoryData::by_quick_code, std::string(code)).has_value();
+  }
+  std::int64_t insert_work_item(const WorkItemRow& row) override {
+    WorkItemRow item = row;
+    {
+      std::lock_guard lock(mu_);
+      item.id = static_cast<std::int64_t>(data_.work_items.size() + work_items_.size()) + 1;
+    }
+    work_items_[item.id] = item;
+    return item.id;
+  }
+  void update_work_item(const WorkItemRow& row) override {
+    if (!find_work_item(row.id)) throw Internal("no work item to update");
+    work_items_[row.id] = row;
+  }
+  void insert_work_decision(const WorkDecisionRow& row) override { work_decisions_.push_back(row); }
+  void set_credit_limit(PersonId person, std::int64_t micros) override {
+    std::lock_guard lock(mu_);
+    if (!data_.persons.count(person.value())) throw Internal("no person to change");
+    credit_limits_.emplace_back(person, micros);
+  }
+  std::optional<WorkItemRow> find_work_item(std::int64_t id) override {
+    if (auto it = work_items_.find(id); it != work_items_.end()) return it->second;
+    std::lock_guard lock(mu_);
+    if (auto it = data_.work_items.find(id); it != data_.work_items.end()) return it->second;
+    return std::nullopt;
+  }
   void commit() override {
     std::lock_guard lock(mu_);
     for (auto& [row, present] : blacklist_) {
@@ -167,6 +207,14 @@ class MemoryTxn final : public WriteTxn {
     for (auto& a : acceptances_) data_.acceptances.push_back(std::move(a));
     acceptances_.clear();
     for (auto& a : attachments_) data_.attachments.push_back(std::move(a));
+    for (auto& [id, item] : work_items_) data_.work_items[id] = std::move(item);
+    work_items_.clear();
+    for (auto& d : work_decisions_) data_.work_decisions.push_back(std::move(d));
+    work_decisions_.clear();
+    for (auto& [key, id] : staged_site_) data_.by_site.emplace(key, id);
+    for (auto& [key, id] : staged_quick_code_) data_.by_quick_code.emplace(key, id);
+    staged_site_.clear();
+    staged_quick_code_.clear();
     attachments_.clear();
     for (auto& [key, id] : staged_email_) data_.by_email.emplace(key, id);
     for (auto& [key, id] : staged_document_) data_.by_document.emplace(key, id);
@@ -183,6 +231,9 @@ class MemoryTxn final : public WriteTxn {
     ranks_.clear();
     for (auto [person, status] : statuses_) data_.persons.at(person.value()).status = status;
     statuses_.clear();
+    for (auto [person, micros] : credit_limits_)
+      data_.persons.at(person.value()).credit_limit_micros = micros;
+    credit_limits_.clear();
     for (auto& r : rank_changes_) data_.rank_changes.push_back(std::move(r));
     rank_changes_.clear();
     for (auto& e : events_) data_.events.push_back(std::move(e));
@@ -251,6 +302,10 @@ class MemoryTxn final : public WriteTxn {
   std::vector<std::pair<BlacklistRow, bool>> blacklist_;  // the entry, and whether it stays
   std::vector<AcceptanceRow> acceptances_;
   std::vector<AttachmentRow> attachments_;
+  std::unordered_map<std::string, PersonId> staged_site_, staged_quick_code_;
+  std::map<std::int64_t, WorkItemRow> work_items_;
+  std::vector<WorkDecisionRow> work_decisions_;
+  std::vector<std::pair<PersonId, std::int64_t>> credit_limits_;
 };
 
 class MemoryStore final : public Store {
@@ -305,6 +360,29 @@ class MemoryStore final : public Store {
     if (it == data_.persons.end()) return std::nullopt;
     return it->second;
   }
+  std::optional<PersonId> find_quick_code(std::string_view code) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.by_quick_code.find(std::string(code));
+    if (it == data_.by_quick_code.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<WorkItemRow> work_items(PersonId person, std::optional<std::uint8_t> state,
+                                      std::optional<std::uint8_t> kind) const override {
+    std::lock_guard lock(mu_);
+    std::vector<WorkItemRow> out;
+    for (const auto& [id, item] : data_.work_items)
+      if ((!person || item.person == person) && (!state || item.state == *state) &&
+          (!kind || item.kind == *kind))
+        out.push_back(item);
+    return out;
+  }
+  std::vector<WorkDecisionRow> work_decisions(std::int64_t item) const override {
+    std::lock_guard lock(mu_);
+    std::vector<WorkDecisionRow> out;
+    for (const auto& d : data_.work_decisions)
+      if (d.item == item) out.push_back(d);
+    return out;
+  }
   std::optional<PersonId> find_external_id(std::string_view external_id) const override {
     std::lock_guard lock(mu_);
     auto it = data_.by_external_id.find(std::string(external_id));
@@ -336,7 +414,9 @@ class MemoryStore final : public Store {
                        data_.rank_changes.size(),
                        data_.blacklist.size(),
                        data_.acceptances.size(),
-                       data_.attachments.size()};
+                       data_.attachments.size(),
+                       data_.work_items.size(),
+                       data_.work_decisions.size()};
   }
   std::vector<BlacklistRow> blacklist() const override {
     std::lock_guard lock(mu_);

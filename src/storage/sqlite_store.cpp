@@ -128,6 +128,36 @@ UPDATE persons SET email_key = lower(email);
 CREATE INDEX persons_email_key ON persons (email_key) WHERE email_key <> '';
 CREATE INDEX persons_document ON persons (document_type, document_number)
   WHERE document_number <> '';
+ALTER TABLE persons ADD COLUMN site TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX persons_site ON persons (site) WHERE site <> '';
+ALTER TABLE customers ADD COLUMN quick_code TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX customers_quick_code ON customers (quick_code) WHERE quick_code <> '';
+ALTER TABLE customers ADD COLUMN credit_limit_micros INTEGER NOT NULL DEFAULT 0;
+-- kind: 0 registration, 1 document, 2 credit_request; state: 0 open, 1 approved, 2 rejected.
+CREATE TABLE work_items (
+  id INTEGER PRIMARY KEY,
+  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 2),
+  person_id INTEGER NOT NULL REFERENCES persons(id),
+  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 2),
+  step INTEGER NOT NULL,
+  amount_micros INTEGER,
+  detail TEXT NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  seq INTEGER NOT NULL
+);
+CREATE INDEX work_items_open ON work_items (state, kind, id);
+CREATE INDEX work_items_person ON work_items (person_id, id);
+CREATE TABLE work_decisions (
+  item_id INTEGER NOT NULL REFERENCES work_items(id),
+  step INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  approved INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  amount_micros INTEGER,
+  at_us INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (item_id, seq)
+) WITHOUT ROWID;
 -- kind: 0 document, 1 email, 2 phone.
 CREATE TABLE blacklist (
   kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 2),
@@ -238,6 +268,13 @@ class SqliteTxn final : public WriteTxn {
   bool delete_blacklist(std::uint8_t kind, std::string_view key) override;
   void insert_acceptance(const AcceptanceRow& row) override;
   void insert_attachment(const AttachmentRow& row) override;
+  std::optional<PersonId> find_site(std::string_view slug) override;
+  bool quick_code_taken(std::string_view code) override;
+  std::int64_t insert_work_item(const WorkItemRow& row) override;
+  void update_work_item(const WorkItemRow& row) override;
+  void insert_work_decision(const WorkDecisionRow& row) override;
+  void set_credit_limit(PersonId person, std::int64_t micros) override;
+  std::optional<WorkItemRow> find_work_item(std::int64_t id) override;
   void insert_user(const UserRow& row) override;
   void commit() override;
 
@@ -256,10 +293,11 @@ class SqliteStore final : public Store {
       ins_person_.emplace(db_,
                           "INSERT INTO persons (id, external_id, first_name, last_name, email, "
                           "phone, country, birth_date, zone, document_type, document_number, "
-                          "email_key, extended) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                          "email_key, extended, site) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       ins_customer_.emplace(db_,
                             "INSERT INTO customers (person_id, type, status, channel, "
-                            "enrolled_at_us, rank) VALUES (?,?,?,?,?,?)");
+                            "enrolled_at_us, rank, quick_code, credit_limit_micros) "
+                            "VALUES (?,?,?,?,?,?,?,?)");
       ins_node_.emplace(db_,
                         "INSERT INTO network_nodes (network_id, person_id, parent_id, position, "
                         "state) VALUES (?,?,?,?,?)");
@@ -291,7 +329,7 @@ class SqliteStore final : public Store {
                         "SELECT p.id, p.external_id, p.first_name, p.last_name, p.email, p.phone, "
                         "p.country, p.birth_date, c.type, c.status, c.channel, c.enrolled_at_us, "
                         "p.zone, c.rank, p.document_type, p.document_number, p.email_key, "
-                        "p.extended "
+                        "p.extended, p.site, c.quick_code, c.credit_limit_micros "
                         "FROM persons p JOIN customers c ON c.person_id = p.id WHERE p.id = ?");
       r_ext_.emplace(rdb_, "SELECT id FROM persons WHERE external_id = ?");
       r_events_.emplace(rdb_,
@@ -464,6 +502,9 @@ class SqliteStore final : public Store {
       row.data.document_number = st.getColumn(15).getString();
       row.email_key = st.getColumn(16).getString();
       row.extended_json = st.getColumn(17).getString();
+      row.data.site = st.getColumn(18).getString();
+      row.quick_code = st.getColumn(19).getString();
+      row.credit_limit_micros = st.getColumn(20).getInt64();
       st.tryReset();
       return row;
     } catch (const SQLite::Exception& e) {
@@ -587,6 +628,80 @@ class SqliteStore final : public Store {
         [](SQLite::Statement&) {});
   }
 
+  std::optional<PersonId> find_quick_code(std::string_view code) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT person_id FROM customers WHERE quick_code = ? AND "
+                           "quick_code <> ''");
+      st.bind(1, std::string(code));
+      if (!st.executeStep()) return std::nullopt;
+      return PersonId{st.getColumn(0).getInt64()};
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot look up a quick-access code");
+    }
+  }
+
+  std::vector<WorkItemRow> work_items(PersonId person, std::optional<std::uint8_t> state,
+                                      std::optional<std::uint8_t> kind) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(
+          rdb_,
+          "SELECT id, kind, person_id, state, step, amount_micros, detail, "
+          "created_at_us, seq FROM work_items WHERE (?1 IS NULL OR person_id = ?1) "
+          "AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR kind = ?3) ORDER BY id");
+      if (person) st.bind(1, person.value());
+      if (state) st.bind(2, static_cast<int>(*state));
+      if (kind) st.bind(3, static_cast<int>(*kind));
+      std::vector<WorkItemRow> out;
+      while (st.executeStep()) out.push_back(work_item_of(st));
+      return out;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read work items");
+    }
+  }
+
+  std::vector<WorkDecisionRow> work_decisions(std::int64_t item) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT step, actor, approved, reason, amount_micros, at_us, seq "
+                           "FROM work_decisions WHERE item_id = ? ORDER BY seq");
+      st.bind(1, item);
+      std::vector<WorkDecisionRow> out;
+      while (st.executeStep()) {
+        WorkDecisionRow d;
+        d.item = item;
+        d.step = static_cast<std::uint32_t>(st.getColumn(0).getInt64());
+        d.actor = st.getColumn(1).getString();
+        d.approved = st.getColumn(2).getInt() != 0;
+        d.reason = st.getColumn(3).getString();
+        if (!st.getColumn(4).isNull()) d.amount_micros = st.getColumn(4).getInt64();
+        d.at = Instant{st.getColumn(5).getInt64()};
+        d.seq = EventSeq{st.getColumn(6).getInt64()};
+        out.push_back(std::move(d));
+      }
+      return out;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read work decisions");
+    }
+  }
+
+  static WorkItemRow work_item_of(SQLite::Statement& st) {
+    WorkItemRow w;
+    w.id = st.getColumn(0).getInt64();
+    w.kind = static_cast<std::uint8_t>(st.getColumn(1).getInt());
+    w.person = PersonId{st.getColumn(2).getInt64()};
+    w.state = static_cast<std::uint8_t>(st.getColumn(3).getInt());
+    w.step = static_cast<std::uint32_t>(st.getColumn(4).getInt64());
+    if (!st.getColumn(5).isNull()) w.amount_micros = st.getColumn(5).getInt64();
+    w.detail = st.getColumn(6).getString();
+    w.created_at = Instant{st.getColumn(7).getInt64()};
+    w.seq = EventSeq{st.getColumn(8).getInt64()};
+    return w;
+  }
+
   std::vector<AttachmentRow> attachments_of(PersonId person) const override {
     std::lock_guard lock(read_mu_);
     try {
@@ -619,7 +734,9 @@ class SqliteStore final : public Store {
                            "(SELECT count(*) FROM rank_history), "
                            "(SELECT count(*) FROM blacklist), "
                            "(SELECT count(*) FROM contract_acceptances), "
-                           "(SELECT count(*) FROM attachments)");
+                           "(SELECT count(*) FROM attachments), "
+                           "(SELECT count(*) FROM work_items), "
+                           "(SELECT count(*) FROM work_decisions)");
       st.executeStep();
       return StoreCounts{static_cast<std::uint64_t>(st.getColumn(0).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(1).getInt64()),
@@ -630,7 +747,9 @@ class SqliteStore final : public Store {
                          static_cast<std::uint64_t>(st.getColumn(6).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(7).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(8).getInt64()),
-                         static_cast<std::uint64_t>(st.getColumn(9).getInt64())};
+                         static_cast<std::uint64_t>(st.getColumn(9).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(10).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(11).getInt64())};
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot count rows");
     }
@@ -802,8 +921,8 @@ class SqliteStore final : public Store {
   SQLite::Database db_;
   mutable SQLite::Database rdb_;
   std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_,
-      w_email_, w_document_, w_blacklisted_, ins_acceptance_, ins_attachment_, upd_node_, ins_change_, last_seq_, ins_event_seq_,
-      ins_events_, ins_changes_;
+      w_email_, w_document_, w_blacklisted_, ins_acceptance_, ins_attachment_, upd_node_,
+      ins_change_, last_seq_, ins_event_seq_, ins_events_, ins_changes_;
   // The write connection's PRAGMA foreign_keys, switched only between
   // transactions (SQLite ignores it inside one) and only when a
   // transaction asks for the other setting.
@@ -860,6 +979,7 @@ void SqliteTxn::insert_person(const PersonRow& row) {
     p.bindNoCopy(11, row.data.document_number);
     p.bindNoCopy(12, row.email_key);
     p.bindNoCopy(13, row.extended_json);
+    p.bindNoCopy(14, row.data.site);
     p.exec();
     auto& c = *s_.ins_customer_;
     c.tryReset();
@@ -869,10 +989,18 @@ void SqliteTxn::insert_person(const PersonRow& row) {
     c.bindNoCopy(4, row.channel);
     c.bind(5, row.enrolled_at.micros_since_epoch);
     c.bind(6, static_cast<int>(row.rank));
+    c.bindNoCopy(7, row.quick_code);
+    c.bind(8, row.credit_limit_micros);
     c.exec();
   } catch (const SQLite::Exception& e) {
-    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
+    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
+      const std::string what = e.what();
+      if (what.find("persons.site") != std::string::npos)
+        throw AlreadyExists("site '" + row.data.site + "' exists", "site");
+      if (what.find("customers.quick_code") != std::string::npos)
+        throw AlreadyExists("the quick-access code exists", "quick_code");
       throw AlreadyExists("external id '" + row.data.external_id + "' exists", "external_id");
+    }
     rethrow_sqlite(e, "cannot insert person");
   }
 }
@@ -1229,6 +1357,115 @@ void SqliteTxn::insert_attachment(const AttachmentRow& row) {
     st.exec();
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot record an attachment");
+  }
+}
+
+namespace {
+void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& value) {
+  if (value)
+    st.bind(index, *value);
+  else
+    st.bind(index);
+}
+}  // namespace
+
+std::optional<PersonId> SqliteTxn::find_site(std::string_view slug) {
+  try {
+    SQLite::Statement st(s_.db_, "SELECT id FROM persons WHERE site = ? AND site <> ''");
+    st.bind(1, std::string(slug));
+    if (!st.executeStep()) return std::nullopt;
+    return PersonId{st.getColumn(0).getInt64()};
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot look up a site");
+  }
+}
+
+bool SqliteTxn::quick_code_taken(std::string_view code) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "SELECT 1 FROM customers WHERE quick_code = ? AND quick_code <> ''");
+    st.bind(1, std::string(code));
+    return st.executeStep();
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot look up a quick-access code");
+  }
+}
+
+std::int64_t SqliteTxn::insert_work_item(const WorkItemRow& row) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "INSERT INTO work_items (kind, person_id, state, step, amount_micros, "
+                         "detail, created_at_us, seq) VALUES (?,?,?,?,?,?,?,?)");
+    st.bind(1, static_cast<int>(row.kind));
+    st.bind(2, row.person.value());
+    st.bind(3, static_cast<int>(row.state));
+    st.bind(4, static_cast<std::int64_t>(row.step));
+    bind_optional(st, 5, row.amount_micros);
+    st.bind(6, row.detail);
+    st.bind(7, row.created_at.micros_since_epoch);
+    st.bind(8, row.seq.value());
+    st.exec();
+    return s_.db_.getLastInsertRowid();
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot open a work item");
+  }
+}
+
+void SqliteTxn::update_work_item(const WorkItemRow& row) {
+  try {
+    SQLite::Statement st(
+        s_.db_, "UPDATE work_items SET state = ?, step = ?, amount_micros = ? WHERE id = ?");
+    st.bind(1, static_cast<int>(row.state));
+    st.bind(2, static_cast<std::int64_t>(row.step));
+    bind_optional(st, 3, row.amount_micros);
+    st.bind(4, row.id);
+    if (st.exec() != 1) throw Internal("no work item to update");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot update a work item");
+  }
+}
+
+void SqliteTxn::insert_work_decision(const WorkDecisionRow& row) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "INSERT INTO work_decisions (item_id, step, actor, approved, reason, "
+                         "amount_micros, at_us, seq) VALUES (?,?,?,?,?,?,?,?)");
+    st.bind(1, row.item);
+    st.bind(2, static_cast<std::int64_t>(row.step));
+    st.bind(3, row.actor);
+    st.bind(4, row.approved ? 1 : 0);
+    st.bind(5, row.reason);
+    bind_optional(st, 6, row.amount_micros);
+    st.bind(7, row.at.micros_since_epoch);
+    st.bind(8, row.seq.value());
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot record a work decision");
+  }
+}
+
+void SqliteTxn::set_credit_limit(PersonId person, std::int64_t micros) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "UPDATE customers SET credit_limit_micros = ? WHERE person_id = ?");
+    st.bind(1, micros);
+    st.bind(2, person.value());
+    if (st.exec() != 1) throw Internal("no person to change");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot set a credit limit");
+  }
+}
+
+std::optional<WorkItemRow> SqliteTxn::find_work_item(std::int64_t id) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "SELECT id, kind, person_id, state, step, amount_micros, detail, "
+                         "created_at_us, seq FROM work_items WHERE id = ?");
+    st.bind(1, id);
+    if (!st.executeStep()) return std::nullopt;
+    return SqliteStore::work_item_of(st);
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot read a work item");
   }
 }
 

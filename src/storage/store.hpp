@@ -32,6 +32,34 @@ struct PersonRow {
   // data.extended is not read: the store keeps `extended_json`.
   std::string email_key;             ///< the e-mail in lower case ("" none): uniqueness
   std::string extended_json = "{}";  ///< extended fields by slot: {"1": "text", ...}
+  std::string quick_code;            ///< a guest's quick-access code ("" none), unique
+  std::int64_t credit_limit_micros = 0;
+};
+
+/// One work item of an approval workflow (kind: WorkItemKind, state:
+/// WorkItemState as numbers).
+struct WorkItemRow {
+  std::int64_t id = 0;  ///< assigned by insert_work_item
+  std::uint8_t kind = 0;
+  PersonId person;
+  std::uint8_t state = 0;
+  std::uint32_t step = 0;
+  std::optional<std::int64_t> amount_micros;
+  std::string detail;
+  Instant created_at;
+  EventSeq seq;  ///< the event that opened it
+};
+
+/// One decision on a work item.
+struct WorkDecisionRow {
+  std::int64_t item = 0;
+  std::uint32_t step = 0;
+  std::string actor;
+  bool approved = false;
+  std::string reason;
+  std::optional<std::int64_t> amount_micros;
+  Instant at;
+  EventSeq seq;  ///< the event that recorded it
 };
 
 /// One blacklist entry (kind: BlacklistKind as a number).
@@ -144,6 +172,8 @@ struct StoreCounts {
   std::uint64_t blacklist = 0;
   std::uint64_t acceptances = 0;
   std::uint64_t attachments = 0;
+  std::uint64_t work_items = 0;
+  std::uint64_t work_decisions = 0;
   friend bool operator==(const StoreCounts&, const StoreCounts&) = default;
 };
 
@@ -194,6 +224,18 @@ class WriteTxn {
   /// Throws AlreadyExists when the person accepted that version already.
   virtual void insert_acceptance(const AcceptanceRow& row) = 0;
   virtual void insert_attachment(const AttachmentRow& row) = 0;
+  /// The person whose replicated site has this slug, written rows included.
+  virtual std::optional<PersonId> find_site(std::string_view slug) = 0;
+  /// True when a guest holds this quick-access code, written rows included.
+  virtual bool quick_code_taken(std::string_view code) = 0;
+  /// Stores a new work item and returns its id.
+  virtual std::int64_t insert_work_item(const WorkItemRow& row) = 0;
+  /// Sets an item's state, step and amount.
+  virtual void update_work_item(const WorkItemRow& row) = 0;
+  virtual void insert_work_decision(const WorkDecisionRow& row) = 0;
+  virtual void set_credit_limit(PersonId person, std::int64_t micros) = 0;
+  /// The item with this id, written rows included.
+  virtual std::optional<WorkItemRow> find_work_item(std::int64_t id) = 0;
   /// Throws AlreadyExists when the login is taken.
   virtual void insert_user(const UserRow& row) = 0;
   /// Makes the transaction durable; throws Unavailable/Internal on failure,
@@ -245,6 +287,14 @@ class Store {
   /// One acceptance of each accepted (contract, version), with its digest:
   /// the versions whose content may no longer change.
   virtual std::vector<AcceptanceRow> accepted_versions() const = 0;
+  /// The guest holding a quick-access code.
+  virtual std::optional<PersonId> find_quick_code(std::string_view code) const = 0;
+  /// Work items, by id: of `person` when set, in `state` and of `kind` when
+  /// given (as numbers).
+  virtual std::vector<WorkItemRow> work_items(PersonId person, std::optional<std::uint8_t> state,
+                                              std::optional<std::uint8_t> kind) const = 0;
+  /// An item's decisions, oldest first.
+  virtual std::vector<WorkDecisionRow> work_decisions(std::int64_t item) const = 0;
   /// A person's attachments, by sequence then index.
   virtual std::vector<AttachmentRow> attachments_of(PersonId person) const = 0;
   virtual std::optional<UserRow> get_user(std::string_view login) const = 0;

@@ -787,7 +787,7 @@ TEST(JsonCodec, WritesAPerson) {
       R"("sponsor":"1","referrer":"2","channel":"web",)"
       R"("enrolled_at":"2026-11-23T10:54:00.000000Z","document_type":"CC",)"
       R"("document_number":"1234567890","extended":{"children":"2","co_debtor":"Luis"},)"
-      R"("display":{"phone":"300 000 00 00","birth_date":"28/02/1990",)"
+      R"("site":"","credit_limit":"0","display":{"phone":"300 000 00 00","birth_date":"28/02/1990",)"
       R"("document":"1.234.567.890"}})");
 }
 
@@ -821,8 +821,15 @@ TEST(JsonCodec, WritesAnAcceptedEnrollmentOutcome) {
   o.accepted = true;
   o.person = PersonId{42};
   o.event = EventSeq{7};
+  o.outcome = "pending_approval";
+  o.work_item = 5;
   EXPECT_EQ(json::to_json(o), R"({"accepted":true,"person":"42","event":"7","findings":[],)"
-                              R"("decisions":[]})");
+                              R"("decisions":[],"outcome":"pending_approval","quick_code":null,)"
+                              R"("work_item":"5"})");
+  o.outcome = "guest";
+  o.quick_code = "ABCD2345";
+  o.work_item = 0;
+  EXPECT_TRUE(contains(json::to_json(o), R"("quick_code":"ABCD2345","work_item":null})"));
 }
 
 TEST(JsonCodec, WritesARejectedEnrollmentOutcomeWithEveryFinding) {
@@ -850,9 +857,13 @@ TEST(JsonCodec, WritesABulkEnrollmentOutcome) {
   accepted.accepted = true;
   accepted.persons = {PersonId{10}, PersonId{11}, PersonId{12}};
   accepted.last_event = EventSeq{9};
+  accepted.outcomes = {"active", "guest", "pending_approval"};
+  accepted.quick_codes = {"", "ABCD2345", ""};
+  accepted.work_items = {0, 0, 3};
   EXPECT_EQ(json::to_json(accepted),
             R"({"accepted":true,"persons":["10","11","12"],"last_event":"9","findings":[],)"
-            R"("decisions":[]})");
+            R"("decisions":[],"outcomes":["active","guest","pending_approval"],)"
+            R"("quick_codes":[null,"ABCD2345",null],"work_items":[null,null,"3"]})");
 
   BulkEnrollmentOutcome rejected;
   Finding f = sample_finding();
@@ -869,7 +880,8 @@ TEST(JsonCodec, WritesAnAcceptedEmptyBulkOutcome) {
   BulkEnrollmentOutcome o;
   o.accepted = true;
   EXPECT_EQ(json::to_json(o),
-            R"({"accepted":true,"persons":[],"last_event":null,"findings":[],"decisions":[]})");
+            R"({"accepted":true,"persons":[],"last_event":null,"findings":[],"decisions":[],)"
+            R"("outcomes":[],"quick_codes":[],"work_items":[]})");
 }
 
 TEST(JsonCodec, WritesTheDecisionsOfEnrollmentRules) {
@@ -884,7 +896,8 @@ TEST(JsonCodec, WritesTheDecisionsOfEnrollmentRules) {
   EXPECT_EQ(json::to_json(o),
             R"({"accepted":true,"persons":["3"],"last_event":null,"findings":[],"decisions":[[)"
             R"({"rule":"review-foreign","version":2,"action":"flag_for_review",)"
-            R"("reason":"country \"XX\"","workflow":"review"}]]})");
+            R"("reason":"country \"XX\"","workflow":"review"}]],)"
+            R"("outcomes":[],"quick_codes":[],"work_items":[]})");
 }
 
 TEST(JsonCodec, WritesNetworkMembers) {

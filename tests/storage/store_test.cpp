@@ -328,7 +328,11 @@ TEST(SqliteStore, RecordsItsSchemaVersionAndRefusesANewerOne) {
 // keys, extended fields, the blacklist, acceptances and attachments.
 void downgrade_to_version_3(SQLite::Database& db) {
   db.exec(
-      "DROP INDEX persons_email_key; DROP INDEX persons_document; "
+      "DROP INDEX persons_email_key; DROP INDEX persons_document; DROP INDEX persons_site; "
+      "DROP INDEX customers_quick_code; ALTER TABLE persons DROP COLUMN site; "
+      "ALTER TABLE customers DROP COLUMN quick_code; "
+      "ALTER TABLE customers DROP COLUMN credit_limit_micros; "
+      "DROP TABLE work_decisions; DROP TABLE work_items; "
       "ALTER TABLE persons DROP COLUMN document_type; "
       "ALTER TABLE persons DROP COLUMN document_number; "
       "ALTER TABLE persons DROP COLUMN email_key; ALTER TABLE persons DROP COLUMN extended; "
