@@ -645,6 +645,23 @@ DOWNLINE_C_API downline_status downline_change_rank_json(int64_t *event_out,
                                                          const char *change_json);
 
 /**
+ * Converts a person (a customer or guest becomes a consultant, a consultant
+ * a customer, a guest a customer, an inactive consultant rejoins):
+ * conversion_json is {"person": "7", "type": "consultant", "channel": "join",
+ * "reason": "..."}; the channel's form for the new type decides the outcome,
+ * as at enrollment. Writes the outcome into `out`, shaped as for
+ * downline_enroll_json() with "continuation": "converted" or "rejoined".
+ * Fails with DOWNLINE_INVALID_ARGUMENT (malformed JSON, unknown channel),
+ * DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED,
+ * DOWNLINE_FAILED_PRECONDITION (of that type already and not inactive, a
+ * form the channel does not offer), DOWNLINE_UNAVAILABLE or
+ * DOWNLINE_INTERNAL; nothing is written then.
+ */
+DOWNLINE_C_API downline_status downline_convert_json(downline_buf *out, downline_company *company,
+                                                     const char *actor_json,
+                                                     const char *conversion_json);
+
+/**
  * Finds the guest holding a quick-access code (the "quick_code" of their
  * enrollment outcome): stores their id in *person_out, or 0 when no guest the
  * actor sees holds it. Fails with DOWNLINE_INVALID_ARGUMENT,

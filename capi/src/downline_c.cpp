@@ -472,6 +472,14 @@ downline_status downline_change_status_json(int64_t* event_out, downline_company
       });
 }
 
+downline_status downline_convert_json(downline_buf* out, downline_company* company,
+                                      const char* actor_json, const char* conversion_json) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.convert(
+        actor, parse_arg(conversion_json, "conversion_json", downline::json::parse_conversion));
+  });
+}
+
 downline_status downline_find_guest(int64_t* person_out, downline_company* company,
                                     const char* actor_json, const char* quick_code) {
   DOWNLINE_C_TRY

@@ -262,6 +262,18 @@ class DOWNLINE_API Company {
   /// Checks the index's invariants and the index against the store; staff only (VerifyReport).
   VerifyReport verify(const Actor& actor) const;
 
+  /// Converts a person, in one transaction with a "converted" or
+  /// "rejoined" event: a customer or guest becomes a consultant, a consultant
+  /// a customer, a guest a customer, an inactive consultant rejoins. The
+  /// channel's form for the new type decides the outcome (active, pending
+  /// approval with a work item, pending kit), as at enrollment. Staff, the
+  /// person themselves, or a leader for a person of their sponsor downline
+  /// may. Throws PermissionDenied, NotFound, InvalidArgument (unknown channel,
+  /// field "channel"), FailedPrecondition (already of that type and not
+  /// inactive; a form the channel does not offer: field "type"); nothing is
+  /// written then.
+  EnrollmentOutcome convert(const Actor& actor, const ConversionRequest& request);
+
   /// Changes a person's status now, with an "activated", "inactivated" or
   /// "status_changed" event, which it returns (seed 004 §7.2: individual
   /// forced activation and inactivation). Staff may change anyone's; a

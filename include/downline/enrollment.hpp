@@ -186,6 +186,16 @@ struct WorkItemQuery {
   bool decidable_only = false;
 };
 
+/// A person who changes what they are to the company (seed 004 §7.1):
+/// customer or guest to consultant, consultant to customer, guest to
+/// customer, or an inactive consultant rejoining.
+struct ConversionRequest {
+  PersonId person;
+  CustomerType type = CustomerType::consultant;  ///< what they become
+  std::string channel;                           ///< its form's outcome applies (as at enrollment)
+  std::string reason;                            ///< recorded in the event log
+};
+
 /// One person to enroll.
 ///
 /// The sponsor is given by id or by external id (the latter may name a person
@@ -233,6 +243,9 @@ struct EnrollmentOutcome {
   std::string quick_code;
   /// The registration work item opened for approval, or 0.
   std::int64_t work_item = 0;
+  /// "" for a new person; "converted" or "rejoined" when an existing person
+  /// continued (Company::convert, or pre-existence at enrollment).
+  std::string continuation;
 };
 
 /// The result of a bulk enrollment, all or nothing: when any request is

@@ -30,6 +30,9 @@ DOWNLINE_API EnrollmentRequest parse_enrollment_request(std::string_view text);
 /// Parses {"kind", "value", "country"?, "reason"?, "note"?}; throws
 /// InvalidArgument naming the field.
 DOWNLINE_API BlacklistEntry parse_blacklist_entry(std::string_view text);
+/// Parses {"person": "7", "type": "consultant", "channel"?, "reason"?};
+/// throws InvalidArgument naming the field.
+DOWNLINE_API ConversionRequest parse_conversion(std::string_view text);
 /// Parses {"person": "7", "status": "inactive", "reason"?}; throws
 /// InvalidArgument naming the field.
 DOWNLINE_API StatusChange parse_status_change(std::string_view text);

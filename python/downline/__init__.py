@@ -708,7 +708,19 @@ class Company:
         """Names of the configured networks."""
         return self._native.networks()
 
-    # guests, approval workflows and credit
+    # conversions, guests, approval workflows and credit
+    def convert(
+        self, actor: Actor, person: int, type: str, *, channel: str = "", reason: str = ""  # noqa: A002
+    ) -> EnrollmentOutcome:
+        """Converts ``person`` to ``type`` (a customer or guest becomes a
+        consultant, a consultant a customer; an inactive consultant rejoins);
+        ``channel``'s form decides the outcome, as at enrollment. Raises
+        FailedPrecondition (of that type already), InvalidArgument, NotFound,
+        PermissionDenied."""
+        conversion = {"person": _int(person, "person"), "type": _str(type, "type"),
+                      "channel": _str(channel, "channel"), "reason": _str(reason, "reason")}
+        return self._native.convert(actor, _to_json(conversion))
+
     def find_guest(self, actor: Actor, quick_code: str) -> int | None:
         """The guest holding ``quick_code`` (their enrollment's
         ``quick_code``), or None."""

@@ -510,6 +510,11 @@ PYBIND11_MODULE(_downline, m) {
                                return o.quick_code.empty() ? py::object(py::none())
                                                            : py::object(text(o.quick_code));
                              })
+      .def_property_readonly("continuation",
+                             [](const dl::EnrollmentOutcome& o) {
+                               return o.continuation.empty() ? py::object(py::none())
+                                                             : py::object(text(o.continuation));
+                             })
       .def_property_readonly("work_item",
                              [](const dl::EnrollmentOutcome& o) {
                                return o.work_item ? py::object(py::int_(o.work_item))
@@ -737,6 +742,14 @@ PYBIND11_MODULE(_downline, m) {
             });
           },
           py::arg("actor"), py::arg("change_json"))
+      .def(
+          "convert",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& conversion_json) {
+            return with_company(h, [&](dl::Company& c) {
+              return c.convert(actor, dl::json::parse_conversion(conversion_json));
+            });
+          },
+          py::arg("actor"), py::arg("conversion_json"))
       .def(
           "find_guest",
           [](const CompanyHandle& h, const dl::Actor& actor, const std::string& code) {

@@ -98,3 +98,14 @@ def test_a_credit_limit_is_zero_until_approved(company, admin, root):
         company.decide(staff("credit"), request["id"], approve=True, amount=1500.5)
     company.decide(staff("credit"), request["id"], approve=True, amount="1500.50")
     assert company.person(admin, root).credit_limit == decimal.Decimal("1500.5")
+
+
+def test_a_customer_becomes_a_consultant(company, admin, root):
+    out = company.enroll(admin, {"type": "customer", "channel": "web", "sponsor": root, "person": {
+        "first_name": "Cam", "last_name": "R", "email": "cam@example.com"}})
+    converted = company.convert(admin, out.person, "consultant", channel="web")
+    assert converted.accepted and converted.continuation == "converted"
+    assert converted.outcome == "pending_approval" and converted.work_item is not None
+    assert company.person(admin, out.person).type == "consultant"
+    with pytest.raises(downline.FailedPrecondition):
+        company.convert(admin, out.person, "consultant", channel="web")

@@ -1,6 +1,7 @@
 #include <downline/company.hpp>
 
 #include "company/company_state.hpp"
+#include "enrollment/masks.hpp"
 #include "enrollment/validation.hpp"
 #include "genealogy/placement.hpp"
 #include "rules/rule_book.hpp"
@@ -211,6 +212,14 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
         if (!status) corrupt(e);
         index.set_status(GenealogyIndex::node_of(e.person), *status);
       }
+    } else if (e.kind == "converted" || e.kind == "rejoined") {
+      auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+      if (payload.is_discarded() || !payload.is_object() || !index.contains(e.person)) corrupt(e);
+      auto type = parse_customer_type(payload.value("type", ""));
+      auto status = parse_status(payload.value("status", ""));
+      if (!type || !status) corrupt(e);
+      index.set_type(GenealogyIndex::node_of(e.person), *type);
+      index.set_status(GenealogyIndex::node_of(e.person), *status);
     } else if (e.kind == "rank_changed") {
       auto payload = nlohmann::json::parse(e.payload, nullptr, false);
       if (payload.is_discarded() || !payload.is_object() || !index.contains(e.person)) corrupt(e);
@@ -349,6 +358,25 @@ NodePlacement place_newcomer(const CompanyState& s, const Scope& scope, const En
 
 using internal::CompanyState;
 using internal::GenealogyIndex;
+
+namespace {
+
+// The existing person an enrollment matches by external id, document or
+// e-mail, in that order.
+std::optional<PersonId> pre_existing(const CompanyState& s, const EnrollmentRequest& r) {
+  const PersonData& p = r.person;
+  if (!p.external_id.empty())
+    if (auto id = s.store->find_external_id(p.external_id)) return id;
+  if (!p.document_type.empty() && !p.document_number.empty())
+    if (auto id = s.store->find_document_of(p.document_type,
+                                            internal::normalize_document(p.document_number)))
+      return id;
+  if (!p.email.empty())
+    if (auto id = s.store->find_email_key(internal::email_key(p.email))) return id;
+  return std::nullopt;
+}
+
+}  // namespace
 using internal::kNoNode;
 using internal::Node;
 using internal::NodePlacement;
@@ -372,6 +400,22 @@ Company Company::open(std::string_view uri, std::string_view config_json, OpenOp
 }
 
 EnrollmentOutcome Company::enroll(const Actor& actor, const EnrollmentRequest& request) {
+  if (state_->config.enrollment.continue_pre_existing)
+    if (auto existing = pre_existing(*state_, request)) {
+      // The person exists: the enrollment continues the flow for them. One
+      // who is already what they ask to become is a finding, as a duplicate
+      // would be.
+      ConversionRequest conversion{*existing, request.type, request.channel, request.reason};
+      try {
+        return convert(actor, conversion);
+      } catch (const FailedPrecondition& e) {
+        EnrollmentOutcome out;
+        out.findings.push_back({Code::already_exists, "already_enrolled",
+                                e.field() == "type" ? "type" : "person", e.what(),
+                                std::to_string(existing->value()), "a conversion or a rejoining"});
+        return out;
+      }
+    }
   // A single request is the bulk path with one element; its "[0]." field
   // prefixes are dropped.
   const auto strip = [](const std::string& field) {

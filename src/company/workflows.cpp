@@ -199,6 +199,96 @@ WorkItem Company::decide(const Actor& actor, const WorkDecisionRequest& decision
   return item_of(s.config, row, s.store->work_decisions(row.id));
 }
 
+EnrollmentOutcome Company::convert(const Actor& actor, const ConversionRequest& request) {
+  CompanyState& s = *state_;
+  const internal::FormConfig* form = nullptr;
+  if (!s.config.channels.empty()) {
+    const internal::ChannelConfig* channel = s.config.channel(request.channel);
+    if (channel == nullptr)
+      throw InvalidArgument("'" + request.channel + "' is not a configured channel", "channel");
+    form = &channel->forms[static_cast<std::size_t>(request.type)];
+    if (!form->offered)
+      throw FailedPrecondition(
+          "channel '" + channel->id + "' does not enroll a " + std::string(to_string(request.type)),
+          "type");
+  }
+  std::lock_guard writer(s.writer_mu);
+  auto txn = s.store->begin_write();
+  s.sync();
+  CustomerType type;
+  Status status;
+  {
+    std::shared_lock lock(s.index_mu);
+    const internal::Scope scope = s.scope_of(actor);
+    if (!s.index.contains(request.person))
+      throw NotFound("no person has id " + std::to_string(request.person.value()), "person");
+    const internal::Node v = GenealogyIndex::node_of(request.person);
+    if (!scope.everyone && !scope.sees(s.index, v))
+      throw PermissionDenied("actor '" + actor.login + "' may not convert person " +
+                                 std::to_string(request.person.value()),
+                             "person");
+    type = s.index.type(v);
+    status = s.index.status(v);
+  }
+  const bool rejoins = type == request.type && status == Status::inactive;
+  if (type == request.type && !rejoins)
+    throw FailedPrecondition("person " + std::to_string(request.person.value()) + " is a " +
+                                 std::string(to_string(type)) + " already",
+                             "type");
+  if (request.type == CustomerType::guest)
+    throw FailedPrecondition("no one becomes a guest again", "type");
+  const internal::Outcome outcome = form ? form->outcome : internal::Outcome::active;
+  Status next = Status::active;
+  if (outcome == internal::Outcome::pending_approval) next = Status::pre_registered;
+  if (outcome == internal::Outcome::pending_kit) next = Status::pending_kit;
+  if (outcome == internal::Outcome::pending_approval &&
+      !s.config.workflow(WorkItemKind::registration))
+    throw FailedPrecondition("approval needs a registration workflow", "channel");
+
+  internal::EventRow event;
+  event.kind = rejoins ? "rejoined" : "converted";
+  event.person = request.person;
+  event.effective_at = event.recorded_at = s.clock->now();
+  event.actor = actor.login;
+  event.reason = request.reason;
+  event.payload = nlohmann::json{{"type", to_string(request.type)},
+                                 {"status", to_string(next)},
+                                 {"previous_type", to_string(type)},
+                                 {"previous_status", to_string(status)},
+                                 {"channel", request.channel}}
+                      .dump();
+  EnrollmentOutcome out;
+  out.event = txn->append_event(event);
+  txn->set_type(request.person, request.type);
+  if (next != status) txn->set_status(request.person, next);
+  if (next == Status::pre_registered)
+    out.work_item = txn->insert_work_item({0,
+                                           static_cast<std::uint8_t>(WorkItemKind::registration),
+                                           request.person,
+                                           0,
+                                           0,
+                                           {},
+                                           "",
+                                           event.effective_at,
+                                           out.event});
+  txn->commit();
+  {
+    std::lock_guard apply(s.apply_mu);
+    std::unique_lock lock(s.index_mu);
+    const internal::Node v = GenealogyIndex::node_of(request.person);
+    s.index.set_type(v, request.type);
+    s.index.set_status(v, next);
+    if (s.last_applied.load() < out.event.value()) s.last_applied.store(out.event.value());
+  }
+  out.accepted = true;
+  out.person = request.person;
+  out.outcome = outcome == internal::Outcome::pending_approval ? "pending_approval"
+                : outcome == internal::Outcome::pending_kit    ? "pending_kit"
+                                                               : "active";
+  out.continuation = event.kind;
+  return out;
+}
+
 WorkItem Company::request_credit(const Actor& actor, const CreditRequest& request) {
   CompanyState& s = *state_;
   {

@@ -582,9 +582,10 @@ Config parse_config(std::string_view json_text) {
                      return rank(a.name) < rank(b.name);
                    });
   if (auto it = doc.find("enrollment"); it != doc.end()) {
-    check_keys(*it, "enrollment",
-               {"required_fields", "initial_status", "unique_email", "identification",
-                "internal_prefix", "territorial_coverage", "sponsor_types", "max_text_bytes"});
+    check_keys(
+        *it, "enrollment",
+        {"required_fields", "initial_status", "unique_email", "identification", "internal_prefix",
+         "territorial_coverage", "sponsor_types", "max_text_bytes", "pre_existence"});
     if (auto rf = it->find("required_fields"); rf != it->end()) {
       if (!rf->is_array()) throw InvalidArgument("expected an array", "enrollment.required_fields");
       config.enrollment.required_fields.clear();
@@ -632,6 +633,10 @@ Config parse_config(std::string_view json_text) {
       }
     }
     e.max_text_bytes = get_count(*it, "max_text_bytes", "enrollment.", 200, 16, 65536);
+    const std::string pre = get_string(*it, "pre_existence", "enrollment.", "reject");
+    if (pre != "reject" && pre != "continue")
+      throw InvalidArgument("expected \"reject\" or \"continue\"", "enrollment.pre_existence");
+    e.continue_pre_existing = pre == "continue";
   }
   if (config.enrollment.identification == Identification::document && config.document_types.empty())
     throw InvalidArgument("identification by document needs document_types",

@@ -80,6 +80,10 @@ struct EnrollmentPolicy {
   /// Customer types that may sponsor (and refer) others.
   std::vector<CustomerType> sponsor_types{CustomerType::guest, CustomerType::customer,
                                           CustomerType::consultant};
+  /// An enrollment that matches an existing person (external id, document
+  /// or e-mail) continues as a conversion or a rejoining instead of being
+  /// refused as a duplicate.
+  bool continue_pre_existing = false;
   /// The most bytes of any one text a person is given.
   std::uint32_t max_text_bytes = 200;
 };

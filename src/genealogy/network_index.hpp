@@ -254,6 +254,7 @@ class GenealogyIndex {
   /// The person's rank: 0 for none, else 1 + its position in the ranks catalog.
   std::uint8_t rank(Node n) const { return rank_[n]; }
   void set_status(Node n, Status status) { status_[n] = static_cast<std::uint8_t>(status); }
+  void set_type(Node n, CustomerType type) { type_[n] = static_cast<std::uint8_t>(type); }
   void set_rank(Node n, std::uint8_t rank) { rank_[n] = rank; }
   /// The id of a zone name, added when new ("" is 0).
   std::uint32_t zone_id(std::string_view name);

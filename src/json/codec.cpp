@@ -592,6 +592,19 @@ BlacklistEntry parse_blacklist_entry(std::string_view text) {
   return entry;
 }
 
+ConversionRequest parse_conversion(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a conversion object");
+  reject_unknown_keys(document, path, {"person", "type", "channel", "reason"});
+  ConversionRequest r;
+  r.person = read_id(required_member(document, path, "person"), "person");
+  r.type = read_customer_type(required_member(document, path, "type"), "type");
+  if (const Json* v = member(document, "channel")) r.channel = read_string(*v, "channel");
+  if (const Json* v = member(document, "reason")) r.reason = read_string(*v, "reason");
+  return r;
+}
+
 StatusChange parse_status_change(std::string_view text) {
   const Json document = parse_document(text);
   const std::string path;
@@ -830,6 +843,8 @@ std::string to_json(const EnrollmentOutcome& outcome) {
         outcome.quick_code.empty() ? OrderedJson(nullptr) : OrderedJson(outcome.quick_code);
     out["work_item"] =
         outcome.work_item ? OrderedJson(std::to_string(outcome.work_item)) : OrderedJson(nullptr);
+    out["continuation"] =
+        outcome.continuation.empty() ? OrderedJson(nullptr) : OrderedJson(outcome.continuation);
   }
   return dump(out);
 }

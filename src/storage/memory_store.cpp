@@ -100,6 +100,11 @@ class MemoryTxn final : public WriteTxn {
     if (!data_.persons.count(person.value())) throw Internal("no person to change");
     statuses_.emplace_back(person, status);
   }
+  void set_type(PersonId person, CustomerType type) override {
+    std::lock_guard lock(mu_);
+    if (!data_.persons.count(person.value())) throw Internal("no person to change");
+    types_.emplace_back(person, type);
+  }
   void insert_rank_change(const RankChangeRow& row) override { rank_changes_.push_back(row); }
   EventSeq append_event(const EventRow& row) override {
     events_.push_back(row);
@@ -231,6 +236,8 @@ class MemoryTxn final : public WriteTxn {
     ranks_.clear();
     for (auto [person, status] : statuses_) data_.persons.at(person.value()).status = status;
     statuses_.clear();
+    for (auto [person, type] : types_) data_.persons.at(person.value()).type = type;
+    types_.clear();
     for (auto [person, micros] : credit_limits_)
       data_.persons.at(person.value()).credit_limit_micros = micros;
     credit_limits_.clear();
@@ -295,6 +302,7 @@ class MemoryTxn final : public WriteTxn {
   std::vector<ChangeRow> changes_;
   std::vector<std::pair<PersonId, std::uint8_t>> ranks_;
   std::vector<std::pair<PersonId, Status>> statuses_;
+  std::vector<std::pair<PersonId, CustomerType>> types_;
   std::vector<RankChangeRow> rank_changes_;
   std::vector<EventRow> events_;
   std::vector<UserRow> users_;
@@ -358,6 +366,19 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     auto it = data_.persons.find(id.value());
     if (it == data_.persons.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<PersonId> find_email_key(std::string_view email_key) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.by_email.find(std::string(email_key));
+    if (it == data_.by_email.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<PersonId> find_document_of(std::string_view type,
+                                           std::string_view number) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.by_document.find(document_key(type, number));
+    if (it == data_.by_document.end()) return std::nullopt;
     return it->second;
   }
   std::optional<PersonId> find_quick_code(std::string_view code) const override {

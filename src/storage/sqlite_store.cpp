@@ -255,6 +255,7 @@ class SqliteTxn final : public WriteTxn {
   void insert_change(const ChangeRow& row) override;
   void set_rank(PersonId person, std::uint8_t rank) override;
   void set_status(PersonId person, Status status) override;
+  void set_type(PersonId person, CustomerType type) override;
   void insert_rank_change(const RankChangeRow& row) override;
   EventSeq append_event(const EventRow& row) override;
   EventSeq append_events(std::span<const EventRow> rows) override;
@@ -628,17 +629,36 @@ class SqliteStore final : public Store {
         [](SQLite::Statement&) {});
   }
 
+  std::optional<PersonId> find_email_key(std::string_view email_key) const override {
+    return find_one("SELECT id FROM persons WHERE email_key = ? AND email_key <> '' LIMIT 1",
+                    {std::string(email_key)});
+  }
+
+  std::optional<PersonId> find_document_of(std::string_view type,
+                                           std::string_view number) const override {
+    return find_one(
+        "SELECT id FROM persons WHERE document_type = ? AND document_number = ? AND "
+        "document_number <> '' LIMIT 1",
+        {std::string(type), std::string(number)});
+  }
+
   std::optional<PersonId> find_quick_code(std::string_view code) const override {
+    return find_one("SELECT person_id FROM customers WHERE quick_code = ? AND quick_code <> ''",
+                    {std::string(code)});
+  }
+
+  // The id in the first column of the first row of `sql` with `texts` bound.
+  std::optional<PersonId> find_one(const char* sql,
+                                   std::initializer_list<std::string> texts) const {
     std::lock_guard lock(read_mu_);
     try {
-      SQLite::Statement st(rdb_,
-                           "SELECT person_id FROM customers WHERE quick_code = ? AND "
-                           "quick_code <> ''");
-      st.bind(1, std::string(code));
+      SQLite::Statement st(rdb_, sql);
+      int i = 0;
+      for (const auto& t : texts) st.bind(++i, t);
       if (!st.executeStep()) return std::nullopt;
       return PersonId{st.getColumn(0).getInt64()};
     } catch (const SQLite::Exception& e) {
-      rethrow_sqlite(e, "cannot look up a quick-access code");
+      rethrow_sqlite(e, "cannot look up a person");
     }
   }
 
@@ -1119,6 +1139,17 @@ void SqliteTxn::set_status(PersonId person, Status status) {
     if (st.exec() != 1) throw Internal("no person to change");
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot set status");
+  }
+}
+
+void SqliteTxn::set_type(PersonId person, CustomerType type) {
+  try {
+    SQLite::Statement st(s_.db_, "UPDATE customers SET type = ? WHERE person_id = ?");
+    st.bind(1, static_cast<int>(type));
+    st.bind(2, person.value());
+    if (st.exec() != 1) throw Internal("no person to change");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot set a customer type");
   }
 }
 

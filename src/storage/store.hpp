@@ -192,6 +192,8 @@ class WriteTxn {
   virtual void set_rank(PersonId person, std::uint8_t rank) = 0;
   /// Sets a person's status.
   virtual void set_status(PersonId person, Status status) = 0;
+  /// Sets a person's customer type.
+  virtual void set_type(PersonId person, CustomerType type) = 0;
   /// Records a rank change (rank history).
   virtual void insert_rank_change(const RankChangeRow& row) = 0;
   /// Appends the event and returns the sequence it was given.
@@ -287,6 +289,11 @@ class Store {
   /// One acceptance of each accepted (contract, version), with its digest:
   /// the versions whose content may no longer change.
   virtual std::vector<AcceptanceRow> accepted_versions() const = 0;
+  /// The first person with this e-mail key (committed rows).
+  virtual std::optional<PersonId> find_email_key(std::string_view email_key) const = 0;
+  /// The first person with this document (committed rows).
+  virtual std::optional<PersonId> find_document_of(std::string_view type,
+                                                   std::string_view number) const = 0;
   /// The guest holding a quick-access code.
   virtual std::optional<PersonId> find_quick_code(std::string_view code) const = 0;
   /// Work items, by id: of `person` when set, in `state` and of `kind` when

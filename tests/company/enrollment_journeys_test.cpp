@@ -245,6 +245,82 @@ TEST_F(Journeys, ACreditLimitIsZeroUntilTheRequestIsApproved) {
   EXPECT_EQ(co_.person(admin(), joined.person).credit_limit, Decimal::parse("1500"));
 }
 
+TEST_F(Journeys, ACustomerBecomesAConsultantThroughTheKit) {
+  const auto customer =
+      co_.enroll(admin(), on("web", request("cam", ana_, CustomerType::customer)));
+  ASSERT_TRUE(customer.accepted);
+  const auto out =
+      co_.convert(Actor::of_person(customer.person),
+                  {customer.person, CustomerType::consultant, "join", "wants to sell"});
+  ASSERT_TRUE(out.accepted);
+  EXPECT_EQ(out.continuation, "converted");
+  EXPECT_EQ(out.outcome, "pending_kit");
+  const Person p = co_.person(admin(), customer.person);
+  EXPECT_EQ(p.type, CustomerType::consultant);
+  EXPECT_EQ(p.status, Status::pending_kit);
+  EXPECT_EQ(co_.events(admin(), EventSeq{out.event.value() - 1}, 1)[0].kind, "converted");
+  EXPECT_THROW(co_.convert(admin(), {customer.person, CustomerType::consultant, "join", ""}),
+               FailedPrecondition);
+  EXPECT_THROW(co_.convert(admin(), {customer.person, CustomerType::customer, "join", ""}),
+               FailedPrecondition);  // the join form enrolls consultants only
+  EXPECT_THROW(co_.convert(admin(), {customer.person, CustomerType::customer, "fax", ""}),
+               InvalidArgument);
+}
+
+TEST_F(Journeys, AConsultantMayContinueAsACustomer) {
+  const auto bea = co_.enroll(admin(), on("backend", request("bea", ana_))).person;
+  const auto out = co_.convert(admin(), {bea, CustomerType::customer, "web", ""});
+  ASSERT_TRUE(out.accepted);
+  EXPECT_EQ(co_.person(admin(), bea).type, CustomerType::customer);
+  EXPECT_EQ(co_.person(admin(), bea).status, Status::active);
+  // Someone outside the actor's downline may not be converted by them.
+  const auto other = co_.enroll(admin(), on("backend", request("otto"))).person;
+  EXPECT_THROW(co_.convert(Actor::of_person(bea), {other, CustomerType::customer, "web", ""}),
+               PermissionDenied);
+}
+
+std::string with_pre_existence(std::string config) {
+  return config.insert(config.find('{') + 1, R"("enrollment": {"pre_existence": "continue"},)");
+}
+
+TEST(JourneyPreExistence, AnEnrollmentOfAnExistingPersonContinuesTheirFlow) {
+  auto co = Company::open("memory:", with_pre_existence(kJourneys));
+  auto r = request("ana");
+  r.channel = "backend";
+  const PersonId ana = co.enroll(admin(), r).person;
+  // An inactive consultant rejoins by enrolling again (same external id).
+  co.change_status(admin(), {ana, Status::inactive, "no orders"});
+  const auto again = co.enroll(admin(), r);
+  ASSERT_TRUE(again.accepted);
+  EXPECT_EQ(again.person, ana);
+  EXPECT_EQ(again.continuation, "rejoined");
+  EXPECT_EQ(co.person(admin(), ana).status, Status::active);
+  EXPECT_EQ(co.person_count(admin()), 1u);
+  // A customer found by e-mail (another letter case, no external id) who
+  // joins as a consultant on the website waits for approval.
+  auto customer = request("cam", ana, CustomerType::customer);
+  customer.channel = "web";
+  const PersonId cam = co.enroll(admin(), customer).person;
+  auto join = request("x", ana);
+  join.channel = "web";
+  join.person.external_id = "";
+  join.person.email = "CAM@example.com";
+  const auto converted = co.enroll(admin(), join);
+  ASSERT_TRUE(converted.accepted);
+  EXPECT_EQ(converted.person, cam);
+  EXPECT_EQ(converted.continuation, "converted");
+  EXPECT_EQ(converted.outcome, "pending_approval");
+  EXPECT_NE(converted.work_item, 0);
+  EXPECT_EQ(co.person(admin(), cam).status, Status::pre_registered);
+  // An active consultant enrolling again is a finding, nothing written.
+  const EventSeq before = co.last_event();
+  const auto dup = co.enroll(admin(), r);
+  ASSERT_FALSE(dup.accepted);
+  EXPECT_EQ(dup.findings[0].reason, "already_enrolled");
+  EXPECT_EQ(dup.findings[0].code, Code::already_exists);
+  EXPECT_EQ(co.last_event(), before);
+}
+
 TEST(JourneyConfig, OutcomesNeedWhatTheyRestOn) {
   const std::pair<const char*, const char*> bad[] = {
       {R"({"channels": [{"id": "web", "kind": "corporate_site",
@@ -262,6 +338,7 @@ TEST(JourneyConfig, OutcomesNeedWhatTheyRestOn) {
       {R"({"workflows": [{"item": "loan", "steps": [{"roles": ["x"]}]}]})", "workflows[0].item"},
       {R"({"workflows": [{"item": "document", "steps": [{"id": "a"}]}]})",
        "workflows[0].steps[0].roles"},
+      {R"({"enrollment": {"pre_existence": "merge"}})", "enrollment.pre_existence"},
   };
   for (const auto& [config, field] : bad) {
     SCOPED_TRACE(config);

@@ -825,11 +825,13 @@ TEST(JsonCodec, WritesAnAcceptedEnrollmentOutcome) {
   o.work_item = 5;
   EXPECT_EQ(json::to_json(o), R"({"accepted":true,"person":"42","event":"7","findings":[],)"
                               R"("decisions":[],"outcome":"pending_approval","quick_code":null,)"
-                              R"("work_item":"5"})");
+                              R"("work_item":"5","continuation":null})");
   o.outcome = "guest";
   o.quick_code = "ABCD2345";
   o.work_item = 0;
-  EXPECT_TRUE(contains(json::to_json(o), R"("quick_code":"ABCD2345","work_item":null})"));
+  EXPECT_TRUE(contains(json::to_json(o), R"("quick_code":"ABCD2345","work_item":null,)"));
+  o.continuation = "rejoined";
+  EXPECT_TRUE(contains(json::to_json(o), R"("continuation":"rejoined"})"));
 }
 
 TEST(JsonCodec, WritesARejectedEnrollmentOutcomeWithEveryFinding) {
