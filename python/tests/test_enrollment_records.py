@@ -56,11 +56,6 @@ def company():
         yield co
 
 
-@pytest.fixture
-def admin() -> downline.Actor:
-    return downline.Actor.staff("backend", ["admin"])
-
-
 def test_a_person_is_stored_normalised_and_displayed_by_the_masks(company, admin):
     out = company.enroll(admin, request("L1", "123.456.7890", "Leader@Example.com"))
     assert out.accepted

@@ -36,11 +36,6 @@ def company():
 
 
 @pytest.fixture
-def admin() -> downline.Actor:
-    return downline.Actor.staff("backend", ["admin"])
-
-
-@pytest.fixture
 def root(company, admin) -> int:
     out = company.enroll(admin, {"channel": "backend", "person": {
         "first_name": "Ana", "last_name": "G", "email": "ana@example.com"}})

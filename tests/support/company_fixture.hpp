@@ -3,6 +3,8 @@
 
 #include <downline/downline.hpp>
 
+#include <gtest/gtest.h>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -29,6 +31,18 @@ inline EnrollmentRequest request(const std::string& name, PersonId sponsor = {},
   r.person.last_name = "Tester";
   r.person.email = name + "@example.com";
   return r;
+}
+
+/// Expects opening a company with `config` to fail with InvalidArgument
+/// naming `field`.
+inline void expect_config_error(const std::string& config, const std::string& field) {
+  SCOPED_TRACE(config);
+  try {
+    Company::open("memory:", config);
+    ADD_FAILURE() << "accepted";
+  } catch (const InvalidArgument& e) {
+    EXPECT_EQ(e.field(), field) << e.what();
+  }
 }
 
 /// A whole-downline query in one network.
