@@ -295,6 +295,40 @@ DOWNLINE_C_API downline_status downline_enroll_many_json(downline_buf *out,
                                                          const char *actor_json,
                                                          const char *requests_json);
 
+/**
+ * Called during long bulk work with the units done and the total (0 when
+ * unknown) and the caller's `user` pointer; return 0 to go on, anything
+ * else to stop the work with DOWNLINE_ABORTED. It runs on the calling
+ * thread and must not call back into the company.
+ */
+typedef int (*downline_progress_fn)(uint64_t done, uint64_t total, void *user);
+
+/**
+ * Enrolls the rows of the CSV file at `csv_path`, batch by batch, each batch
+ * in one storage transaction: rejected rows are reported with every finding
+ * and written nowhere, the others are enrolled, and rows whose external id
+ * is enrolled already are left as they are (running a file again adds
+ * nothing). The header names each column's field (see the import guide).
+ *
+ * options_json  NULL or {"channel", "type", "columns": {"Header": "field"},
+ *               "batch_size", "delimiter": ";", "reason"}.
+ * progress      NULL or called after each batch with bytes read and the
+ *               file's size.
+ *
+ * Writes {"rows", "enrolled", "existing", "rejected": [{"line",
+ * "external_id", "findings"}], "last_event"} into `out`. Fails with
+ * DOWNLINE_INVALID_ARGUMENT (bad header or options, before anything is
+ * written), DOWNLINE_NOT_FOUND (the file cannot be read),
+ * DOWNLINE_PERMISSION_DENIED, DOWNLINE_ABORTED (`progress` said stop: the
+ * batches before stay committed), DOWNLINE_UNAVAILABLE or
+ * DOWNLINE_INTERNAL; `out` is then left empty.
+ *
+ * Thread-safe; concurrent writes are serialised.
+ */
+DOWNLINE_C_API downline_status downline_import_csv_json(
+    downline_buf *out, downline_company *company, const char *actor_json, const char *csv_path,
+    const char *options_json, downline_progress_fn progress, void *user);
+
 /* ------------------------------------------------------------------------ */
 /* Persons and networks                                                     */
 /* ------------------------------------------------------------------------ */

@@ -274,6 +274,31 @@ downline_status downline_enroll_many_json(downline_buf* out, downline_company* c
   });
 }
 
+namespace {
+// A C progress callback as a ProgressFn: a non-zero answer stops the work.
+downline::ProgressFn progress_of(downline_progress_fn progress, void* user) {
+  if (progress == nullptr) return {};
+  return [progress, user](std::size_t done, std::size_t total) {
+    if (progress(done, total, user) != 0)
+      throw downline::Aborted("the progress callback asked to stop", "progress");
+  };
+}
+}  // namespace
+
+downline_status downline_import_csv_json(downline_buf* out, downline_company* company,
+                                         const char* actor_json, const char* csv_path,
+                                         const char* options_json, downline_progress_fn progress,
+                                         void* user) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const downline::ImportOptions options =
+        options_json != nullptr
+            ? parse_arg(options_json, "options_json", downline::json::parse_import_options)
+            : downline::ImportOptions{};
+    return co.import_csv_file(actor, require(csv_path, "csv_path"), options,
+                              progress_of(progress, user));
+  });
+}
+
 downline_status downline_person_json(downline_buf* out, downline_company* company,
                                      const char* actor_json, int64_t person_id) {
   return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <span>
@@ -142,6 +143,19 @@ class DOWNLINE_API Company {
   /// written. Throws like enroll.
   BulkEnrollmentOutcome enroll_many(const Actor& actor, std::span<const EnrollmentRequest> requests,
                                     const ProgressFn& progress = {});
+
+  /// Enrolls the rows of a CSV stream (see ImportOptions), batch by batch,
+  /// each in one storage transaction: a rejected row is reported with every
+  /// finding and written nowhere, the others are enrolled. `progress` gets
+  /// bytes read and the stream's size (0 when it cannot tell). Throws
+  /// InvalidArgument for a bad header or options (before anything is
+  /// written), PermissionDenied for an actor who may not use the channel,
+  /// Aborted when `progress` throws (the batches before stay committed).
+  ImportReport import_csv(const Actor& actor, std::istream& csv, const ImportOptions& options = {},
+                          const ProgressFn& progress = {});
+  /// import_csv of the file at `path`; throws NotFound when it cannot be read.
+  ImportReport import_csv_file(const Actor& actor, const std::string& path,
+                               const ImportOptions& options = {}, const ProgressFn& progress = {});
 
   /// The person with this id; throws NotFound, PermissionDenied.
   Person person(const Actor& actor, PersonId id) const;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -271,5 +272,51 @@ struct BulkEnrollmentOutcome {
 /// Called during long bulk work with the number of items done and the total.
 /// Runs on the calling thread; must not call back into the Company.
 using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
+
+/// How a CSV file of enrollments is read (seed 004 §7.1: flat files).
+///
+/// The header names each column's field: "type", "channel", "reason",
+/// "effective_at", "sponsor", "sponsor_external_id", "referrer",
+/// "referrer_external_id", "site" (the replicated site enrolled through),
+/// "accepted_contracts" ("terms:1;privacy:2"), a person field with or
+/// without "person." ("external_id", "first_name", "last_name", "email",
+/// "phone", "country", "birth_date", "zone", "document_type",
+/// "document_number", "person.site") or "extended.<id>". An empty cell is
+/// an absent value. A sponsor named by external id comes earlier in the
+/// file or is enrolled already.
+struct ImportOptions {
+  /// The channel of rows without a "channel" cell.
+  std::string channel;
+  /// The type of rows without a "type" cell.
+  CustomerType type = CustomerType::consultant;
+  /// Header → field, for a file whose headers are not field names
+  /// ({"Nombre", "first_name"}).
+  std::map<std::string, std::string> columns;
+  /// Rows per storage transaction (1 to 1,000,000).
+  std::size_t batch_size = 10000;
+  char delimiter = ',';
+  /// Recorded in the event of rows without a "reason" cell.
+  std::string reason;
+};
+
+/// A row an import rejected, with every finding (fields without a row
+/// prefix: "person.email"; "row" for a malformed row).
+struct RejectedRow {
+  std::uint64_t line = 0;  ///< 1-based line of the file where the row starts
+  std::string external_id;
+  std::vector<Finding> findings;
+};
+
+/// What an import did. Each batch is committed as it goes: the valid rows
+/// are enrolled, the rejected ones listed, and rows whose external id is
+/// enrolled already are left as they are, so running a file again adds
+/// nothing.
+struct ImportReport {
+  std::uint64_t rows = 0;      ///< data rows read
+  std::uint64_t enrolled = 0;  ///< persons enrolled by this import
+  std::uint64_t existing = 0;  ///< rows whose external id was enrolled already
+  std::vector<RejectedRow> rejected;
+  EventSeq last_event;  ///< the last event this import appended (none when it enrolled no one)
+};
 
 DOWNLINE_END_NAMESPACE

@@ -36,6 +36,9 @@ DOWNLINE_API ConversionRequest parse_conversion(std::string_view text);
 /// Parses {"person": "7", "status": "inactive", "reason"?}; throws
 /// InvalidArgument naming the field.
 DOWNLINE_API StatusChange parse_status_change(std::string_view text);
+/// Parses {"channel"?, "type"?, "columns"?: {"Header": "field"}, "batch_size"?,
+/// "delimiter"?: ";", "reason"?}; throws InvalidArgument naming the field.
+DOWNLINE_API ImportOptions parse_import_options(std::string_view text);
 /// Parses {"item": "3", "approve": true, "reason"?, "amount"?: "1500.00"};
 /// throws InvalidArgument naming the field.
 DOWNLINE_API WorkDecisionRequest parse_work_decision(std::string_view text);
@@ -84,6 +87,9 @@ DOWNLINE_API std::string to_json(const EnrollmentOutcome& outcome);
 /// {"accepted": true, "persons": [...], "last_event": "9", "findings": [...],
 ///  "decisions": [[...] per request, or none]}.
 DOWNLINE_API std::string to_json(const BulkEnrollmentOutcome& outcome);
+/// {"rows", "enrolled", "existing", "rejected": [{"line", "external_id",
+/// "findings"}], "last_event"}.
+DOWNLINE_API std::string to_json(const ImportReport& report);
 /// The person with data (zone included), type, status, sponsor, referrer,
 /// enrolled_at.
 DOWNLINE_API std::string to_json(const Person& person);

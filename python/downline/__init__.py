@@ -471,6 +471,41 @@ class Company:
         items = [_mapping(r, f"requests[{i}]") for i, r in enumerate(requests)]
         return self._native.enroll_many(actor, _to_json(items), progress)
 
+    def import_csv(
+        self,
+        actor: Actor,
+        path: str | _os.PathLike[str],
+        *,
+        channel: str | None = None,
+        type: str | None = None,
+        columns: Mapping[str, str] | None = None,
+        batch_size: int | None = None,
+        delimiter: str | None = None,
+        reason: str | None = None,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> dict[str, Any]:
+        """Enrolls the rows of a CSV file batch by batch: rejected rows are
+        reported with their findings, the others enrolled, and rows whose
+        external id is enrolled already are left alone (a second run adds
+        nothing). ``columns`` maps headers to field names; ``progress(done,
+        total)`` gets bytes read and the file size. Returns ``rows``,
+        ``enrolled``, ``existing``, ``rejected`` (``line``, ``external_id``,
+        ``findings``) and ``last_event``."""
+        options: dict[str, Any] = {}
+        for key, value in (
+            ("channel", channel), ("type", type), ("batch_size", batch_size),
+            ("delimiter", delimiter), ("reason", reason),
+        ):
+            if value is not None:
+                options[key] = value
+        if columns is not None:
+            options["columns"] = dict(_mapping(columns, "columns"))
+        report: dict[str, Any] = _json.loads(
+            self._native.import_csv_json(actor, _os.fspath(path), _to_json(options), progress)
+        )
+        report["last_event"] = _id(report["last_event"])
+        return report
+
     # persons
     def person(self, actor: Actor, person: int) -> Person:
         """The person with this id; raises NotFound, PermissionDenied."""

@@ -117,6 +117,19 @@ class Company:
         *,
         progress: Callable[[int, int], object] | None = None,
     ) -> BulkEnrollmentOutcome: ...
+    def import_csv(
+        self,
+        actor: Actor,
+        path: str | os.PathLike[str],
+        *,
+        channel: str | None = None,
+        type: str | None = None,
+        columns: Mapping[str, str] | None = None,
+        batch_size: int | None = None,
+        delimiter: str | None = None,
+        reason: str | None = None,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> dict[str, Any]: ...
     def person(self, actor: Actor, person: int) -> Person: ...
     def find_person(self, actor: Actor, external_id: str) -> int | None: ...
     def person_count(self, actor: Actor) -> int: ...

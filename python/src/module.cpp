@@ -141,8 +141,11 @@ auto with_company(const CompanyHandle& handle, Fn&& fn) {
   return fn(*company);
 }
 
-dl::BulkEnrollmentOutcome enroll_many(const CompanyHandle& handle, const dl::Actor& actor,
-                                      const std::string& requests_json, py::object progress) {
+// Runs `fn(company, on_progress)` with the GIL released, `progress` (a
+// callable or None) wrapped as a ProgressFn; an exception the callable
+// raises stops the work and is raised again as it was.
+template <class Fn>
+auto with_progress(const CompanyHandle& handle, py::object progress, Fn&& fn) {
   dl::ProgressFn on_progress;
   std::optional<py::error_already_set> callback_error;  // touched with the GIL held only
   if (!progress.is_none()) {
@@ -154,8 +157,8 @@ dl::BulkEnrollmentOutcome enroll_many(const CompanyHandle& handle, const dl::Act
                                                                std::size_t total) {
       py::gil_scoped_acquire acquire;
       try {
-        py::handle fn{callback};
-        fn(done, total);
+        py::handle f{callback};
+        f(done, total);
       } catch (py::error_already_set& e) {
         callback_error.emplace(std::move(e));
         throw dl::Aborted("the progress callback raised an exception", "progress");
@@ -163,17 +166,25 @@ dl::BulkEnrollmentOutcome enroll_many(const CompanyHandle& handle, const dl::Act
     };
   }
   auto company = handle.get();
-  std::optional<dl::BulkEnrollmentOutcome> outcome;
+  std::optional<decltype(fn(*company, on_progress))> result;
   try {
     py::gil_scoped_release release;
-    const auto requests = dl::json::parse_enrollment_requests(requests_json);
-    outcome = company->enroll_many(actor, requests, on_progress);
+    result.emplace(fn(*company, on_progress));
   } catch (...) {
     if (callback_error) throw std::move(*callback_error);  // the caller's own exception
     throw;
   }
   if (callback_error) throw std::move(*callback_error);
-  return std::move(*outcome);
+  return std::move(*result);
+}
+
+dl::BulkEnrollmentOutcome enroll_many(const CompanyHandle& handle, const dl::Actor& actor,
+                                      const std::string& requests_json, py::object progress) {
+  return with_progress(handle, std::move(progress),
+                       [&](dl::Company& c, const dl::ProgressFn& on_progress) {
+                         const auto requests = dl::json::parse_enrollment_requests(requests_json);
+                         return c.enroll_many(actor, requests, on_progress);
+                       });
 }
 
 // --- rules -------------------------------------------------------------------
@@ -616,6 +627,18 @@ PYBIND11_MODULE(_downline, m) {
           py::arg("actor"), py::arg("request_json"))
       .def("enroll_many", &enroll_many, py::arg("actor"), py::arg("requests_json"),
            py::arg("progress") = py::none())
+      .def(
+          "import_csv_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& path,
+             const std::string& options_json, py::object progress) {
+            return text(with_progress(
+                h, std::move(progress), [&](dl::Company& c, const dl::ProgressFn& on_progress) {
+                  return dl::json::to_json(c.import_csv_file(
+                      actor, path, dl::json::parse_import_options(options_json), on_progress));
+                }));
+          },
+          py::arg("actor"), py::arg("path"), py::arg("options_json"),
+          py::arg("progress") = py::none())
       .def(
           "person",
           [](const CompanyHandle& h, const dl::Actor& actor, py::handle id) {

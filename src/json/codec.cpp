@@ -617,6 +617,30 @@ StatusChange parse_status_change(std::string_view text) {
   return change;
 }
 
+ImportOptions parse_import_options(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "an import options object");
+  reject_unknown_keys(document, path,
+                      {"channel", "type", "columns", "batch_size", "delimiter", "reason"});
+  ImportOptions o;
+  if (const Json* v = member(document, "channel")) o.channel = read_string(*v, "channel");
+  if (const Json* v = member(document, "type")) o.type = read_customer_type(*v, "type");
+  if (const Json* v = member(document, "reason")) o.reason = read_string(*v, "reason");
+  if (const Json* v = member(document, "batch_size")) o.batch_size = read_count(*v, "batch_size");
+  if (const Json* v = member(document, "delimiter")) {
+    const std::string d = read_string(*v, "delimiter");
+    if (d.size() != 1) throw InvalidArgument("the delimiter is one character", "delimiter");
+    o.delimiter = d[0];
+  }
+  if (const Json* v = member(document, "columns")) {
+    require_object(*v, "columns", "an object of header: field");
+    for (const auto& [header, field] : v->items())
+      o.columns[header] = read_string(field, child("columns", header));
+  }
+  return o;
+}
+
 WorkDecisionRequest parse_work_decision(std::string_view text) {
   const Json document = parse_document(text);
   const std::string path;
@@ -871,6 +895,24 @@ std::string to_json(const BulkEnrollmentOutcome& outcome) {
     out["quick_codes"] = std::move(codes);
     out["work_items"] = std::move(items);
   }
+  return dump(out);
+}
+
+std::string to_json(const ImportReport& report) {
+  OrderedJson out = OrderedJson::object();
+  out["rows"] = report.rows;
+  out["enrolled"] = report.enrolled;
+  out["existing"] = report.existing;
+  OrderedJson rejected = OrderedJson::array();
+  for (const RejectedRow& row : report.rejected) {
+    OrderedJson r = OrderedJson::object();
+    r["line"] = row.line;
+    r["external_id"] = row.external_id;
+    r["findings"] = findings_json(row.findings);
+    rejected.push_back(std::move(r));
+  }
+  out["rejected"] = std::move(rejected);
+  out["last_event"] = id_json(report.last_event);
   return dump(out);
 }
 

@@ -1,0 +1,101 @@
+#include "enrollment/csv.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+namespace internal {
+
+CsvReader::CsvReader(std::istream& in, char delimiter)
+    : in_(in), delimiter_(delimiter), buffer_(1 << 20) {}
+
+bool CsvReader::fill() {
+  if (pos_ < end_) return true;
+  in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  end_ = static_cast<std::size_t>(in_.gcount());
+  pos_ = 0;
+  return end_ > 0;
+}
+
+int CsvReader::peek() {
+  return fill() ? static_cast<unsigned char>(buffer_[pos_]) : -1;
+}
+
+int CsvReader::get() {
+  if (!fill()) return -1;
+  ++consumed_;
+  return static_cast<unsigned char>(buffer_[pos_++]);
+}
+
+bool CsvReader::next(std::vector<std::string>& cells) {
+  if (!started_) {
+    started_ = true;
+    // A UTF-8 byte-order mark, as spreadsheets write it.
+    if (peek() == 0xEF && end_ - pos_ >= 3 &&
+        static_cast<unsigned char>(buffer_[pos_ + 1]) == 0xBB &&
+        static_cast<unsigned char>(buffer_[pos_ + 2]) == 0xBF) {
+      pos_ += 3;
+      consumed_ += 3;
+    }
+  }
+  for (;;) {
+    malformed_ = false;
+    if (peek() < 0) return false;
+    record_line_ = line_;
+    std::size_t count = 0;
+    const auto cell = [&]() -> std::string& {
+      if (cells.size() <= count) cells.emplace_back();
+      std::string& c = cells[count++];
+      c.clear();
+      return c;
+    };
+    std::string* current = &cell();
+    bool quoted = false, after_quote = false, at_start = true, blank = true;
+    for (;;) {
+      int c = get();
+      if (c >= 0 && c != '\n' && c != '\r') blank = false;
+      if (quoted) {
+        if (c < 0) {
+          malformed_ = true;
+          break;
+        }
+        if (c == '"') {
+          if (peek() == '"') {
+            get();
+            current->push_back('"');
+          } else {
+            quoted = false;
+            after_quote = true;
+          }
+          continue;
+        }
+        if (c == '\n') ++line_;
+        current->push_back(static_cast<char>(c));
+        continue;
+      }
+      if (c < 0) break;
+      if (c == '\r' && peek() == '\n') continue;
+      if (c == '\n') {
+        ++line_;
+        break;
+      }
+      if (c == delimiter_) {
+        current = &cell();
+        after_quote = false;
+        at_start = true;
+        continue;
+      }
+      if (c == '"' && at_start) {
+        quoted = true;
+        at_start = false;
+        continue;
+      }
+      if (after_quote) malformed_ = true;
+      at_start = false;
+      current->push_back(static_cast<char>(c));
+    }
+    cells.resize(count);
+    if (blank && count == 1) continue;  // an empty line
+    return true;
+  }
+}
+
+}  // namespace internal
+DOWNLINE_END_NAMESPACE
