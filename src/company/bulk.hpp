@@ -6,11 +6,14 @@
 
 #include "enrollment/validation.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -18,6 +21,7 @@ DOWNLINE_BEGIN_NAMESPACE
 namespace internal {
 
 class CompanyState;
+class Store;
 struct Config;
 
 /// What validate_request found for each request of a batch, and their
@@ -32,6 +36,45 @@ struct Prevalidated {
 /// request's index); never throws for bad input.
 Prevalidated prevalidate(const Config& config, std::span<const EnrollmentRequest> requests,
                          unsigned threads);
+
+/// Keys of a request that the batch written before it may hold (bits of
+/// StoreFacts::suspect).
+enum Suspect : std::uint8_t {
+  suspect_external_id = 1,
+  suspect_sponsor = 2,
+  suspect_referrer = 4,
+  suspect_email = 8,
+  suspect_document = 16,
+};
+
+/// What the store held for each request of a batch, all read from one
+/// committed state outside the writer's lock. The writer trusts them when
+/// nothing committed since `as_of`, or nothing but the batch written just
+/// before (BatchOptions::previous), whose keys it then asks the store for
+/// where `suspect` says that batch may hold them: every committed write
+/// appends an event, so the event sequence tells.
+struct StoreFacts {
+  EventSeq as_of;
+  /// By request: the owner of its external id, of its sponsor's and
+  /// referrer's external ids (unset when none, or not asked).
+  std::vector<PersonId> existing, sponsors, referrers;
+  std::vector<std::uint8_t> email_taken, document_taken;
+  /// By request and BlacklistKind (document, email, phone): the reason.
+  std::vector<std::array<std::optional<std::string>, 3>> barred;
+  /// By request, Suspect bits; set by the caller when it names `previous`.
+  std::vector<std::uint8_t> suspect;
+};
+
+/// Looks up, in one read of `store`, every key the requests' enrollment
+/// checks against the store (`pre` gives their normalised values). Throws
+/// what the store throws.
+StoreFacts look_up_facts(const Store& store, const Config& config,
+                         std::span<const EnrollmentRequest> requests, const Prevalidated& pre);
+
+/// The last event before a batch was written and the last after it.
+struct EventSpan {
+  EventSeq before, after;
+};
 
 /// What a row-by-row batch did with a request.
 enum class RowFate : std::uint8_t { enrolled, rejected, existing };
@@ -48,12 +91,19 @@ struct BatchOptions {
   /// Partial: external ids whose rows an earlier batch rejected; a request
   /// naming one as sponsor or referrer says so instead of "not found".
   const std::unordered_set<std::string>* rejected_before = nullptr;
+  /// Looked up by look_up_facts for these requests (with `pre`); null:
+  /// looked up here, before the writer's lock.
+  const StoreFacts* facts = nullptr;
+  /// The events of the batch written before this one, when `facts` may
+  /// predate it (and say which keys it may hold).
+  std::optional<EventSpan> previous;
 };
 
 /// Partial batches: per request, what happened and the person it is now.
 struct BatchRows {
   std::vector<RowFate> fates;
   std::vector<PersonId> persons;  ///< enrolled or existing; unset when rejected
+  EventSpan events;               ///< for the next batch's facts
 };
 
 /// Enrolls `requests` in one storage transaction. With `options.partial`

@@ -194,6 +194,7 @@ std::string_view node_state_name(NodeState state);
 /// For tests and benchmarks of the library's internals (not installed).
 struct CompanyAccess {
   static const CompanyState& state(const Company& company) { return *company.state_; }
+  static CompanyState& state(Company& company) { return *company.state_; }
 };
 
 }  // namespace internal

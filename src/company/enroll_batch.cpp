@@ -217,6 +217,68 @@ Prevalidated prevalidate(const Config& config, std::span<const EnrollmentRequest
   return out;
 }
 
+StoreFacts look_up_facts(const Store& store, const Config& config,
+                         std::span<const EnrollmentRequest> requests, const Prevalidated& pre) {
+  const std::size_t n = requests.size();
+  KeyQuery q;
+  // Where each request's questions sit in the query (SIZE_MAX: not asked).
+  std::vector<std::size_t> existing(n, SIZE_MAX), sponsor(n, SIZE_MAX), referrer(n, SIZE_MAX),
+      email(n, SIZE_MAX), document(n, SIZE_MAX);
+  std::vector<std::array<std::size_t, 3>> barred(n, {SIZE_MAX, SIZE_MAX, SIZE_MAX});
+  // An external id asked once: a sponsor is often a request of the batch.
+  std::unordered_map<std::string_view, std::size_t> asked;
+  const auto ask_ext = [&](const std::string& ext) {
+    const auto [it, added] = asked.try_emplace(ext, q.external_ids.size());
+    if (added) q.external_ids.push_back(ext);
+    return it->second;
+  };
+  const auto ask_barred = [&](std::size_t i, BlacklistKind kind, const std::string& key) {
+    if (key.empty()) return;
+    barred[i][static_cast<std::size_t>(kind)] = q.barred.size();
+    q.barred.emplace_back(static_cast<std::uint8_t>(kind), key);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const EnrollmentRequest& r = requests[i];
+    const NormalizedPerson& p = pre.norms[i];
+    if (!r.person.external_id.empty()) existing[i] = ask_ext(r.person.external_id);
+    if (!r.sponsor_external_id.empty()) sponsor[i] = ask_ext(r.sponsor_external_id);
+    if (!r.referrer_external_id.empty()) referrer[i] = ask_ext(r.referrer_external_id);
+    if (config.enrollment.unique_email && !p.email_key.empty()) {
+      email[i] = q.email_keys.size();
+      q.email_keys.push_back(p.email_key);
+    }
+    if (!p.document_number.empty()) {
+      document[i] = q.documents.size();
+      q.documents.emplace_back(r.person.document_type, p.document_number);
+    }
+    ask_barred(i, BlacklistKind::document, p.document_number);
+    ask_barred(i, BlacklistKind::email, p.email_key);
+    ask_barred(i, BlacklistKind::phone, p.phone);
+  }
+  KeyAnswers a = store.look_up_keys(q);
+  StoreFacts f;
+  f.as_of = a.as_of;
+  const auto ids = [&](const std::vector<std::size_t>& at) {
+    std::vector<PersonId> out(n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (at[i] != SIZE_MAX) out[i] = a.external_ids[at[i]];
+    return out;
+  };
+  f.existing = ids(existing);
+  f.sponsors = ids(sponsor);
+  f.referrers = ids(referrer);
+  f.email_taken.resize(n);
+  f.document_taken.resize(n);
+  f.barred.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    f.email_taken[i] = email[i] != SIZE_MAX && a.email_keys[email[i]];
+    f.document_taken[i] = document[i] != SIZE_MAX && a.documents[document[i]];
+    for (std::size_t k = 0; k < 3; ++k)
+      if (barred[i][k] != SIZE_MAX) f.barred[i][k] = std::move(a.barred[barred[i][k]]);
+  }
+  return f;
+}
+
 BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
                                    std::span<const EnrollmentRequest> requests,
                                    const ProgressFn& progress, const BatchOptions& options,
@@ -226,13 +288,54 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
   Prevalidated& pre =
       options.pre ? *options.pre
                   : (own = prevalidate(s.config, requests, std::thread::hardware_concurrency()));
+  // A large batch asks the store before it takes the writer's lock.
+  StoreFacts own_facts;
+  const StoreFacts* facts = options.facts;
+  if (!facts && n >= 256) {
+    own_facts = look_up_facts(*s.store, s.config, requests, pre);
+    facts = &own_facts;
+  }
   const bool partial = options.partial;
   std::vector<RowFate> fates(n, RowFate::enrolled);
   std::vector<PersonId> ids(n);
 
   std::lock_guard writer(s.writer_mu);
-  auto txn = s.store->begin_write();
+  // The index holds every stored person (synced below, under the store's
+  // write lock), and the batch names no one else: the store need not check.
+  auto txn = s.store->begin_write(KeyChecks::caller);
   s.sync();  // under the store's write lock: no one else can commit now
+  const EventSeq before = s.store->last_event_seq();
+  // Facts read at `before` hold as they are; facts read before the batch
+  // written last hold but for the keys that batch may have written.
+  const bool fresh = facts && facts->as_of == before;
+  if (facts && !fresh &&
+      !(options.previous && facts->as_of == options.previous->before &&
+        before == options.previous->after && facts->suspect.size() == n))
+    facts = nullptr;  // someone else wrote since: the transaction answers
+  const auto trusted = [&](std::size_t i, Suspect key) {
+    return facts && (fresh || (facts->suspect[i] & key) == 0);
+  };
+  // Whether a document or e-mail is stored, a key barred (no batch bars
+  // one), and who holds an external id.
+  const auto stored_owner = [&](const std::string& ext, const std::vector<PersonId>* known,
+                                std::size_t i, Suspect key) -> std::optional<PersonId> {
+    if (!trusted(i, key)) return s.store->find_external_id(ext);
+    if ((*known)[i]) return (*known)[i];
+    return std::nullopt;
+  };
+  const auto email_stored = [&](std::size_t i) {
+    if (trusted(i, suspect_email)) return facts->email_taken[i] != 0;
+    return txn->find_email(pre.norms[i].email_key).has_value();
+  };
+  const auto document_stored = [&](std::size_t i) {
+    if (trusted(i, suspect_document)) return facts->document_taken[i] != 0;
+    return txn->find_document(requests[i].person.document_type, pre.norms[i].document_number)
+        .has_value();
+  };
+  const auto barred_for = [&](std::size_t i, BlacklistKind kind, const std::string& key) {
+    if (!facts) return txn->blacklisted(static_cast<std::uint8_t>(kind), key);
+    return facts->barred[i][static_cast<std::size_t>(kind)];
+  };
 
   BulkEnrollmentOutcome out;
   const std::size_t networks = s.config.networks.size();
@@ -242,6 +345,7 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
   // one enrolled earlier in the same call: its id is known at the end).
   std::vector<Resolved> sponsors(n), referrers(n);
   std::unordered_map<std::string_view, std::size_t> batch_ext;
+  batch_ext.reserve(n);
   std::unordered_set<std::string_view> batch_rejected;  // partial: ext ids of rejected rows
   std::vector<bool> taken(n, false);  // request i's external id is a known duplicate
   std::vector<NormalizedPerson>& norms = pre.norms;
@@ -263,8 +367,8 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
     const Scope scope = s.scope_of(actor);
     const Status initial = s.config.enrollment.initial_status;
 
-    auto resolve = [&](PersonId id, const std::string& ext, const std::string& prefix,
-                       const char* what) -> Resolved {
+    auto resolve = [&](std::size_t i, PersonId id, const std::string& ext,
+                       const std::string& prefix, const char* what) -> Resolved {
       const std::string field = std::string(what);
       const auto existing = [&](PersonId found) {
         const Node v = GenealogyIndex::node_of(found);
@@ -286,7 +390,12 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
              "the row enrolling '" + ext + "' was rejected", ext, "an enrolled person"});
         return {};
       }
-      if (auto found = s.store->find_external_id(ext)) return existing(*found);
+      const bool by_sponsor = what[0] == 's';
+      const std::vector<PersonId>* known = !facts       ? nullptr
+                                           : by_sponsor ? &facts->sponsors
+                                                        : &facts->referrers;
+      if (auto found = stored_owner(ext, known, i, by_sponsor ? suspect_sponsor : suspect_referrer))
+        return existing(*found);
       out.findings.push_back(
           {Code::not_found, field + "_not_found", prefix + field + "_external_id",
            "no person has external id '" + ext + "'", ext, "an enrolled person"});
@@ -325,9 +434,19 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
     };
     // A document identifies one person; an e-mail too when the company says
     // so; neither may be barred, nor the phone.
-    std::unordered_map<std::string, std::size_t> batch_email, batch_document, batch_site;
-    const auto document_key = [&](std::size_t i) {
-      return requests[i].person.document_type + '\0' + norms[i].document_number;
+    // Keyed by views of the requests and their normalised values, which
+    // outlive the call: nothing is copied per row.
+    std::unordered_map<std::string_view, std::size_t> batch_email, batch_document, batch_site;
+    batch_email.reserve(n);
+    batch_document.reserve(n);
+    std::vector<std::string> document_keys(n);
+    const auto document_key = [&](std::size_t i) -> std::string_view {
+      std::string& key = document_keys[i];
+      if (key.empty() && !norms[i].document_number.empty())
+        key.append(requests[i].person.document_type)
+            .append(1, '\0')
+            .append(norms[i].document_number);
+      return key;
     };
     const auto check_unique_and_barred = [&](std::size_t i, const std::string& prefix) {
       const NormalizedPerson& p = norms[i];
@@ -339,12 +458,11 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
                                 "a new " + what});
       };
       if (policy.unique_email && !p.email_key.empty()) {
-        if (!batch_email.try_emplace(p.email_key, i).second || txn->find_email(p.email_key))
+        if (!batch_email.try_emplace(p.email_key, i).second || email_stored(i))
           taken("duplicate_email", "person.email", data.email, "e-mail");
       }
       if (!p.document_number.empty()) {
-        if (!batch_document.try_emplace(document_key(i), i).second ||
-            txn->find_document(data.document_type, p.document_number))
+        if (!batch_document.try_emplace(document_key(i), i).second || document_stored(i))
           taken("duplicate_document", "person.document_number", data.document_number, "document");
       }
       if (!data.site.empty() &&
@@ -353,7 +471,7 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
       const auto barred = [&](BlacklistKind kind, const std::string& key, const char* field,
                               const std::string& value) {
         if (key.empty()) return;
-        if (auto reason = txn->blacklisted(static_cast<std::uint8_t>(kind), key))
+        if (auto reason = barred_for(i, kind, key))
           out.findings.push_back(
               {Code::failed_precondition, "blacklisted", prefix + field,
                std::string(to_string(kind)) + " '" + value + "' is on the blacklist", *reason,
@@ -367,7 +485,7 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
     // A rejected row of a partial batch holds no e-mail, document or site:
     // a later row may have them.
     const auto forget = [&](std::size_t i) {
-      const auto drop = [i](auto& map, const std::string& key) {
+      const auto drop = [i](auto& map, std::string_view key) {
         if (auto it = map.find(key); it != map.end() && it->second == i) map.erase(it);
       };
       drop(batch_email, norms[i].email_key);
@@ -444,7 +562,8 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
       const EnrollmentRequest& r = requests[i];
       const std::string& ext = r.person.external_id;
       if (options.skip_existing && !ext.empty() && !batch_ext.count(ext)) {
-        if (auto found = s.store->find_external_id(ext)) {
+        if (auto found =
+                stored_owner(ext, facts ? &facts->existing : nullptr, i, suspect_external_id)) {
           fates[i] = RowFate::existing;
           ids[i] = *found;
           report(i + 1);
@@ -481,7 +600,7 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
       const PersonId sponsor_id = sponsor_given ? r.sponsor : intake.sponsor;
       Resolved sponsor;
       if (!self_sponsor && (sponsor_id || !r.sponsor_external_id.empty())) {
-        sponsor = resolve(sponsor_id, r.sponsor_external_id, prefix, "sponsor");
+        sponsor = resolve(i, sponsor_id, r.sponsor_external_id, prefix, "sponsor");
         if (sponsor && sponsor.status != Status::active)
           out.findings.push_back({Code::failed_precondition, "sponsor_inactive", prefix + "sponsor",
                                   "the sponsor is not active",
@@ -499,7 +618,7 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
       Resolved referrer = self_referrer ? Resolved{} : sponsor;
       const bool referrer_given = r.referrer || !r.referrer_external_id.empty();
       if (!self_referrer && (referrer_given || intake.referrer)) {
-        referrer = resolve(referrer_given ? r.referrer : intake.referrer, r.referrer_external_id,
+        referrer = resolve(i, referrer_given ? r.referrer : intake.referrer, r.referrer_external_id,
                            prefix, "referrer");
         check_may_sponsor(referrer, prefix + "referrer");
         if (referrer.id && !scope.sees(s.index, GenealogyIndex::node_of(referrer.id)))
@@ -694,6 +813,12 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
   event.recorded_at = now;
   event.actor = actor.login;
   std::string payload;
+  AcceptanceRow acceptance;  // one row reused: its strings keep their buffers
+  acceptance.channel = "registration";
+  out.persons.reserve(written.size());
+  out.outcomes.reserve(written.size());
+  out.quick_codes.reserve(written.size());
+  out.work_items.reserve(written.size());
   for (const std::size_t i : written) {
     const EnrollmentRequest& r = requests[i];
     fill_row(i);
@@ -737,10 +862,15 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
     }
     payload.append(",\"outcome\":\"").append(outcome_name(outcomes[i], row.type)).append("\"");
     if (!r.accepted_contracts.empty()) {
-      nlohmann::json accepted = nlohmann::json::array();
-      for (const ContractRef& c : r.accepted_contracts)
-        accepted.push_back({{"contract", c.contract}, {"version", c.version}});
-      payload.append(",\"accepted_contracts\":").append(accepted.dump());
+      // Contract ids are configuration ids (letters, digits, '_', '-'):
+      // nothing to escape.
+      payload.append(",\"accepted_contracts\":[");
+      for (const ContractRef& c : r.accepted_contracts) {
+        if (&c != &r.accepted_contracts.front()) payload += ',';
+        payload.append("{\"contract\":\"").append(c.contract).append("\",\"version\":");
+        payload.append(std::to_string(c.version)).append("}");
+      }
+      payload.append("]");
     }
     if (!r.attachments.empty())
       payload.append(",\"attachments\":").append(std::to_string(r.attachments.size()));
@@ -750,10 +880,15 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
     event.reason = r.reason;
     event.payload = payload;
     out.last_event = txn->append_event(event);
-    for (const ContractRef& c : r.accepted_contracts)
-      txn->insert_acceptance(AcceptanceRow{ids[i], c.contract, c.version,
-                                           s.config.contract(c.contract, c.version)->digest,
-                                           "registration", row.enrolled_at, out.last_event});
+    for (const ContractRef& c : r.accepted_contracts) {
+      acceptance.person = ids[i];
+      acceptance.contract = c.contract;
+      acceptance.version = c.version;
+      acceptance.digest = s.config.contract(c.contract, c.version)->digest;
+      acceptance.accepted_at = row.enrolled_at;
+      acceptance.seq = out.last_event;
+      txn->insert_acceptance(acceptance);
+    }
     for (std::size_t a = 0; a < r.attachments.size(); ++a) {
       const AttachmentData& d = r.attachments[a];
       txn->insert_attachment(AttachmentRow{ids[i], out.last_event, static_cast<std::uint32_t>(a),
@@ -792,6 +927,7 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
   if (out.last_event) s.last_applied.store(out.last_event.value());
   out.accepted = true;
   if (rows) {
+    rows->events = {before, out.last_event ? out.last_event : before};
     rows->fates = std::move(fates);
     rows->persons = std::move(ids);
   }

@@ -148,9 +148,10 @@ std::optional<PersonId> parse_id(std::string_view text) {
   return PersonId{v};
 }
 
-// "terms:1;privacy:2" (spaces around the parts allowed).
-std::optional<std::vector<ContractRef>> parse_contracts(std::string_view text) {
-  std::vector<ContractRef> out;
+// "terms:1;privacy:2" (spaces around the parts allowed) into `out`; false
+// when the text is not such a list.
+bool parse_contracts(std::string_view text, std::vector<ContractRef>& out) {
+  out.clear();
   const auto trim = [](std::string_view s) {
     while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
     while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -162,88 +163,122 @@ std::optional<std::vector<ContractRef>> parse_contracts(std::string_view text) {
     text = semi == std::string_view::npos ? std::string_view{} : text.substr(semi + 1);
     if (part.empty()) continue;
     const std::size_t colon = part.rfind(':');
-    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    if (colon == std::string_view::npos || colon == 0) return false;
     std::uint32_t version = 0;
     const std::string_view v = trim(part.substr(colon + 1));
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), version);
-    if (ec != std::errc() || end != v.data() + v.size() || version == 0) return std::nullopt;
+    if (ec != std::errc() || end != v.data() + v.size() || version == 0) return false;
     out.push_back({std::string(trim(part.substr(0, colon))), version});
   }
-  return out;
+  return true;
 }
 
-// Fills `r` from one row; a value that cannot be read is a finding.
-void map_row(const std::vector<Column>& columns, std::vector<std::string>& cells,
+// Fills `r` from one row; a value that cannot be read is a finding. `r`
+// may hold an earlier row: every field a column names is set or cleared,
+// the others are as the options say or untouched (so default), and the
+// strings are copied into the buffers they had.
+void map_row(const std::vector<Column>& columns, const std::vector<std::string>& cells,
              const ImportOptions& options, EnrollmentRequest& r, std::vector<Finding>& findings) {
   r.type = options.type;
-  r.channel = options.channel;
-  r.reason = options.reason;
+  r.channel.assign(options.channel);
+  r.reason.assign(options.reason);
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    std::string& v = cells[i];
-    if (v.empty()) continue;
+    const std::string& v = cells[i];
     const Column& c = columns[i];
     PersonData& p = r.person;
     switch (c.col) {
       case Col::type:
+        if (v.empty()) break;
         if (auto t = parse_customer_type(v))
           r.type = *t;
         else
           findings.push_back(bad_value(c, v, "'" + v + "' is not a customer type",
                                        "guest, customer or consultant"));
         break;
-      case Col::channel: r.channel = std::move(v); break;
-      case Col::reason: r.reason = std::move(v); break;
-      case Col::effective_at: try { r.effective_at = Instant::parse_rfc3339(v);
+      case Col::channel:
+        if (!v.empty()) r.channel.assign(v);
+        break;
+      case Col::reason:
+        if (!v.empty()) r.reason.assign(v);
+        break;
+      case Col::effective_at:
+        r.effective_at.reset();
+        if (v.empty()) break;
+        try {
+          r.effective_at = Instant::parse_rfc3339(v);
         } catch (const Error& e) {
           findings.push_back(bad_value(c, v, e.what(), "an RFC 3339 instant"));
         }
         break;
       case Col::sponsor:
-      case Col::referrer:
-        if (auto id = parse_id(v))
-          (c.col == Col::sponsor ? r.sponsor : r.referrer) = *id;
+      case Col::referrer: {
+        PersonId& id = c.col == Col::sponsor ? r.sponsor : r.referrer;
+        id = PersonId{};
+        if (v.empty()) break;
+        if (auto parsed = parse_id(v))
+          id = *parsed;
         else
           findings.push_back(bad_value(c, v, "'" + v + "' is not a person id", "a positive id"));
         break;
-      case Col::sponsor_external_id: r.sponsor_external_id = std::move(v); break;
-      case Col::referrer_external_id: r.referrer_external_id = std::move(v); break;
-      case Col::site: r.site = std::move(v); break;
+      }
+      case Col::sponsor_external_id: r.sponsor_external_id.assign(v); break;
+      case Col::referrer_external_id: r.referrer_external_id.assign(v); break;
+      case Col::site: r.site.assign(v); break;
       case Col::accepted_contracts:
-        if (auto refs = parse_contracts(v))
-          r.accepted_contracts = std::move(*refs);
-        else
+        if (!parse_contracts(v, r.accepted_contracts))
           findings.push_back(bad_value(c, v, "'" + v + "' is not a list of contract versions",
                                        "contract:version;contract:version"));
         break;
-      case Col::external_id: p.external_id = std::move(v); break;
-      case Col::first_name: p.first_name = std::move(v); break;
-      case Col::last_name: p.last_name = std::move(v); break;
-      case Col::email: p.email = std::move(v); break;
-      case Col::phone: p.phone = std::move(v); break;
-      case Col::country: p.country = std::move(v); break;
-      case Col::birth_date: try { p.birth_date = LocalDate::parse(v);
+      case Col::external_id: p.external_id.assign(v); break;
+      case Col::first_name: p.first_name.assign(v); break;
+      case Col::last_name: p.last_name.assign(v); break;
+      case Col::email: p.email.assign(v); break;
+      case Col::phone: p.phone.assign(v); break;
+      case Col::country: p.country.assign(v); break;
+      case Col::birth_date:
+        p.birth_date.reset();
+        if (v.empty()) break;
+        try {
+          p.birth_date = LocalDate::parse(v);
         } catch (const Error& e) {
           findings.push_back(bad_value(c, v, e.what(), "YYYY-MM-DD"));
         }
         break;
-      case Col::zone: p.zone = std::move(v); break;
-      case Col::document_type: p.document_type = std::move(v); break;
-      case Col::document_number: p.document_number = std::move(v); break;
-      case Col::person_site: p.site = std::move(v); break;
-      case Col::extended: p.extended[c.extended] = std::move(v); break;
+      case Col::zone: p.zone.assign(v); break;
+      case Col::document_type: p.document_type.assign(v); break;
+      case Col::document_number: p.document_number.assign(v); break;
+      case Col::person_site: p.site.assign(v); break;
+      case Col::extended:
+        if (v.empty())
+          p.extended.erase(c.extended);
+        else
+          p.extended[c.extended].assign(v);
+        break;
     }
   }
 }
 
-// One batch of rows, read, mapped and validated.
+// One batch of rows, read, mapped, validated and looked up. A batch
+// written is handed back to be filled again: its requests keep their
+// buffers, and nothing of it is freed while the next one is written.
 struct Batch {
-  std::vector<EnrollmentRequest> requests;
+  std::vector<EnrollmentRequest> pool;  // [0, count) are this batch's requests
+  std::size_t count = 0;
   std::vector<std::uint64_t> lines;     // by request
   std::vector<RejectedRow> unreadable;  // rows whose cells could not be read
   internal::Prevalidated pre;
+  internal::StoreFacts facts;
   std::uint64_t rows = 0;
   std::uint64_t bytes = 0;  // read after this batch
   bool last = false;
+
+  std::span<const EnrollmentRequest> requests() const { return {pool.data(), count}; }
+};
+
+// The keys of a batch's requests, as views of them: the next batch's facts
+// may have been read before this one committed.
+struct BatchKeys {
+  std::unordered_set<std::string_view> external_ids, email_keys, document_numbers;
 };
 
 }  // namespace
@@ -282,12 +317,17 @@ ImportReport Company::import_csv(const Actor& actor, std::istream& csv,
                           "channel");
 
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  std::unordered_set<std::string> seen;  // external ids of the file's rows, read by `prepare` only
-  const auto prepare = [&]() {
-    Batch b;
+  // Read and written by `prepare` only (one runs at a time).
+  std::unordered_set<std::string> seen;  // external ids of the file's rows
+  BatchKeys keys;                        // of the batch prepared last
+  const auto prepare = [&](Batch b) {
+    b.count = 0;
+    b.lines.clear();
+    b.unreadable.clear();
+    b.rows = 0;
     std::vector<std::string> cells;
     std::vector<Finding> findings;
-    b.requests.reserve(options.batch_size);
+    b.pool.reserve(options.batch_size);
     while (b.rows < options.batch_size) {
       if (!reader.next(cells)) {
         b.last = true;
@@ -304,7 +344,8 @@ ImportReport Company::import_csv(const Actor& actor, std::istream& csv,
         findings.push_back({Code::invalid_argument, "column_count", "row",
                             "the row has " + std::to_string(cells.size()) + " cells",
                             std::to_string(cells.size()), std::to_string(columns.size())});
-      EnrollmentRequest r;
+      if (b.count == b.pool.size()) b.pool.emplace_back();
+      EnrollmentRequest& r = b.pool[b.count];
       if (findings.empty()) map_row(columns, cells, options, r, findings);
       // An external id a row earlier in the file had: enrolled by this
       // import, it would pass for one enrolled before.
@@ -314,27 +355,55 @@ ImportReport Company::import_csv(const Actor& actor, std::istream& csv,
                             "external id '" + ext + "' is on an earlier row of the file", ext,
                             "a new external id"});
       if (!findings.empty()) {
-        std::string id = ext;
+        std::string id;
         for (std::size_t i = 0; i < columns.size() && i < cells.size(); ++i)
-          if (columns[i].col == Col::external_id && id.empty()) id = cells[i];
+          if (columns[i].col == Col::external_id) id = cells[i];
         b.unreadable.push_back({line, std::move(id), findings});
-        continue;
+        continue;  // its request is filled again by the next row
       }
-      b.requests.push_back(std::move(r));
+      ++b.count;
       b.lines.push_back(line);
     }
     b.bytes = reader.bytes();
-    b.pre = internal::prevalidate(config, b.requests, threads);
+    const std::span<const EnrollmentRequest> requests = b.requests();
+    b.pre = internal::prevalidate(config, requests, threads);
+    b.facts = internal::look_up_facts(*state_->store, config, requests, b.pre);
+    // Which keys the batch written meanwhile may hold; then this batch's.
+    b.facts.suspect.assign(b.count, 0);
+    const auto has = [](const std::unordered_set<std::string_view>& set, std::string_view key) {
+      return !key.empty() && set.count(key) != 0;
+    };
+    for (std::size_t i = 0; i < b.count; ++i) {
+      const EnrollmentRequest& r = requests[i];
+      const internal::NormalizedPerson& p = b.pre.norms[i];
+      std::uint8_t& bits = b.facts.suspect[i];
+      if (has(keys.external_ids, r.person.external_id)) bits |= internal::suspect_external_id;
+      if (has(keys.external_ids, r.sponsor_external_id)) bits |= internal::suspect_sponsor;
+      if (has(keys.external_ids, r.referrer_external_id)) bits |= internal::suspect_referrer;
+      if (has(keys.email_keys, p.email_key)) bits |= internal::suspect_email;
+      if (has(keys.document_numbers, p.document_number)) bits |= internal::suspect_document;
+    }
+    for (auto* set : {&keys.external_ids, &keys.email_keys, &keys.document_numbers}) {
+      set->clear();
+      set->reserve(b.count);
+    }
+    for (std::size_t i = 0; i < b.count; ++i) {
+      keys.external_ids.insert(requests[i].person.external_id);
+      keys.email_keys.insert(b.pre.norms[i].email_key);
+      keys.document_numbers.insert(b.pre.norms[i].document_number);
+    }
     return b;
   };
 
   ImportReport report;
   std::unordered_set<std::string> rejected_ids;  // external ids of rejected rows
-  std::future<Batch> ahead = std::async(std::launch::async, prepare);
+  std::optional<internal::EventSpan> previous;   // of the batch written last
+  Batch spare;                                   // the batch written last, to be filled again
+  std::future<Batch> ahead = std::async(std::launch::async, prepare, Batch{});
   for (;;) {
     Batch b = ahead.get();
     // The next batch is read and validated while this one is written.
-    if (!b.last) ahead = std::async(std::launch::async, prepare);
+    if (!b.last) ahead = std::async(std::launch::async, prepare, std::move(spare));
     report.rows += b.rows;
     for (RejectedRow& row : b.unreadable) {
       // A duplicate's external id stays the earlier row's.
@@ -344,16 +413,20 @@ ImportReport Company::import_csv(const Actor& actor, std::istream& csv,
       if (!row.external_id.empty() && !duplicate) rejected_ids.insert(row.external_id);
       report.rejected.push_back(std::move(row));
     }
-    if (!b.requests.empty()) {
+    const std::span<const EnrollmentRequest> requests = b.requests();
+    if (!requests.empty()) {
       internal::BatchOptions batch_options;
       batch_options.partial = true;
       batch_options.skip_existing = true;
       batch_options.pre = &b.pre;
       batch_options.rejected_before = &rejected_ids;
+      batch_options.facts = &b.facts;
+      batch_options.previous = previous;
       internal::BatchRows rows;
       BulkEnrollmentOutcome out =
-          internal::enroll_batch(*state_, actor, b.requests, {}, batch_options, &rows);
+          internal::enroll_batch(*state_, actor, requests, {}, batch_options, &rows);
       if (out.last_event) report.last_event = out.last_event;
+      previous = rows.events;
       report.enrolled += out.persons.size();
       // Findings come as "[i].field": request i's row gathers them.
       std::unordered_map<std::size_t, std::size_t> row_of;
@@ -362,18 +435,18 @@ ImportReport Company::import_csv(const Actor& actor, std::istream& csv,
         const std::size_t i = std::stoull(f.field.substr(1, close - 1));
         f.field.erase(0, close + 2);
         const auto [it, added] = row_of.try_emplace(i, report.rejected.size());
-        if (added) report.rejected.push_back({b.lines[i], b.requests[i].person.external_id, {}});
+        if (added) report.rejected.push_back({b.lines[i], requests[i].person.external_id, {}});
         report.rejected[it->second].findings.push_back(std::move(f));
       }
       for (std::size_t i = 0; i < rows.fates.size(); ++i) {
         if (rows.fates[i] == internal::RowFate::existing) ++report.existing;
-        if (rows.fates[i] == internal::RowFate::rejected &&
-            !b.requests[i].person.external_id.empty())
-          rejected_ids.insert(b.requests[i].person.external_id);
+        if (rows.fates[i] == internal::RowFate::rejected && !requests[i].person.external_id.empty())
+          rejected_ids.insert(requests[i].person.external_id);
       }
     }
     if (progress && (b.rows > 0 || report.rows == 0)) progress(b.bytes, total);
     if (b.last) break;
+    spare = std::move(b);
   }
   // A row rejected at placement is reported after the rows of its batch
   // rejected earlier: the report reads in file order.

@@ -381,6 +381,27 @@ class MemoryStore final : public Store {
     if (it == data_.by_document.end()) return std::nullopt;
     return it->second;
   }
+  KeyAnswers look_up_keys(const KeyQuery& q) const override {
+    std::lock_guard lock(mu_);
+    KeyAnswers a;
+    a.as_of = EventSeq{static_cast<std::int64_t>(data_.events.size())};
+    const auto owner = [](const auto& map, const std::string& key) {
+      auto it = map.find(key);
+      return it == map.end() ? PersonId{} : it->second;
+    };
+    for (const std::string_view ext : q.external_ids)
+      a.external_ids.push_back(owner(data_.by_external_id, std::string(ext)));
+    for (const std::string_view key : q.email_keys)
+      a.email_keys.push_back(owner(data_.by_email, std::string(key)));
+    for (const auto& [type, number] : q.documents)
+      a.documents.push_back(owner(data_.by_document, document_key(type, number)));
+    for (const auto& [kind, key] : q.barred) {
+      auto it = data_.blacklist.find({kind, std::string(key)});
+      a.barred.push_back(it == data_.blacklist.end() ? std::nullopt
+                                                     : std::optional(it->second.reason));
+    }
+    return a;
+  }
   std::optional<PersonId> find_quick_code(std::string_view code) const override {
     std::lock_guard lock(mu_);
     auto it = data_.by_quick_code.find(std::string(code));

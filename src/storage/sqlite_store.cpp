@@ -333,6 +333,12 @@ class SqliteStore final : public Store {
                         "p.extended, p.site, c.quick_code, c.credit_limit_micros "
                         "FROM persons p JOIN customers c ON c.person_id = p.id WHERE p.id = ?");
       r_ext_.emplace(rdb_, "SELECT id FROM persons WHERE external_id = ?");
+      r_email_.emplace(rdb_,
+                       "SELECT id FROM persons WHERE email_key = ? AND email_key <> '' LIMIT 1");
+      r_document_.emplace(rdb_,
+                          "SELECT id FROM persons WHERE document_type = ? AND document_number = ? "
+                          "AND document_number <> '' LIMIT 1");
+      r_last_seq_.emplace(rdb_, "SELECT coalesce(max(seq), 0) FROM events");
       r_events_.emplace(rdb_,
                         "SELECT seq, kind, person_id, effective_at_us, recorded_at_us, actor, "
                         "reason, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
@@ -629,17 +635,84 @@ class SqliteStore final : public Store {
         [](SQLite::Statement&) {});
   }
 
+  // Cached statements: an import asks these for every row.
   std::optional<PersonId> find_email_key(std::string_view email_key) const override {
-    return find_one("SELECT id FROM persons WHERE email_key = ? AND email_key <> '' LIMIT 1",
-                    {std::string(email_key)});
+    std::lock_guard lock(read_mu_);
+    return read_id(*r_email_, {email_key}, "cannot look up an e-mail");
   }
 
   std::optional<PersonId> find_document_of(std::string_view type,
                                            std::string_view number) const override {
-    return find_one(
-        "SELECT id FROM persons WHERE document_type = ? AND document_number = ? AND "
-        "document_number <> '' LIMIT 1",
-        {std::string(type), std::string(number)});
+    std::lock_guard lock(read_mu_);
+    return read_id(*r_document_, {type, number}, "cannot look up a document");
+  }
+
+  KeyAnswers look_up_keys(const KeyQuery& q) const override {
+    std::lock_guard lock(keys_mu_);
+    try {
+      if (!kdb_) {
+        kdb_.emplace(open_db(path_, options_));
+        k_ext_.emplace(*kdb_, "SELECT id FROM persons WHERE external_id = ?");
+        k_email_.emplace(*kdb_,
+                         "SELECT id FROM persons WHERE email_key = ? AND email_key <> '' LIMIT 1");
+        k_document_.emplace(*kdb_,
+                            "SELECT id FROM persons WHERE document_type = ? AND "
+                            "document_number = ? AND document_number <> '' LIMIT 1");
+        k_barred_.emplace(*kdb_, "SELECT reason FROM blacklist WHERE kind = ? AND key = ?");
+        k_last_seq_.emplace(*kdb_, "SELECT coalesce(max(seq), 0) FROM events");
+      }
+      // One read transaction: every answer and as_of see the same commit.
+      SQLite::Transaction snapshot(*kdb_, SQLite::TransactionBehavior::DEFERRED);
+      KeyAnswers a;
+      k_last_seq_->tryReset();
+      k_last_seq_->executeStep();
+      a.as_of = EventSeq{k_last_seq_->getColumn(0).getInt64()};
+      k_last_seq_->tryReset();
+      const auto id = [](SQLite::Statement& st, std::initializer_list<std::string_view> texts) {
+        return read_id(st, texts, "cannot look up keys").value_or(PersonId{});
+      };
+      a.external_ids.reserve(q.external_ids.size());
+      for (const std::string_view ext : q.external_ids)
+        a.external_ids.push_back(id(*k_ext_, {ext}));
+      a.email_keys.reserve(q.email_keys.size());
+      for (const std::string_view key : q.email_keys) a.email_keys.push_back(id(*k_email_, {key}));
+      a.documents.reserve(q.documents.size());
+      for (const auto& [type, number] : q.documents)
+        a.documents.push_back(id(*k_document_, {type, number}));
+      a.barred.reserve(q.barred.size());
+      for (const auto& [kind, key] : q.barred) {
+        auto& st = *k_barred_;
+        st.tryReset();
+        st.bind(1, static_cast<int>(kind));
+        st.bind(2, std::string(key));
+        a.barred.push_back(st.executeStep() ? std::optional(st.getColumn(0).getString())
+                                            : std::nullopt);
+        st.tryReset();
+      }
+      snapshot.commit();
+      return a;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot look up keys");
+    }
+  }
+
+  // The id in the first column of `st`'s first row with `texts` bound.
+  static std::optional<PersonId> read_id(SQLite::Statement& st,
+                                         std::initializer_list<std::string_view> texts,
+                                         const char* what) {
+    try {
+      st.tryReset();
+      int i = 0;
+      // As strings: SQLiteCpp binds a pointer and a size as a BLOB, which
+      // no TEXT column equals.
+      for (const std::string_view t : texts) st.bind(++i, std::string(t));
+      if (!st.executeStep()) return std::nullopt;
+      PersonId id{st.getColumn(0).getInt64()};
+      st.tryReset();
+      return id;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, what);
+    }
   }
 
   std::optional<PersonId> find_quick_code(std::string_view code) const override {
@@ -778,9 +851,12 @@ class SqliteStore final : public Store {
   EventSeq last_event_seq() const override {
     std::lock_guard lock(read_mu_);
     try {
-      SQLite::Statement st(rdb_, "SELECT coalesce(max(seq), 0) FROM events");
+      auto& st = *r_last_seq_;
+      st.tryReset();
       st.executeStep();
-      return EventSeq{st.getColumn(0).getInt64()};
+      EventSeq seq{st.getColumn(0).getInt64()};
+      st.tryReset();
+      return seq;
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot read the event log");
     }
@@ -947,8 +1023,13 @@ class SqliteStore final : public Store {
   // transactions (SQLite ignores it inside one) and only when a
   // transaction asks for the other setting.
   bool foreign_keys_ = true;
-  mutable std::optional<SQLite::Statement> r_person_, r_ext_, r_events_, r_version_;
+  mutable std::optional<SQLite::Statement> r_person_, r_ext_, r_events_, r_version_, r_email_,
+      r_document_, r_last_seq_;
   mutable std::int64_t data_version_ = -1;
+  // look_up_keys' own connection, opened on first use.
+  mutable std::mutex keys_mu_;
+  mutable std::optional<SQLite::Database> kdb_;
+  mutable std::optional<SQLite::Statement> k_ext_, k_email_, k_document_, k_barred_, k_last_seq_;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_wanted_ = false, stop_checkpoints_ = false;
@@ -1357,10 +1438,10 @@ void SqliteTxn::insert_acceptance(const AcceptanceRow& row) {
     auto& st = *s_.ins_acceptance_;
     st.tryReset();
     st.bind(1, row.person.value());
-    st.bind(2, row.contract);
+    st.bindNoCopy(2, row.contract);
     st.bind(3, static_cast<std::int64_t>(row.version));
-    st.bind(4, row.digest);
-    st.bind(5, row.channel);
+    st.bindNoCopy(4, row.digest);
+    st.bindNoCopy(5, row.channel);
     st.bind(6, row.accepted_at.micros_since_epoch);
     st.bind(7, row.seq.value());
     st.exec();

@@ -177,6 +177,25 @@ struct StoreCounts {
   friend bool operator==(const StoreCounts&, const StoreCounts&) = default;
 };
 
+/// The keys an enrollment batch asks the store about, all answered from one
+/// committed state: a bulk enrollment looks them up before it takes the
+/// writer's lock (an import, while the batch before it is written).
+struct KeyQuery {
+  std::vector<std::string_view> external_ids;
+  std::vector<std::string_view> email_keys;
+  std::vector<std::pair<std::string_view, std::string_view>> documents;  ///< type, number
+  std::vector<std::pair<std::uint8_t, std::string_view>> barred;         ///< kind, key
+};
+
+/// The answers to a KeyQuery, in its order.
+struct KeyAnswers {
+  EventSeq as_of;                      ///< the last event of the state they were read from
+  std::vector<PersonId> external_ids;  ///< the owner; unset when none
+  std::vector<PersonId> email_keys;
+  std::vector<PersonId> documents;
+  std::vector<std::optional<std::string>> barred;  ///< the reason when on the blacklist
+};
+
 /// One write transaction. Destroying it without commit() rolls back.
 class WriteTxn {
  public:
@@ -294,6 +313,10 @@ class Store {
   /// The first person with this document (committed rows).
   virtual std::optional<PersonId> find_document_of(std::string_view type,
                                                    std::string_view number) const = 0;
+  /// Answers every key of `query` from one committed state, on a connection
+  /// of its own (other readers do not wait for it). Throws Unavailable or
+  /// Internal when the store cannot be read.
+  virtual KeyAnswers look_up_keys(const KeyQuery& query) const = 0;
   /// The guest holding a quick-access code.
   virtual std::optional<PersonId> find_quick_code(std::string_view code) const = 0;
   /// Work items, by id: of `person` when set, in `state` and of `kind` when

@@ -4,6 +4,8 @@
 // the same file again adds nothing.
 #include <downline/downline.hpp>
 
+#include "company/bulk.hpp"
+#include "company/company_state.hpp"
 #include "support/company_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -310,6 +312,140 @@ TEST(Import, ReportsProgressInBytesUpToTheFileSize) {
   EXPECT_EQ(calls.back().first, text.size());
   EXPECT_EQ(calls.back().second, text.size());
   EXPECT_THROW(company.import_csv_file(admin(), dir + ".missing", file_options()), NotFound);
+}
+
+// Each batch's keys are looked up while the batch before it is written;
+// what another writer commits between two batches is still seen.
+void checks_what_another_writer_commits_meanwhile(const std::string& uri) {
+  auto company = Company::open(uri, config());
+  std::string text = kHeader;
+  for (int i = 1; i <= 6; ++i) text += row(i, i == 6 ? "P4" : "");
+  const auto someone = [](const std::string& ext, const std::string& email, int document) {
+    EnrollmentRequest r;
+    r.channel = "file";
+    r.person.external_id = ext;
+    r.person.first_name = "Eva";
+    r.person.last_name = "Ruiz";
+    r.person.email = email;
+    r.person.country = "CO";
+    r.person.document_type = "CC";
+    r.person.document_number = std::to_string(1000000000 + document);
+    r.accepted_contracts = {{"terms", 1}};
+    return r;
+  };
+  int calls = 0;
+  const auto meanwhile = [&](std::size_t, std::size_t) {
+    if (++calls != 1) return;
+    // After row 1: row 2's e-mail, row 3's document and row 4's external id
+    // are taken, and row 5's phone is barred.
+    ASSERT_TRUE(company.enroll(admin(), someone("X", "P2@EXAMPLE.com", 900)).accepted);
+    ASSERT_TRUE(company.enroll(admin(), someone("P4", "y@example.com", 3)).accepted);
+    BlacklistEntry barred;
+    barred.kind = BlacklistKind::phone;
+    barred.value = "304 535 1105";
+    barred.country = "CO";
+    barred.reason = "fraud";
+    company.add_to_blacklist(admin(), barred);
+  };
+  std::istringstream csv(text);
+  const ImportReport report = company.import_csv(admin(), csv, file_options(1), meanwhile);
+  EXPECT_EQ(report.enrolled, 2u);  // rows 1 and 6
+  EXPECT_EQ(report.existing, 1u);  // row 4: P4 came meanwhile
+  ASSERT_EQ(report.rejected.size(), 3u);
+  const std::vector<std::pair<std::uint64_t, std::string>> expected = {
+      {3, "duplicate_email"}, {4, "duplicate_document"}, {6, "blacklisted"}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(report.rejected[i].line, expected[i].first);
+    ASSERT_FALSE(report.rejected[i].findings.empty());
+    EXPECT_EQ(report.rejected[i].findings[0].reason, expected[i].second);
+  }
+  const auto p6 = company.find_person(admin(), "P6");
+  const auto p4 = company.find_person(admin(), "P4");
+  ASSERT_TRUE(p6 && p4);
+  EXPECT_EQ(company.relative_level(admin(), *p6, *p4), 1u);
+  EXPECT_TRUE(company.verify(admin()).ok);
+}
+
+TEST(Import, ChecksWhatAnotherWriterCommitsBetweenBatchesInSqlite) {
+  checks_what_another_writer_commits_meanwhile("sqlite:" + temp_db("import-meanwhile"));
+}
+
+TEST(Import, ChecksWhatAnotherWriterCommitsBetweenBatchesInMemory) {
+  checks_what_another_writer_commits_meanwhile("memory:");
+}
+
+EnrollmentRequest request(const std::string& ext, const std::string& email, int document,
+                          const std::string& sponsor = "") {
+  EnrollmentRequest r;
+  r.channel = "file";
+  r.person.external_id = ext;
+  r.person.first_name = "Eva";
+  r.person.last_name = "Ruiz";
+  r.person.email = email;
+  r.person.country = "CO";
+  r.person.document_type = "CC";
+  r.person.document_number = std::to_string(1000000000 + document);
+  r.sponsor_external_id = sponsor;
+  r.accepted_contracts = {{"terms", 1}};
+  return r;
+}
+
+// The facts a batch looked up before the writer's lock: trusted only while
+// nothing else committed since, or only the batch written before (named as
+// `previous`), whose keys the suspect bits say are asked again. Here S is
+// enrolled, with A's e-mail, after the facts of A and B (sponsored by S)
+// were read.
+struct FactsCase {
+  bool name_previous;
+  std::uint8_t suspect_a, suspect_b;
+  std::vector<std::string> reasons;  // of the findings
+  bool b_under_s;
+};
+
+void check_facts_case(const std::string& uri, const FactsCase& c) {
+  auto company = Company::open(uri, config());
+  internal::CompanyState& s = internal::CompanyAccess::state(company);
+  const std::vector<EnrollmentRequest> batch = {request("A", "a@example.com", 1),
+                                                request("B", "b@example.com", 2, "S")};
+  internal::Prevalidated pre = internal::prevalidate(s.config, batch, 1);
+  internal::StoreFacts facts = internal::look_up_facts(*s.store, s.config, batch, pre);
+  EXPECT_FALSE(facts.sponsors[1]);
+  EXPECT_FALSE(facts.email_taken[0]);
+  const EnrollmentOutcome meanwhile = company.enroll(admin(), request("S", "A@example.com", 9));
+  ASSERT_TRUE(meanwhile.accepted);
+  facts.suspect = {c.suspect_a, c.suspect_b};
+  internal::BatchOptions o;
+  o.partial = true;
+  o.skip_existing = true;
+  o.pre = &pre;
+  o.facts = &facts;
+  if (c.name_previous) o.previous = internal::EventSpan{facts.as_of, meanwhile.event};
+  internal::BatchRows rows;
+  const BulkEnrollmentOutcome out = internal::enroll_batch(s, admin(), batch, {}, o, &rows);
+  std::vector<std::string> reasons;
+  for (const Finding& f : out.findings) reasons.push_back(f.reason);
+  EXPECT_EQ(reasons, c.reasons);
+  ASSERT_EQ(rows.persons.size(), 2u);
+  EXPECT_EQ(
+      rows.persons[1] && company.relative_level(admin(), rows.persons[1], meanwhile.person) == 1u,
+      c.b_under_s);
+}
+
+TEST(BulkFacts, AreTrustedOnlyWhileTheyHold) {
+  using namespace internal;
+  const std::vector<FactsCase> cases = {
+      // Someone else wrote: the transaction answers.
+      {false, 0, 0, {"duplicate_email"}, true},
+      // Only the batch before wrote, and it may hold the suspect keys.
+      {true, suspect_email, suspect_sponsor, {"duplicate_email"}, true},
+      // Told nothing is suspect, the facts are believed as read.
+      {true, 0, 0, {"sponsor_not_found"}, false},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(i);
+    check_facts_case("memory:", cases[i]);
+    check_facts_case("sqlite:" + temp_db("facts-" + std::to_string(i)), cases[i]);
+  }
 }
 
 TEST(Import, AProgressThatThrowsStopsAfterTheBatchesCommitted) {

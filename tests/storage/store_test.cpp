@@ -230,6 +230,54 @@ TEST_P(Store, KeepsDocumentsBlacklistAcceptancesAndAttachments) {
   EXPECT_EQ(s->counts().attachments, 1u);
 }
 
+TEST_P(Store, LooksUpTheKeysOfABatchInOneCommittedState) {
+  auto s = open();
+  const auto commit_person = [&](std::int64_t id, const std::string& ext) {
+    auto txn = s->begin_write();
+    PersonRow p = row(id, ext);
+    p.data.document_type = "CC";
+    p.data.document_number = std::to_string(100 + id);
+    p.email_key = ext + "@example.com";
+    txn->insert_person(p);
+    txn->insert_blacklist({2, "+57300" + ext, ext, "CO", "fraud", "", "backend", Instant{5}});
+    txn->append_event({EventSeq{}, "enrolled", PersonId{id}, {}, {}, "t", "", "{}"});
+    txn->commit();
+  };
+  commit_person(1, "a");
+  commit_person(2, "b");
+  KeyQuery q;
+  q.external_ids = {"b", "zz", "a"};
+  q.email_keys = {"a@example.com", "A@example.com", "b@example.com"};
+  q.documents = {{"CC", "102"}, {"PAS", "102"}, {"CC", "101"}};
+  q.barred = {{2, "+57300a"}, {1, "+57300a"}, {2, "+57300c"}};
+  {
+    // An open write transaction is not seen: the answers are of committed rows.
+    auto pending = s->begin_write();
+    PersonRow p = row(3, "zz");
+    p.email_key = "A@example.com";
+    pending->insert_person(p);
+    {
+      const KeyAnswers a = s->look_up_keys(q);
+      EXPECT_EQ(a.as_of, EventSeq{2});
+      EXPECT_EQ(a.external_ids, (std::vector<PersonId>{PersonId{2}, {}, PersonId{1}}));
+      EXPECT_EQ(a.email_keys, (std::vector<PersonId>{PersonId{1}, {}, PersonId{2}}));
+      EXPECT_EQ(a.documents, (std::vector<PersonId>{PersonId{2}, {}, PersonId{1}}));
+      EXPECT_EQ(a.barred, (std::vector<std::optional<std::string>>{"fraud", {}, {}}));
+    }
+  }
+  const KeyAnswers a = s->look_up_keys(q);
+  EXPECT_EQ(a.as_of, EventSeq{2});
+  EXPECT_EQ(a.external_ids, (std::vector<PersonId>{PersonId{2}, {}, PersonId{1}}));
+  EXPECT_EQ(a.email_keys, (std::vector<PersonId>{PersonId{1}, {}, PersonId{2}}));
+  EXPECT_EQ(a.documents, (std::vector<PersonId>{PersonId{2}, {}, PersonId{1}}));
+  EXPECT_EQ(a.barred, (std::vector<std::optional<std::string>>{"fraud", {}, {}}));
+  commit_person(3, "c");
+  const KeyAnswers after = s->look_up_keys(KeyQuery{{"c"}, {}, {}, {{2, "+57300c"}}});
+  EXPECT_EQ(after.as_of, EventSeq{3});
+  EXPECT_EQ(after.external_ids, std::vector<PersonId>{PersonId{3}});
+  EXPECT_EQ(after.barred, std::vector<std::optional<std::string>>{"fraud"});
+}
+
 TEST_P(Store, KeepsTheRankAndItsHistoryInTimeOrder) {
   auto s = open();
   {
