@@ -660,6 +660,7 @@ class SqliteStore final : public Store {
                             "document_number = ? AND document_number <> '' LIMIT 1");
         k_barred_.emplace(*kdb_, "SELECT reason FROM blacklist WHERE kind = ? AND key = ?");
         k_last_seq_.emplace(*kdb_, "SELECT coalesce(max(seq), 0) FROM events");
+        k_barred_count_.emplace(*kdb_, "SELECT count(*) FROM blacklist");
       }
       // One read transaction: every answer and as_of see the same commit.
       SQLite::Transaction snapshot(*kdb_, SQLite::TransactionBehavior::DEFERRED);
@@ -680,6 +681,28 @@ class SqliteStore final : public Store {
       for (const auto& [type, number] : q.documents)
         a.documents.push_back(id(*k_document_, {type, number}));
       a.barred.reserve(q.barred.size());
+      k_barred_count_->tryReset();
+      k_barred_count_->executeStep();
+      const auto listed = static_cast<std::size_t>(k_barred_count_->getColumn(0).getInt64());
+      k_barred_count_->tryReset();
+      if (listed * 8 < q.barred.size()) {
+        // A blacklist much shorter than the question is read whole: one
+        // scan instead of a probe per key.
+        std::unordered_map<std::string, std::string> reasons;
+        SQLite::Statement all(*kdb_, "SELECT kind, key, reason FROM blacklist");
+        while (all.executeStep())
+          reasons.emplace(std::string(1, static_cast<char>(all.getColumn(0).getInt())) +
+                              all.getColumn(1).getString(),
+                          all.getColumn(2).getString());
+        std::string probe;
+        for (const auto& [kind, key] : q.barred) {
+          probe.assign(1, static_cast<char>(kind)).append(key);
+          auto it = reasons.find(probe);
+          a.barred.push_back(it == reasons.end() ? std::nullopt : std::optional(it->second));
+        }
+        snapshot.commit();
+        return a;
+      }
       for (const auto& [kind, key] : q.barred) {
         auto& st = *k_barred_;
         st.tryReset();
@@ -1029,7 +1052,8 @@ class SqliteStore final : public Store {
   // look_up_keys' own connection, opened on first use.
   mutable std::mutex keys_mu_;
   mutable std::optional<SQLite::Database> kdb_;
-  mutable std::optional<SQLite::Statement> k_ext_, k_email_, k_document_, k_barred_, k_last_seq_;
+  mutable std::optional<SQLite::Statement> k_ext_, k_email_, k_document_, k_barred_, k_last_seq_,
+      k_barred_count_;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_wanted_ = false, stop_checkpoints_ = false;

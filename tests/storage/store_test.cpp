@@ -271,6 +271,17 @@ TEST_P(Store, LooksUpTheKeysOfABatchInOneCommittedState) {
   EXPECT_EQ(a.email_keys, (std::vector<PersonId>{PersonId{1}, {}, PersonId{2}}));
   EXPECT_EQ(a.documents, (std::vector<PersonId>{PersonId{2}, {}, PersonId{1}}));
   EXPECT_EQ(a.barred, (std::vector<std::optional<std::string>>{"fraud", {}, {}}));
+  // Many more keys than entries: the blacklist is read whole, same answers.
+  KeyQuery many;
+  for (int i = 0; i < 40; ++i) many.barred.emplace_back(i % 3, i == 7 ? "+57300a" : "+57300b");
+  many.barred.emplace_back(2, "+57300b");
+  const KeyAnswers read_whole = s->look_up_keys(many);
+  ASSERT_EQ(read_whole.barred.size(), many.barred.size());
+  for (std::size_t i = 0; i < many.barred.size(); ++i) {
+    SCOPED_TRACE(i);
+    const bool listed = many.barred[i].first == 2;  // the entries are phones
+    EXPECT_EQ(read_whole.barred[i], listed ? std::optional<std::string>("fraud") : std::nullopt);
+  }
   commit_person(3, "c");
   const KeyAnswers after = s->look_up_keys(KeyQuery{{"c"}, {}, {}, {{2, "+57300c"}}});
   EXPECT_EQ(after.as_of, EventSeq{3});
