@@ -1,5 +1,7 @@
 #include "cli/demo.hpp"
 
+#include "cli/progress.hpp"
+
 #include <downline/downline.hpp>
 
 #include <algorithm>
@@ -26,27 +28,6 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
-
-class ProgressBar {
- public:
-  ProgressBar(bool enabled, std::string label) : enabled_(enabled), label_(std::move(label)) {}
-  void update(std::uint64_t done, std::uint64_t total) {
-    if (!enabled_ || total == 0) return;
-    const int width = 30;
-    const int filled = static_cast<int>(width * done / total);
-    const double rate = done / std::max(seconds_since(start_), 1e-9);
-    std::fprintf(stderr, "\r%s [%s%s] %3d%% %llu/%llu  %.0f/s", label_.c_str(),
-                 std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
-                 static_cast<int>(100 * done / total), static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total), rate);
-    if (done == total) std::fprintf(stderr, "\n");
-  }
-
- private:
-  bool enabled_;
-  std::string label_;
-  Clock::time_point start_ = Clock::now();
-};
 
 std::string external_id(std::uint64_t n) {
   char ext[24];

@@ -2,6 +2,7 @@
 #include <downline/downline.hpp>
 
 #include "cli/demo.hpp"
+#include "cli/import.hpp"
 #include "cli/rules.hpp"
 #include "cli/tree.hpp"
 #include "cli/verify.hpp"
@@ -10,6 +11,8 @@
 
 #include <unistd.h>
 #include <iostream>
+#include <string>
+#include <vector>
 
 int main(int argc, char** argv) {
   CLI::App app{"downline — enrollment and genealogy of a direct-selling company"};
@@ -75,15 +78,50 @@ int main(int argc, char** argv) {
                          "company configuration JSON (default: the sample the demo uses)");
   verify_cmd->add_flag("--json", verify.json, "print the report as JSON");
 
+  downline::cli::ImportCommandOptions import;
+  auto* import_cmd = app.add_subcommand(
+      "import",
+      "enroll the rows of a CSV file (a header names each column's field); print "
+      "the rows rejected and why; a second run adds nothing");
+  import_cmd->add_option("CSV", import.csv_path, "the file to import")->required();
+  import_cmd->add_option("--db", import.db, "SQLite file of the company (created if missing)")
+      ->capture_default_str();
+  import_cmd->add_option("--config", import.config_path,
+                         "company configuration JSON (default: the sample the demo uses)");
+  import_cmd->add_option("--channel", import.channel, "the channel the rows come through")
+      ->capture_default_str();
+  import_cmd->add_option("--batch-size", import.batch_size, "rows committed together")
+      ->capture_default_str();
+  import_cmd->add_option("--delimiter", import.delimiter, "the cell separator")
+      ->capture_default_str();
+  std::vector<std::string> maps;
+  import_cmd->add_option("--map", maps, "FROM=TO: the header FROM names the field TO (repeat)");
+  import_cmd->add_option("--report", import.report_path,
+                         "write the whole report (every rejected row) as JSON here");
+  import_cmd->add_option("--show", import.show, "rejected rows printed")->capture_default_str();
+  bool import_no_progress = false;
+  import_cmd->add_flag("--no-progress", import_no_progress, "do not draw the progress bar");
+
   CLI11_PARSE(app, argc, argv);
+  import.progress = !import_no_progress && isatty(STDERR_FILENO);
   demo.progress = !no_progress && isatty(STDERR_FILENO);
-  // Exit status: 0 done, 1 a rule test failed or verify found violations, 2 an error.
+  // Exit status: 0 done, 1 a rule test failed, verify found violations or an
+  // import rejected rows, 2 an error.
   try {
     if (cmd->parsed()) return downline::cli::run_demo(demo);
     if (rules_test->parsed()) return downline::cli::run_rules_test(test);
     if (rules_eval->parsed()) return downline::cli::run_rules_eval(eval);
     if (tree_cmd->parsed()) return downline::cli::run_tree(tree);
     if (verify_cmd->parsed()) return downline::cli::run_verify(verify);
+    if (import_cmd->parsed()) {
+      for (const std::string& m : maps) {
+        const std::size_t eq = m.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())
+          throw downline::InvalidArgument("--map takes FROM=TO, not '" + m + "'", "--map");
+        import.columns[m.substr(0, eq)] = m.substr(eq + 1);
+      }
+      return downline::cli::run_import(import);
+    }
   } catch (const downline::Error& e) {
     std::cerr << "downline: " << downline::code_name(e.code()) << ": " << e.what()
               << (e.field().empty() ? "" : " (field " + e.field() + ")") << "\n";

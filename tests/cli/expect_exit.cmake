@@ -1,5 +1,6 @@
 # Runs COMMAND (a ;-list) and checks its exit status is EXPECT_EXIT, its
-# standard error matches the regular expression EXPECT_STDERR (when given),
+# standard error matches the regular expression EXPECT_STDERR and its
+# standard output EXPECT_STDOUT (each when given),
 # and the file EXPECT_FILE (when given) matches EXPECT_FILE_REGEX.
 if(EXPECT_FILE)
   file(REMOVE ${EXPECT_FILE})
@@ -11,6 +12,9 @@ if(NOT status EQUAL EXPECT_EXIT)
 endif()
 if(DEFINED EXPECT_STDERR AND NOT errors MATCHES "${EXPECT_STDERR}")
   message(FATAL_ERROR "standard error does not match '${EXPECT_STDERR}':\n${errors}")
+endif()
+if(DEFINED EXPECT_STDOUT AND NOT output MATCHES "${EXPECT_STDOUT}")
+  message(FATAL_ERROR "standard output does not match '${EXPECT_STDOUT}':\n${output}")
 endif()
 if(EXPECT_FILE)
   if(NOT EXISTS ${EXPECT_FILE})
