@@ -766,6 +766,43 @@ DOWNLINE_C_API downline_status downline_change_status_json(int64_t *event_out,
                                                            const char *change_json);
 
 /**
+ * Marks the person a VIP (vip non-zero), exempt from automatic inactivation,
+ * or not (staff actors only); reason may be NULL. Stores the "vip_granted" or
+ * "vip_revoked" event's sequence in *event_out. Fails with
+ * DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED,
+ * DOWNLINE_FAILED_PRECONDITION (field "vip": so already),
+ * DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL; nothing is written then.
+ */
+DOWNLINE_C_API downline_status downline_set_vip(int64_t *event_out, downline_company *company,
+                                                const char *actor_json, int64_t person_id, int vip,
+                                                const char *reason);
+
+/**
+ * Forces the statuses and VIP flags of the CSV file at `csv_path` (staff
+ * actors only; mass forced activation and deactivation): its header names
+ * `external_id` or `person`, and optionally `status`, `vip` (true/false)
+ * and `reason`. Each row is applied whole or rejected with its findings and
+ * nothing of it written; a row asking what the person holds already is
+ * unchanged.
+ *
+ * options_json  NULL or {"status": default "inactive", "reason", "columns":
+ *               {"Header": "column"}, "batch_size", "delimiter"}.
+ * progress      NULL or called after each batch with bytes read and the
+ *               file's size.
+ *
+ * Writes {"rows", "changed", "unchanged", "rejected": [{"line",
+ * "external_id", "findings"}], "last_event"} into `out`. Fails with
+ * DOWNLINE_INVALID_ARGUMENT (bad header or options, before anything is
+ * written), DOWNLINE_NOT_FOUND (the file cannot be read),
+ * DOWNLINE_PERMISSION_DENIED, DOWNLINE_ABORTED (`progress` said stop: the
+ * batches before stay committed), DOWNLINE_UNAVAILABLE or
+ * DOWNLINE_INTERNAL; `out` is then left empty.
+ */
+DOWNLINE_C_API downline_status downline_change_statuses_csv_json(
+    downline_buf *out, downline_company *company, const char *actor_json, const char *csv_path,
+    const char *options_json, downline_progress_fn progress, void *user);
+
+/**
  * Bars a document, e-mail address or phone from enrolling (staff actors
  * only): entry_json is {"kind": "document"|"email"|"phone", "value":
  * "1.234.567", "country": "CO" (phones given in national form), "reason":

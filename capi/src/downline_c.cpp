@@ -497,6 +497,30 @@ downline_status downline_change_status_json(int64_t* event_out, downline_company
       });
 }
 
+downline_status downline_set_vip(int64_t* event_out, downline_company* company,
+                                 const char* actor_json, int64_t person_id, int vip,
+                                 const char* reason) {
+  return record(event_out, company, actor_json,
+                [&](downline::Company& co, const downline::Actor& actor) {
+                  return co.set_vip(actor, downline::PersonId{person_id}, vip != 0,
+                                    reason != nullptr ? reason : "");
+                });
+}
+
+downline_status downline_change_statuses_csv_json(downline_buf* out, downline_company* company,
+                                                  const char* actor_json, const char* csv_path,
+                                                  const char* options_json,
+                                                  downline_progress_fn progress, void* user) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const downline::StatusFileOptions options =
+        options_json != nullptr
+            ? parse_arg(options_json, "options_json", downline::json::parse_status_file_options)
+            : downline::StatusFileOptions{};
+    return co.change_statuses_csv_file(actor, require(csv_path, "csv_path"), options,
+                                       progress_of(progress, user));
+  });
+}
+
 downline_status downline_convert_json(downline_buf* out, downline_company* company,
                                       const char* actor_json, const char* conversion_json) {
   return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {

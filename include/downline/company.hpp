@@ -295,6 +295,26 @@ class DOWNLINE_API Company {
   /// Throws PermissionDenied, NotFound, FailedPrecondition (the status held
   /// already); nothing is written then.
   EventSeq change_status(const Actor& actor, const StatusChange& change);
+  /// Marks `person` a VIP (exempt from automatic inactivation) or not, for
+  /// staff actors; returns the "vip_granted" or "vip_revoked" event. Throws
+  /// NotFound, PermissionDenied, FailedPrecondition (field "vip": so
+  /// already), Unavailable; nothing is written then.
+  EventSeq set_vip(const Actor& actor, PersonId person, bool vip, std::string_view reason = "");
+  /// Forces the statuses (and VIP flags) a CSV file gives, row by row, for
+  /// staff actors (seed 004 §7.2.2.2): a row naming an unknown person or a
+  /// bad value is rejected with its findings and nothing of it written; a
+  /// row asking what the person holds already is unchanged, so a second
+  /// run changes nothing. progress(bytes, total) after each batch. Throws
+  /// InvalidArgument (a bad header or option), PermissionDenied,
+  /// Unavailable; the batches committed before stay.
+  StatusFileReport change_statuses_csv(const Actor& actor, std::istream& csv,
+                                       const StatusFileOptions& options,
+                                       const ProgressFn& progress = {});
+  /// As change_statuses_csv, from a file; NotFound (field "path") when it
+  /// cannot be read.
+  StatusFileReport change_statuses_csv_file(const Actor& actor, const std::string& path,
+                                            const StatusFileOptions& options,
+                                            const ProgressFn& progress = {});
 
   /// Bars a document, e-mail address or phone from enrolling, with one of
   /// the configured reasons; recorded with a "blacklisted" event, which it

@@ -299,6 +299,22 @@ struct ImportOptions {
   std::string reason;
 };
 
+/// How a file of forced status changes is read (seed 004 §7.2.2.2, mass
+/// forced deactivation). Its header names the columns: `external_id` or
+/// `person` (the id) names who; `status`, `vip` (true or false) and
+/// `reason` are optional.
+struct StatusFileOptions {
+  /// The status of rows without a "status" cell (and without a "vip" one).
+  Status status = Status::inactive;
+  /// Recorded in the events of rows without a "reason" cell.
+  std::string reason;
+  /// Header → column name, for a file whose headers are other names.
+  std::map<std::string, std::string> columns;
+  /// Rows per storage transaction (1 to 1,000,000).
+  std::size_t batch_size = 10000;
+  char delimiter = ',';
+};
+
 /// A row an import rejected, with every finding (fields without a row
 /// prefix: "person.email"; "row" for a malformed row).
 struct RejectedRow {
@@ -317,6 +333,17 @@ struct ImportReport {
   std::uint64_t existing = 0;  ///< rows whose external id was enrolled already
   std::vector<RejectedRow> rejected;
   EventSeq last_event;  ///< the last event this import appended (none when it enrolled no one)
+};
+
+/// What a file of status changes did. Each row is applied whole (its status
+/// and VIP flag, with their events) or rejected with nothing written; the
+/// rows of a batch are committed together.
+struct StatusFileReport {
+  std::uint64_t rows = 0;
+  std::uint64_t changed = 0;    ///< rows that changed a status or a VIP flag
+  std::uint64_t unchanged = 0;  ///< rows asking what the person holds already
+  std::vector<RejectedRow> rejected;
+  EventSeq last_event;  ///< of the last change written; unset when none
 };
 
 DOWNLINE_END_NAMESPACE

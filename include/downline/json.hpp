@@ -39,6 +39,9 @@ DOWNLINE_API StatusChange parse_status_change(std::string_view text);
 /// Parses {"channel"?, "type"?, "columns"?: {"Header": "field"}, "batch_size"?,
 /// "delimiter"?: ";", "reason"?}; throws InvalidArgument naming the field.
 DOWNLINE_API ImportOptions parse_import_options(std::string_view text);
+/// {"status", "reason", "columns", "batch_size", "delimiter"}; throws
+/// InvalidArgument naming the field.
+DOWNLINE_API StatusFileOptions parse_status_file_options(std::string_view text);
 /// Parses {"item": "3", "approve": true, "reason"?, "amount"?: "1500.00"};
 /// throws InvalidArgument naming the field.
 DOWNLINE_API WorkDecisionRequest parse_work_decision(std::string_view text);
@@ -90,6 +93,8 @@ DOWNLINE_API std::string to_json(const BulkEnrollmentOutcome& outcome);
 /// {"rows", "enrolled", "existing", "rejected": [{"line", "external_id",
 /// "findings"}], "last_event"}.
 DOWNLINE_API std::string to_json(const ImportReport& report);
+/// {"rows", "changed", "unchanged", "rejected": [...], "last_event"}.
+DOWNLINE_API std::string to_json(const StatusFileReport& report);
 /// The person with data (zone included), type, status, sponsor, referrer,
 /// enrolled_at.
 DOWNLINE_API std::string to_json(const Person& person);

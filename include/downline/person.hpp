@@ -83,6 +83,8 @@ struct Person {
   PersonDisplay display;
   /// In the company currency; zero until a credit request is approved.
   Decimal credit_limit;
+  /// Exempt from automatic inactivation (seed 004 §7.2): Company::set_vip.
+  bool vip = false;
 };
 
 /// Who a call runs for. The host authenticates; the library authorises.

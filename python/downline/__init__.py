@@ -829,6 +829,51 @@ class Company:
                   "reason": _str(reason, "reason")}
         return self._native.change_status(actor, _to_json(change))
 
+    def set_vip(self, actor: Actor, person: int, vip: bool, *, reason: str = "") -> int:
+        """Marks ``person`` a VIP (exempt from automatic inactivation) or not;
+        returns the event's sequence. Staff only. Raises FailedPrecondition
+        (so already), NotFound, PermissionDenied."""
+        if not isinstance(vip, bool):
+            raise TypeError(f"vip must be a bool, not {_type_name(vip)}")
+        return self._native.set_vip(actor, _int(person, "person"), vip, _str(reason, "reason"))
+
+    def change_statuses_csv(
+        self,
+        actor: Actor,
+        path: str | _os.PathLike[str],
+        *,
+        status: str | None = None,
+        reason: str | None = None,
+        columns: Mapping[str, str] | None = None,
+        batch_size: int | None = None,
+        delimiter: str | None = None,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> dict[str, Any]:
+        """Forces the statuses and VIP flags of a CSV file (mass forced
+        activation or deactivation; staff only): its header names
+        ``external_id`` or ``person`` and optionally ``status``, ``vip`` and
+        ``reason``; ``status`` is the status of rows without one (default
+        ``inactive``). Each row is applied whole or rejected with its
+        findings; a row asking what the person holds already is unchanged.
+        Returns ``rows``, ``changed``, ``unchanged``, ``rejected`` and
+        ``last_event``."""
+        options: dict[str, Any] = {}
+        for key, value in (
+            ("status", status), ("reason", reason), ("batch_size", batch_size),
+            ("delimiter", delimiter),
+        ):
+            if value is not None:
+                options[key] = value
+        if columns is not None:
+            options["columns"] = dict(_mapping(columns, "columns"))
+        report: dict[str, Any] = _json.loads(
+            self._native.change_statuses_csv_json(
+                actor, _os.fspath(path), _to_json(options), progress
+            )
+        )
+        report["last_event"] = _id(report["last_event"])
+        return report
+
     def add_to_blacklist(
         self,
         actor: Actor,

@@ -361,6 +361,7 @@ PYBIND11_MODULE(_downline, m) {
           [](const dl::Person& p) {
             return py::module_::import("decimal").attr("Decimal")(p.credit_limit.to_string());
           })
+      .def_property_readonly("vip", [](const dl::Person& p) { return p.vip; })
       .def_property_readonly("display",
                              [](const dl::Person& p) {
                                py::dict out;
@@ -807,6 +808,27 @@ PYBIND11_MODULE(_downline, m) {
             }));
           },
           py::arg("actor"), py::arg("request_json"))
+      .def(
+          "set_vip",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person, bool vip,
+             const std::string& reason) {
+            const auto pid = person_arg(person, "person");
+            return with_company(
+                h, [&](dl::Company& c) { return c.set_vip(actor, pid, vip, reason).value(); });
+          },
+          py::arg("actor"), py::arg("person"), py::arg("vip"), py::arg("reason"))
+      .def(
+          "change_statuses_csv_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& path,
+             const std::string& options_json, py::object progress) {
+            return text(with_progress(
+                h, std::move(progress), [&](dl::Company& c, const dl::ProgressFn& on_progress) {
+                  return dl::json::to_json(c.change_statuses_csv_file(
+                      actor, path, dl::json::parse_status_file_options(options_json), on_progress));
+                }));
+          },
+          py::arg("actor"), py::arg("path"), py::arg("options_json"),
+          py::arg("progress") = py::none())
       .def(
           "change_status",
           [](const CompanyHandle& h, const dl::Actor& actor, const std::string& change_json) {

@@ -77,3 +77,41 @@ def test_bad_headers_and_files_raise_with_the_field(company, admin, tmp_path):
     with pytest.raises(downline.InvalidArgument) as e:
         company.import_csv(admin, path, channel="file", batch_size=0)
     assert e.value.field == "batch_size"
+
+
+def test_a_file_of_status_changes_inactivates_row_by_row(company, admin, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(CSV, encoding="utf-8")
+    company.import_csv(admin, people, channel="file", columns=COLUMNS, delimiter=";")
+    changes = tmp_path / "inactivate.csv"
+    changes.write_text("Code,vip\nA,\nC,true\nNOBODY,\n", encoding="utf-8")
+    calls: list[tuple[int, int]] = []
+    report = company.change_statuses_csv(admin, changes, columns={"Code": "external_id"},
+                                         reason="no orders",
+                                         progress=lambda d, t: calls.append((d, t)))
+    assert (report["rows"], report["changed"], report["unchanged"]) == (3, 2, 0)
+    [bad] = report["rejected"]
+    assert (bad["line"], bad["findings"][0]["reason"]) == (4, "person_not_found")
+    assert calls[-1][0] == calls[-1][1] == changes.stat().st_size
+    a = company.person(admin, company.find_person(admin, "A"))
+    c = company.person(admin, company.find_person(admin, "C"))
+    assert (a.status, a.vip) == ("inactive", False)
+    assert (c.status, c.vip) == ("active", True)  # a VIP cell alone keeps the status
+    again = company.change_statuses_csv(admin, changes, columns={"Code": "external_id"})
+    assert (again["changed"], again["unchanged"]) == (0, 2)
+    with pytest.raises(downline.InvalidArgument) as err:
+        company.change_statuses_csv(admin, changes, status="sleepy")
+    assert err.value.field == "status"
+
+
+def test_the_vip_flag_is_set_once_with_its_event(company, admin):
+    a = company.enroll(admin, {"person": {"external_id": "V", "first_name": "Vi",
+                                          "last_name": "P", "email": "v@example.com"},
+                               "channel": "file"}).person
+    event = company.set_vip(admin, a, True, reason="top seller")
+    assert event > 0 and company.person(admin, a).vip
+    with pytest.raises(downline.FailedPrecondition) as err:
+        company.set_vip(admin, a, True)
+    assert err.value.field == "vip"
+    with pytest.raises(TypeError):
+        company.set_vip(admin, a, "yes")  # type: ignore[arg-type]

@@ -378,6 +378,7 @@ Person Company::person(const Actor& actor, PersonId id) const {
   p.data = std::move(row->data);
   p.channel = std::move(row->channel);
   p.enrolled_at = row->enrolled_at;
+  p.vip = row->vip;
   return p;
 }
 

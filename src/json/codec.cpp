@@ -641,6 +641,28 @@ ImportOptions parse_import_options(std::string_view text) {
   return o;
 }
 
+StatusFileOptions parse_status_file_options(std::string_view text) {
+  const Json document = parse_document(text);
+  const std::string path;
+  require_object(document, path, "a status file options object");
+  reject_unknown_keys(document, path, {"status", "reason", "columns", "batch_size", "delimiter"});
+  StatusFileOptions o;
+  if (const Json* v = member(document, "status")) o.status = read_status(*v, "status");
+  if (const Json* v = member(document, "reason")) o.reason = read_string(*v, "reason");
+  if (const Json* v = member(document, "batch_size")) o.batch_size = read_count(*v, "batch_size");
+  if (const Json* v = member(document, "delimiter")) {
+    const std::string d = read_string(*v, "delimiter");
+    if (d.size() != 1) throw InvalidArgument("the delimiter is one character", "delimiter");
+    o.delimiter = d[0];
+  }
+  if (const Json* v = member(document, "columns")) {
+    require_object(*v, "columns", "an object of header: column");
+    for (const auto& [header, column] : v->items())
+      o.columns[header] = read_string(column, child("columns", header));
+  }
+  return o;
+}
+
 WorkDecisionRequest parse_work_decision(std::string_view text) {
   const Json document = parse_document(text);
   const std::string path;
@@ -898,20 +920,36 @@ std::string to_json(const BulkEnrollmentOutcome& outcome) {
   return dump(out);
 }
 
-std::string to_json(const ImportReport& report) {
-  OrderedJson out = OrderedJson::object();
-  out["rows"] = report.rows;
-  out["enrolled"] = report.enrolled;
-  out["existing"] = report.existing;
+namespace {
+OrderedJson rejected_rows_json(const std::vector<RejectedRow>& rows) {
   OrderedJson rejected = OrderedJson::array();
-  for (const RejectedRow& row : report.rejected) {
+  for (const RejectedRow& row : rows) {
     OrderedJson r = OrderedJson::object();
     r["line"] = row.line;
     r["external_id"] = row.external_id;
     r["findings"] = findings_json(row.findings);
     rejected.push_back(std::move(r));
   }
-  out["rejected"] = std::move(rejected);
+  return rejected;
+}
+}  // namespace
+
+std::string to_json(const ImportReport& report) {
+  OrderedJson out = OrderedJson::object();
+  out["rows"] = report.rows;
+  out["enrolled"] = report.enrolled;
+  out["existing"] = report.existing;
+  out["rejected"] = rejected_rows_json(report.rejected);
+  out["last_event"] = id_json(report.last_event);
+  return dump(out);
+}
+
+std::string to_json(const StatusFileReport& report) {
+  OrderedJson out = OrderedJson::object();
+  out["rows"] = report.rows;
+  out["changed"] = report.changed;
+  out["unchanged"] = report.unchanged;
+  out["rejected"] = rejected_rows_json(report.rejected);
   out["last_event"] = id_json(report.last_event);
   return dump(out);
 }
@@ -941,6 +979,7 @@ std::string to_json(const Person& person) {
   out["extended"] = std::move(extended);
   out["site"] = person.data.site;
   out["credit_limit"] = person.credit_limit.to_string();
+  out["vip"] = person.vip;
   out["display"] = {{"phone", person.display.phone},
                     {"birth_date", person.display.birth_date},
                     {"document", person.display.document}};

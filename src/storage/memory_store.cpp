@@ -193,6 +193,11 @@ class MemoryTxn final : public WriteTxn {
     if (!data_.persons.count(person.value())) throw Internal("no person to change");
     credit_limits_.emplace_back(person, micros);
   }
+  void set_vip(PersonId person, bool vip) override {
+    std::lock_guard lock(mu_);
+    if (!data_.persons.count(person.value())) throw Internal("no person to change");
+    vips_.emplace_back(person, vip);
+  }
   std::optional<WorkItemRow> find_work_item(std::int64_t id) override {
     if (auto it = work_items_.find(id); it != work_items_.end()) return it->second;
     std::lock_guard lock(mu_);
@@ -241,6 +246,8 @@ class MemoryTxn final : public WriteTxn {
     for (auto [person, micros] : credit_limits_)
       data_.persons.at(person.value()).credit_limit_micros = micros;
     credit_limits_.clear();
+    for (auto [person, vip] : vips_) data_.persons.at(person.value()).vip = vip;
+    vips_.clear();
     for (auto& r : rank_changes_) data_.rank_changes.push_back(std::move(r));
     rank_changes_.clear();
     for (auto& e : events_) data_.events.push_back(std::move(e));
@@ -314,6 +321,7 @@ class MemoryTxn final : public WriteTxn {
   std::map<std::int64_t, WorkItemRow> work_items_;
   std::vector<WorkDecisionRow> work_decisions_;
   std::vector<std::pair<PersonId, std::int64_t>> credit_limits_;
+  std::vector<std::pair<PersonId, bool>> vips_;
 };
 
 class MemoryStore final : public Store {

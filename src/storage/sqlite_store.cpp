@@ -26,7 +26,7 @@ namespace {
 
 // Forward migrations: entry i brings the schema from version i to i + 1.
 // Never edit a released entry; append a new one.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE networks (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -195,6 +195,10 @@ CREATE TABLE attachments (
   PRIMARY KEY (person_id, seq, idx)
 ) WITHOUT ROWID;
 )sql",
+    // 5: VIP persons, exempt from automatic inactivation (seed 004 §7.2).
+    R"sql(
+ALTER TABLE customers ADD COLUMN vip INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 [[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& what) {
@@ -275,6 +279,7 @@ class SqliteTxn final : public WriteTxn {
   void update_work_item(const WorkItemRow& row) override;
   void insert_work_decision(const WorkDecisionRow& row) override;
   void set_credit_limit(PersonId person, std::int64_t micros) override;
+  void set_vip(PersonId person, bool vip) override;
   std::optional<WorkItemRow> find_work_item(std::int64_t id) override;
   void insert_user(const UserRow& row) override;
   void commit() override;
@@ -297,8 +302,8 @@ class SqliteStore final : public Store {
                           "email_key, extended, site) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       ins_customer_.emplace(db_,
                             "INSERT INTO customers (person_id, type, status, channel, "
-                            "enrolled_at_us, rank, quick_code, credit_limit_micros) "
-                            "VALUES (?,?,?,?,?,?,?,?)");
+                            "enrolled_at_us, rank, quick_code, credit_limit_micros, vip) "
+                            "VALUES (?,?,?,?,?,?,?,?,?)");
       ins_node_.emplace(db_,
                         "INSERT INTO network_nodes (network_id, person_id, parent_id, position, "
                         "state) VALUES (?,?,?,?,?)");
@@ -330,7 +335,7 @@ class SqliteStore final : public Store {
                         "SELECT p.id, p.external_id, p.first_name, p.last_name, p.email, p.phone, "
                         "p.country, p.birth_date, c.type, c.status, c.channel, c.enrolled_at_us, "
                         "p.zone, c.rank, p.document_type, p.document_number, p.email_key, "
-                        "p.extended, p.site, c.quick_code, c.credit_limit_micros "
+                        "p.extended, p.site, c.quick_code, c.credit_limit_micros, c.vip "
                         "FROM persons p JOIN customers c ON c.person_id = p.id WHERE p.id = ?");
       r_ext_.emplace(rdb_, "SELECT id FROM persons WHERE external_id = ?");
       r_email_.emplace(rdb_,
@@ -512,6 +517,7 @@ class SqliteStore final : public Store {
       row.data.site = st.getColumn(18).getString();
       row.quick_code = st.getColumn(19).getString();
       row.credit_limit_micros = st.getColumn(20).getInt64();
+      row.vip = st.getColumn(21).getInt() != 0;
       st.tryReset();
       return row;
     } catch (const SQLite::Exception& e) {
@@ -1116,6 +1122,7 @@ void SqliteTxn::insert_person(const PersonRow& row) {
     c.bind(6, static_cast<int>(row.rank));
     c.bindNoCopy(7, row.quick_code);
     c.bind(8, row.credit_limit_micros);
+    c.bind(9, row.vip ? 1 : 0);
     c.exec();
   } catch (const SQLite::Exception& e) {
     if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
@@ -1589,6 +1596,17 @@ void SqliteTxn::set_credit_limit(PersonId person, std::int64_t micros) {
     if (st.exec() != 1) throw Internal("no person to change");
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot set a credit limit");
+  }
+}
+
+void SqliteTxn::set_vip(PersonId person, bool vip) {
+  try {
+    SQLite::Statement st(s_.db_, "UPDATE customers SET vip = ? WHERE person_id = ?");
+    st.bind(1, vip ? 1 : 0);
+    st.bind(2, person.value());
+    if (st.exec() != 1) throw Internal("no person to change");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot set the VIP flag");
   }
 }
 

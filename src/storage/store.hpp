@@ -34,6 +34,7 @@ struct PersonRow {
   std::string extended_json = "{}";  ///< extended fields by slot: {"1": "text", ...}
   std::string quick_code;            ///< a guest's quick-access code ("" none), unique
   std::int64_t credit_limit_micros = 0;
+  bool vip = false;  ///< exempt from automatic inactivation
 };
 
 /// One work item of an approval workflow (kind: WorkItemKind, state:
@@ -255,6 +256,8 @@ class WriteTxn {
   virtual void update_work_item(const WorkItemRow& row) = 0;
   virtual void insert_work_decision(const WorkDecisionRow& row) = 0;
   virtual void set_credit_limit(PersonId person, std::int64_t micros) = 0;
+  /// Sets whether a stored person is a VIP; throws Internal when none.
+  virtual void set_vip(PersonId person, bool vip) = 0;
   /// The item with this id, written rows included.
   virtual std::optional<WorkItemRow> find_work_item(std::int64_t id) = 0;
   /// Throws AlreadyExists when the login is taken.

@@ -1,6 +1,7 @@
 /* Flat files from a plain C99 program: a CSV import with a progress
  * callback, its per-row report, a second run that adds nothing, a callback
- * that stops the work, and bad input. */
+ * that stops the work, and bad input; a file of forced status changes and
+ * the VIP flag. */
 #include "downline.h"
 
 #include <stdio.h>
@@ -94,6 +95,42 @@ int main(void) {
       DOWNLINE_NOT_FOUND, "path");
   CHECK_FAILS(downline_import_csv_json(&out, co, kAdmin, NULL, kOptions, NULL, NULL),
               DOWNLINE_INVALID_ARGUMENT, "csv_path");
+
+  /* Mass forced deactivation: A and C, not an unknown one; again, nothing. */
+  write_file(other, "external_id,reason\nA,no orders\nC,\nNOBODY,\n");
+  CHECK_OK(downline_change_statuses_csv_json(&out, co, kAdmin, other, NULL, NULL, NULL));
+  CHECK_CONTAINS(out.ptr,
+                 "{\"rows\":3,\"changed\":2,\"unchanged\":0,\"rejected\":[{\"line\":4,"
+                 "\"external_id\":\"NOBODY\"");
+  CHECK_CONTAINS(out.ptr, "\"reason\":\"person_not_found\"");
+  downline_buf_dispose(&out);
+  calls.n = 0;
+  calls.stop_at = 0;
+  CHECK_OK(downline_change_statuses_csv_json(&out, co, kAdmin, other, "{\"status\":\"inactive\"}",
+                                             on_progress, &calls));
+  CHECK_CONTAINS(out.ptr, "\"changed\":0,\"unchanged\":2,");
+  CHECK(calls.n == 1);
+  downline_buf_dispose(&out);
+  CHECK_OK(downline_person_json(&out, co, kAdmin, 1));
+  CHECK_CONTAINS(out.ptr, "\"status\":\"inactive\"");
+  CHECK_CONTAINS(out.ptr, "\"vip\":false");
+  downline_buf_dispose(&out);
+  CHECK_FAILS(downline_change_statuses_csv_json(&out, co, kAdmin, other, "{\"status\":\"sleepy\"}",
+                                                NULL, NULL),
+              DOWNLINE_INVALID_ARGUMENT, "status");
+
+  /* The VIP flag: granted once, with its event. */
+  {
+    int64_t event = 0;
+    CHECK_OK(downline_set_vip(&event, co, kAdmin, 1, 1, "top seller"));
+    CHECK(event > 0);
+    CHECK_FAILS(downline_set_vip(&event, co, kAdmin, 1, 1, NULL), DOWNLINE_FAILED_PRECONDITION,
+                "vip");
+    CHECK_FAILS(downline_set_vip(&event, co, kAdmin, 999, 0, NULL), DOWNLINE_NOT_FOUND, "person");
+    CHECK_OK(downline_person_json(&out, co, kAdmin, 1));
+    CHECK_CONTAINS(out.ptr, "\"vip\":true");
+    downline_buf_dispose(&out);
+  }
 
   remove(path);
   remove(other);

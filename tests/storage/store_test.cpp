@@ -289,6 +289,32 @@ TEST_P(Store, LooksUpTheKeysOfABatchInOneCommittedState) {
   EXPECT_EQ(after.barred, std::vector<std::optional<std::string>>{"fraud"});
 }
 
+TEST_P(Store, KeepsTheVipFlagFromCommitOn) {
+  auto s = open();
+  {
+    auto txn = s->begin_write();
+    PersonRow p = row(1, "A");
+    p.vip = true;
+    txn->insert_person(p);
+    txn->insert_person(row(2, "B"));
+    txn->commit();
+  }
+  EXPECT_TRUE(s->get_person(PersonId{1})->vip);
+  EXPECT_FALSE(s->get_person(PersonId{2})->vip);
+  {
+    auto txn = s->begin_write();
+    txn->set_vip(PersonId{1}, false);
+    txn->set_vip(PersonId{2}, true);
+  }  // rolled back
+  EXPECT_TRUE(s->get_person(PersonId{1})->vip);
+  auto txn = s->begin_write();
+  txn->set_vip(PersonId{1}, false);
+  txn->set_vip(PersonId{2}, true);
+  txn->commit();
+  EXPECT_FALSE(s->get_person(PersonId{1})->vip);
+  EXPECT_TRUE(s->get_person(PersonId{2})->vip);
+}
+
 TEST_P(Store, KeepsTheRankAndItsHistoryInTimeOrder) {
   auto s = open();
   {
@@ -376,7 +402,7 @@ TEST(SqliteStore, RecordsItsSchemaVersionAndRefusesANewerOne) {
   open_store("sqlite:" + path, {});
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 4);
+    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 5);
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
     db.exec("UPDATE schema_version SET version = 99");
   }
@@ -391,6 +417,7 @@ void downgrade_to_version_3(SQLite::Database& db) {
       "DROP INDEX customers_quick_code; ALTER TABLE persons DROP COLUMN site; "
       "ALTER TABLE customers DROP COLUMN quick_code; "
       "ALTER TABLE customers DROP COLUMN credit_limit_micros; "
+      "ALTER TABLE customers DROP COLUMN vip; "
       "DROP TABLE work_decisions; DROP TABLE work_items; "
       "ALTER TABLE persons DROP COLUMN document_type; "
       "ALTER TABLE persons DROP COLUMN document_number; "
@@ -411,7 +438,7 @@ TEST(SqliteStore, AVersion2StoreGainsTheRankHistoryOnOpen) {
   auto s = open_store("sqlite:" + path, {});
   EXPECT_EQ(s->counts().rank_changes, 0u);
   SQLite::Database db(path, SQLite::OPEN_READONLY);
-  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 4);
+  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 5);
 }
 
 TEST(SqliteStore, AVersion3StoreGainsDocumentsAndKeysItsEmailsOnOpen) {
@@ -435,6 +462,27 @@ TEST(SqliteStore, AVersion3StoreGainsDocumentsAndKeysItsEmailsOnOpen) {
   EXPECT_EQ(txn->find_document("CC", "1"), std::nullopt);
   EXPECT_EQ(s->counts().blacklist, 0u);
   EXPECT_EQ(s->get_person(PersonId{1})->extended_json, "{}");
+}
+
+TEST(SqliteStore, AVersion4StoreGainsTheVipFlagOnOpen) {
+  const auto path = testing::temp_db("v4");
+  {
+    auto s = open_store("sqlite:" + path, {});
+    auto txn = s->begin_write();
+    txn->insert_person(row(1, "A"));
+    txn->commit();
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("ALTER TABLE customers DROP COLUMN vip; UPDATE schema_version SET version = 4");
+  }
+  auto s = open_store("sqlite:" + path, {});
+  EXPECT_FALSE(s->get_person(PersonId{1})->vip);
+  auto txn = s->begin_write();
+  txn->set_vip(PersonId{1}, true);
+  EXPECT_THROW(txn->set_vip(PersonId{2}, true), Internal);
+  txn->commit();
+  EXPECT_TRUE(s->get_person(PersonId{1})->vip);
 }
 
 TEST(SqliteStore, SkipsForeignKeysOnlyInTheTransactionThatAsks) {
