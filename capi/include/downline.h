@@ -766,6 +766,32 @@ DOWNLINE_C_API downline_status downline_change_status_json(int64_t *event_out,
                                                            const char *change_json);
 
 /**
+ * Called with one committed event as JSON {"seq", "kind", "person",
+ * "effective_at", "recorded_at", "actor", "reason", "payload": {...}} (the
+ * text lives for the call only) and the subscriber's `user` pointer. It runs
+ * on a thread of the library, one event at a time, in sequence order.
+ */
+typedef void (*downline_event_fn)(const char *event_json, void *user);
+
+/**
+ * Subscribes `fn` to every event committed from now on — by this company
+ * handle, and by other processes once one of its queries has seen them
+ * (staff actors only): the host sends its notifications from there.
+ * Stores the subscription's id in *id_out. Fails with
+ * DOWNLINE_INVALID_ARGUMENT (no fn), DOWNLINE_PERMISSION_DENIED.
+ */
+DOWNLINE_C_API downline_status downline_subscribe(uint64_t *id_out, downline_company *company,
+                                                  const char *actor_json, downline_event_fn fn,
+                                                  void *user);
+
+/**
+ * Ends a subscription: when this returns, its function is not running
+ * (unless this is called from it) and is not called again; an unknown id is
+ * ignored. Fails with DOWNLINE_INVALID_ARGUMENT (no company) only.
+ */
+DOWNLINE_C_API downline_status downline_unsubscribe(downline_company *company, uint64_t id);
+
+/**
  * Marks the person a VIP (vip non-zero), exempt from automatic inactivation,
  * or not (staff actors only); reason may be NULL. Stores the "vip_granted" or
  * "vip_revoked" event's sequence in *event_out. Fails with

@@ -497,6 +497,28 @@ downline_status downline_change_status_json(int64_t* event_out, downline_company
       });
 }
 
+downline_status downline_subscribe(uint64_t* id_out, downline_company* company,
+                                   const char* actor_json, downline_event_fn fn, void* user) {
+  DOWNLINE_C_TRY
+  *require(id_out, "id_out") = 0;
+  auto& co = company_of(company);
+  const auto actor = parse_actor(actor_json);
+  if (fn == nullptr) throw downline::InvalidArgument("fn is NULL", "fn");
+  *id_out = co.subscribe(actor, [fn, user](const downline::Event& event) {
+    const std::string text = downline::json::to_json(event);
+    fn(text.c_str(), user);
+  });
+  return DOWNLINE_OK;
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_unsubscribe(downline_company* company, uint64_t id) {
+  DOWNLINE_C_TRY
+  company_of(company).unsubscribe(id);
+  return DOWNLINE_OK;
+  DOWNLINE_C_CATCH
+}
+
 downline_status downline_set_vip(int64_t* event_out, downline_company* company,
                                  const char* actor_json, int64_t person_id, int vip,
                                  const char* reason) {

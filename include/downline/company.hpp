@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -38,6 +39,9 @@ struct Event {
   std::string reason;
   std::string payload_json;  ///< kind-specific detail, a JSON object
 };
+
+/// What a subscriber is called with: one committed event (Company::subscribe).
+using EventFn = std::function<void(const Event&)>;
 
 /// How a Company is opened.
 struct OpenOptions {
@@ -266,6 +270,17 @@ class DOWNLINE_API Company {
   /// Events with a sequence after `after`, oldest first, at most `limit`.
   /// Staff actors only; throws PermissionDenied otherwise.
   std::vector<Event> events(const Actor& actor, EventSeq after, std::size_t limit) const;
+  /// Calls `fn` with every event committed from now on — by this Company,
+  /// and by other processes once a query or refresh() has seen them — in
+  /// sequence order, one at a time, on a thread of the library (so no
+  /// writer waits for it); what `fn` throws is dropped. Staff actors only;
+  /// returns the subscription's id. Throws PermissionDenied, InvalidArgument
+  /// (an empty function).
+  std::uint64_t subscribe(const Actor& actor, EventFn fn);
+  /// Ends a subscription: when this returns, its function is not running
+  /// (unless this is called from it) and is not called again. An unknown id
+  /// is ignored; never fails.
+  void unsubscribe(std::uint64_t id);
   /// The sequence of the last event applied to this Company's index.
   EventSeq last_event() const;
   /// Applies what other processes have committed since the last call; the

@@ -93,6 +93,9 @@ DOWNLINE_API std::string to_json(const BulkEnrollmentOutcome& outcome);
 /// {"rows", "enrolled", "existing", "rejected": [{"line", "external_id",
 /// "findings"}], "last_event"}.
 DOWNLINE_API std::string to_json(const ImportReport& report);
+/// {"seq", "kind", "person", "effective_at", "recorded_at", "actor",
+/// "reason", "payload": {...}}.
+DOWNLINE_API std::string to_json(const Event& event);
 /// {"rows", "changed", "unchanged", "rejected": [...], "last_event"}.
 DOWNLINE_API std::string to_json(const StatusFileReport& report);
 /// The person with data (zone included), type, status, sponsor, referrer,

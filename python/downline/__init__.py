@@ -1101,6 +1101,20 @@ class Company:
         """Events with a sequence after ``after``, oldest first (staff only)."""
         return self._native.events(actor, _int(after, "after"), _int(limit, "limit"))
 
+    def subscribe(self, actor: Actor, fn: Callable[[Event], object]) -> int:
+        """Calls ``fn(event)`` with every event committed from now on, in
+        order, on a thread of the library (staff only); what it raises is
+        reported as unraisable and dropped. Returns the subscription's id
+        for :meth:`unsubscribe`. Raises PermissionDenied."""
+        if not callable(fn):
+            raise TypeError(f"fn must be callable, not {_type_name(fn)}")
+        return self._native.subscribe(actor, fn)
+
+    def unsubscribe(self, id: int) -> None:
+        """Ends a subscription: once this returns its function is not called
+        again. An unknown id is ignored."""
+        self._native.unsubscribe(_int(id, "id"))
+
     def last_event(self) -> int:
         """Sequence of the last event applied to this Company (0 when none)."""
         return self._native.last_event()

@@ -122,6 +122,12 @@ class CompanyHandle {
     return company_;
   }
   bool closed() const noexcept { return company_ == nullptr; }
+  // Closing waits for the event subscribers, which take the GIL: released.
+  ~CompanyHandle() {
+    if (company_ && Py_IsInitialized()) close();
+  }
+  CompanyHandle(CompanyHandle&&) = default;
+  CompanyHandle& operator=(CompanyHandle&&) = default;
   void close() {
     auto last = std::move(company_);
     company_.reset();
@@ -969,6 +975,34 @@ PYBIND11_MODULE(_downline, m) {
             });
           },
           py::arg("actor"), py::arg("after"), py::arg("limit"))
+      .def(
+          "subscribe",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::function fn) {
+            // The callable is called and dropped on the library's thread:
+            // both take the GIL, which every call into the company releases.
+            std::shared_ptr<py::function> held(new py::function(std::move(fn)),
+                                               [](py::function* f) {
+                                                 py::gil_scoped_acquire gil;
+                                                 delete f;
+                                               });
+            dl::EventFn call = [held](const dl::Event& event) {
+              py::gil_scoped_acquire gil;
+              try {
+                (*held)(event);
+              } catch (py::error_already_set& e) {
+                e.discard_as_unraisable("downline event subscriber");
+              }
+            };
+            return with_company(
+                h, [&](dl::Company& c) { return c.subscribe(actor, std::move(call)); });
+          },
+          py::arg("actor"), py::arg("fn"))
+      .def(
+          "unsubscribe",
+          [](const CompanyHandle& h, std::uint64_t id) {
+            with_company(h, [&](dl::Company& c) { c.unsubscribe(id); });
+          },
+          py::arg("id"))
       .def("last_event",
            [](const CompanyHandle& h) {
              return with_company(h, [](dl::Company& c) { return c.last_event().value(); });

@@ -148,7 +148,7 @@ class Adjustment {
     for (const Change& c : changes_)
       (c.to.state == NodeState::placed ? out.moved : out.removed).push_back(person_of(c.node));
     out.last_event = seqs.back();
-    s_.last_applied.store(out.last_event.value());
+    s_.applied(out.last_event.value());
     s_.last_change_at[network_] = std::max(s_.last_change_at[network_], effective_at);
     return out;
   }

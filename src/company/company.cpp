@@ -228,6 +228,8 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
     }
     last_applied.store(e.seq.value());
   }
+  // Another process's events reach this Company's subscribers too.
+  if (!events.empty()) bus.committed(events.back().seq);
 }
 
 Scope CompanyState::scope_of(const Actor& actor) const {
@@ -471,6 +473,17 @@ std::vector<Event> Company::events(const Actor& actor, EventSeq after, std::size
   return out;
 }
 
+std::uint64_t Company::subscribe(const Actor& actor, EventFn fn) {
+  if (!actor.sees_everyone())
+    throw PermissionDenied("only staff may follow the event log", "actor");
+  if (!fn) throw InvalidArgument("the subscriber is empty", "fn");
+  return state_->bus.subscribe(std::move(fn), EventSeq{state_->last_applied.load()});
+}
+
+void Company::unsubscribe(std::uint64_t id) {
+  state_->bus.unsubscribe(id);
+}
+
 EventSeq Company::last_event() const {
   return EventSeq{state_->last_applied.load()};
 }
@@ -512,7 +525,7 @@ void Company::add_user(const Actor& actor, const Actor& user) {
   const EventSeq seq = txn->append_event(event);
   txn->commit();
   std::lock_guard apply(s.apply_mu);
-  if (s.last_applied.load() < seq.value()) s.last_applied.store(seq.value());
+  s.applied(seq.value());
 }
 
 Actor Company::actor_for(std::string_view login) const {

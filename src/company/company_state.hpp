@@ -3,6 +3,7 @@
 
 #include <downline/company.hpp>
 
+#include "company/event_bus.hpp"
 #include "config/config.hpp"
 #include "genealogy/network_index.hpp"
 #include "genealogy/recalc.hpp"
@@ -125,6 +126,15 @@ class CompanyState {
   // mutable: sync() applies others' events from const queries.
   mutable GenealogyIndex index;
   mutable std::atomic<std::int64_t> last_applied{0};
+  /// The subscribers to committed events (declared after `store`, which
+  /// it reads: it stops first).
+  mutable EventBus bus{*store};
+  /// Records that the events up to `seq` are applied to the index, and
+  /// tells the subscribers. Never fails.
+  void applied(std::int64_t seq) const noexcept {
+    if (last_applied.load() < seq) last_applied.store(seq);
+    bus.committed(EventSeq{seq});
+  }
   /// Per network, the latest effective time of a change after enrollment:
   /// history is appended in time order, never rewritten (guarded by writer_mu
   /// and apply_mu).

@@ -924,7 +924,7 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
   }
   txn->commit();
   undo.armed = false;
-  if (out.last_event) s.last_applied.store(out.last_event.value());
+  if (out.last_event) s.applied(out.last_event.value());
   out.accepted = true;
   if (rows) {
     rows->events = {before, out.last_event ? out.last_event : before};

@@ -136,7 +136,7 @@ EventSeq write_event(CompanyState& s, internal::EventRow event, Also also) {
   const EventSeq seq = also(*txn, event);
   txn->commit();
   std::lock_guard apply(s.apply_mu);
-  if (s.last_applied.load() < seq.value()) s.last_applied.store(seq.value());
+  s.applied(seq.value());
   return seq;
 }
 
@@ -185,7 +185,7 @@ EventSeq Company::change_status(const Actor& actor, const StatusChange& change) 
   std::lock_guard apply(s.apply_mu);
   std::unique_lock lock(s.index_mu);
   s.index.set_status(GenealogyIndex::node_of(change.person), change.status);
-  if (s.last_applied.load() < seq.value()) s.last_applied.store(seq.value());
+  s.applied(seq.value());
   return seq;
 }
 

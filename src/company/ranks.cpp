@@ -78,7 +78,7 @@ EventSeq Company::change_rank(const Actor& actor, const RankChange& change) {
   std::lock_guard apply(s.apply_mu);
   std::unique_lock lock(s.index_mu);
   s.index.set_rank(GenealogyIndex::node_of(change.person), *number);
-  if (s.last_applied.load() < seq.value()) s.last_applied.store(seq.value());
+  s.applied(seq.value());
   return seq;
 }
 

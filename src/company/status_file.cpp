@@ -178,7 +178,7 @@ EventSeq Company::set_vip(const Actor& actor, PersonId person, bool vip, std::st
   txn->set_vip(person, vip);
   txn->commit();
   std::lock_guard apply(s.apply_mu);
-  if (s.last_applied.load() < seq.value()) s.last_applied.store(seq.value());
+  s.applied(seq.value());
   return seq;
 }
 
@@ -314,7 +314,7 @@ StatusFileReport Company::change_statuses_csv(const Actor& actor, std::istream& 
       }
       if (last) {
         report.last_event = last;
-        if (s.last_applied.load() < last.value()) s.last_applied.store(last.value());
+        s.applied(last.value());
       }
     }
     if (progress && (!rows.empty() || report.rows == 0)) progress(reader.bytes(), total);

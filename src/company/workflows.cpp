@@ -194,7 +194,7 @@ WorkItem Company::decide(const Actor& actor, const WorkDecisionRequest& decision
     std::lock_guard apply(s.apply_mu);
     std::unique_lock lock(s.index_mu);
     if (status) s.index.set_status(GenealogyIndex::node_of(row.person), *status);
-    if (s.last_applied.load() < seq.value()) s.last_applied.store(seq.value());
+    s.applied(seq.value());
   }
   return item_of(s.config, row, s.store->work_decisions(row.id));
 }
@@ -278,7 +278,7 @@ EnrollmentOutcome Company::convert(const Actor& actor, const ConversionRequest& 
     const internal::Node v = GenealogyIndex::node_of(request.person);
     s.index.set_type(v, request.type);
     s.index.set_status(v, next);
-    if (s.last_applied.load() < out.event.value()) s.last_applied.store(out.event.value());
+    s.applied(out.event.value());
   }
   out.accepted = true;
   out.person = request.person;
@@ -347,7 +347,7 @@ WorkItem Company::request_credit(const Actor& actor, const CreditRequest& reques
   txn->commit();
   {
     std::lock_guard apply(s.apply_mu);
-    if (s.last_applied.load() < seq.value()) s.last_applied.store(seq.value());
+    s.applied(seq.value());
   }
   return item_of(s.config, row, {});
 }

@@ -944,6 +944,21 @@ std::string to_json(const ImportReport& report) {
   return dump(out);
 }
 
+std::string to_json(const Event& event) {
+  OrderedJson out = OrderedJson::object();
+  out["seq"] = id_json(event.seq);
+  out["kind"] = event.kind;
+  out["person"] = id_json(event.person);
+  out["effective_at"] = event.effective_at.to_rfc3339();
+  out["recorded_at"] = event.recorded_at.to_rfc3339();
+  out["actor"] = event.actor;
+  out["reason"] = event.reason;
+  // The log holds the payload as JSON text: embedded, not quoted.
+  OrderedJson payload = OrderedJson::parse(event.payload_json, nullptr, false);
+  out["payload"] = payload.is_discarded() ? OrderedJson(event.payload_json) : std::move(payload);
+  return dump(out);
+}
+
 std::string to_json(const StatusFileReport& report) {
   OrderedJson out = OrderedJson::object();
   out["rows"] = report.rows;
