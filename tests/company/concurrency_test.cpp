@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <random>
+#include <sstream>
 #include <thread>
 
 namespace downline {
@@ -125,6 +127,51 @@ TEST(Concurrency, TwoProcessesShareOneSqliteFile) {
   // And a third writer continues from there.
   EXPECT_TRUE(co.enroll(admin(), testing::request("late", PersonId{1})).accepted);
   EXPECT_EQ(co.person(admin(), PersonId{kWrites + 1}).data.first_name, "late");
+}
+
+// An import validates and looks up its next batch on other threads (and
+// another SQLite connection) while it writes one; a reader queries and a
+// subscriber is called meanwhile.
+TEST(Concurrency, AnImportReadersAndASubscriberRunTogether) {
+  const std::string path = testing::temp_db("concurrent-import");
+  Company co = Company::open("sqlite:" + path, testing::kConfig);
+  constexpr int kRows = 3000;
+  std::string csv = "external_id,first_name,last_name,email,sponsor_external_id\n";
+  std::mt19937_64 rng(testing::test_seed());
+  for (int i = 0; i < kRows; ++i) {
+    csv += "P" + std::to_string(i) + ",Ana,Gómez,p" + std::to_string(i) + "@example.com,";
+    if (i > 0) csv += "P" + std::to_string(rng() % i);
+    csv += "\n";
+  }
+  std::atomic<int> delivered{0};
+  std::atomic<std::int64_t> last_seen{0};
+  const std::uint64_t id = co.subscribe(admin(), [&](const Event& e) {
+    ++delivered;
+    last_seen = e.seq.value();
+  });
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    std::mt19937_64 r(1);
+    std::uint64_t last = 0;
+    while (!done) {
+      const auto seen = check_view(co, r);
+      EXPECT_GE(seen, last);
+      last = seen;
+    }
+  });
+  std::istringstream in(csv);
+  ImportOptions options;
+  options.batch_size = 250;
+  const ImportReport report = co.import_csv(admin(), in, options);
+  done = true;
+  reader.join();
+  EXPECT_EQ(report.enrolled, static_cast<std::uint64_t>(kRows));
+  EXPECT_TRUE(report.rejected.empty());
+  for (int i = 0; i < 1000 && last_seen.load() < report.last_event.value(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  co.unsubscribe(id);
+  EXPECT_EQ(delivered.load(), kRows);
+  EXPECT_TRUE(co.verify(admin()).ok);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, Concurrency, ::testing::Values(false, true),
