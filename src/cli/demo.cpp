@@ -80,23 +80,23 @@ class TreeGenerator {
   std::vector<PersonId> tickets_;
 };
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NotFound("cannot read the configuration file '" + path + "'", "config");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 const char* sample_config() {
   return kSampleConfig;
 }
 
+std::string company_config(const std::string& path) {
+  if (path.empty()) return kSampleConfig;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw NotFound("cannot read the configuration file '" + path + "'", "--config");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 int run_demo(const DemoOptions& options) {
-  const std::string config =
-      options.config_path.empty() ? kSampleConfig : read_file(options.config_path);
+  const std::string config = company_config(options.config_path);
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(options.db + suffix);
   const auto admin = Actor::staff("demo", {"admin"});
   const std::uint64_t total = options.persons;

@@ -23,4 +23,9 @@ int run_demo(const DemoOptions& options);
 /// fails; a static string.
 const char* sample_config();
 
+/// The company configuration a command runs with: the file at `path`, or
+/// the sample when `path` is empty. Throws NotFound (field "--config") when
+/// the file cannot be read.
+std::string company_config(const std::string& path);
+
 }  // namespace downline::cli

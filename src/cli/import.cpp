@@ -11,24 +11,12 @@
 #include <sstream>
 
 namespace downline::cli {
-namespace {
-
-std::string read_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NotFound("cannot read the configuration file '" + path + "'", "--config");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 int run_import(const ImportCommandOptions& options) {
   if (options.delimiter.size() != 1)
     throw InvalidArgument("the delimiter is one character, not '" + options.delimiter + "'",
                           "--delimiter");
-  const std::string config =
-      options.config_path.empty() ? sample_config() : read_config(options.config_path);
+  const std::string config = company_config(options.config_path);
   Company company = Company::open("sqlite:" + options.db, config);
   const Actor actor = Actor::staff("cli", {"admin"});
   ImportOptions o;

@@ -14,14 +14,6 @@ namespace {
 
 constexpr std::string_view kExternalPrefix = "ext:";
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NotFound("cannot read the configuration file '" + path + "'", "--config");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TreeFormat parse_format(const std::string& name) {
   if (name == "json") return TreeFormat::json;
   if (name == "csv") return TreeFormat::csv;
@@ -58,8 +50,7 @@ int run_tree(const TreeOptions& options) {
                        "'; create one with `downline demo --db " + options.db + "`",
                    "--db");
   }
-  const std::string config =
-      options.config_path.empty() ? sample_config() : read_file(options.config_path);
+  const std::string config = company_config(options.config_path);
   const Company company = Company::open("sqlite:" + options.db, config);
   const Actor actor = Actor::staff("cli", {"admin"});
   const PersonId person = resolve_person(company, actor, options.person);

@@ -8,17 +8,6 @@
 #include <sstream>
 
 namespace downline::cli {
-namespace {
-
-std::string read_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NotFound("cannot read the configuration file '" + path + "'", "--config");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 int run_verify(const VerifyOptions& options) {
   // Opening a missing file would create an empty company.
@@ -27,8 +16,7 @@ int run_verify(const VerifyOptions& options) {
                        "'; create one with `downline demo --db " + options.db + "`",
                    "--db");
   }
-  const std::string config =
-      options.config_path.empty() ? sample_config() : read_config(options.config_path);
+  const std::string config = company_config(options.config_path);
   const Company company = Company::open("sqlite:" + options.db, config);
   const Actor actor = Actor::staff("cli", {"admin"});
   const VerifyReport report = company.verify(actor);

@@ -211,11 +211,6 @@ class Adjustment {
   std::vector<std::function<void()>> undo_;
 };
 
-void require_staff(const Actor& actor, const char* what) {
-  if (!actor.sees_everyone())
-    throw PermissionDenied(std::string("only staff may ") + what, "actor");
-}
-
 Node existing(const CompanyState& s, PersonId id, const char* field) {
   if (!s.index.contains(id))
     throw NotFound("no person has id " + std::to_string(id.value()), field);

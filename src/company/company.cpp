@@ -232,6 +232,11 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
   if (!events.empty()) bus.committed(events.back().seq);
 }
 
+void require_staff(const Actor& actor, const char* what) {
+  if (!actor.sees_everyone())
+    throw PermissionDenied(std::string("only staff may ") + what, "actor");
+}
+
 Scope CompanyState::scope_of(const Actor& actor) const {
   if (actor.sees_everyone()) return Scope{true, kNoNode};
   if (actor.person && index.contains(actor.person))

@@ -201,6 +201,10 @@ std::optional<std::uint8_t> rank_number(const Config& config, std::string_view r
 /// "placed", "lobby", "dropout": how events and exports name a state.
 std::string_view node_state_name(NodeState state);
 
+/// Throws PermissionDenied (field "actor") unless the actor is staff, who
+/// sees everyone; `what` completes "only staff may ...".
+void require_staff(const Actor& actor, const char* what);
+
 /// For tests and benchmarks of the library's internals (not installed).
 struct CompanyAccess {
   static const CompanyState& state(const Company& company) { return *company.state_; }

@@ -79,11 +79,7 @@ namespace {
 
 using internal::CompanyState;
 using internal::GenealogyIndex;
-
-void require_staff(const Actor& actor, const char* what) {
-  if (!actor.sees_everyone())
-    throw PermissionDenied(std::string("only staff may ") + what, "actor");
-}
+using internal::require_staff;
 
 // Throws NotFound / PermissionDenied unless the actor sees `person`.
 void require_visible(const CompanyState& s, const Actor& actor, PersonId person) {

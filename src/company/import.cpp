@@ -286,25 +286,12 @@ struct BatchKeys {
 ImportReport Company::import_csv(const Actor& actor, std::istream& csv,
                                  const ImportOptions& options, const ProgressFn& progress) {
   const internal::Config& config = state_->config;
-  if (options.batch_size < 1 || options.batch_size > 1'000'000)
-    throw InvalidArgument(
-        "batch_size is " + std::to_string(options.batch_size) + "; from 1 to 1000000",
-        "batch_size");
-  if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')
-    throw InvalidArgument("the delimiter may not be a quote or a line break", "delimiter");
+  internal::check_csv_options(options.batch_size, options.delimiter);
   if (!options.channel.empty() && !config.channels.empty() && !config.channel(options.channel))
     throw InvalidArgument("'" + options.channel + "' is not a configured channel", "channel");
 
   // The stream's size, when it can tell, for the progress.
-  std::uint64_t total = 0;
-  if (progress) {
-    const auto here = csv.tellg();
-    if (here != std::istream::pos_type(-1) && csv.seekg(0, std::ios::end)) {
-      total = static_cast<std::uint64_t>(csv.tellg() - here);
-      csv.seekg(here);
-    }
-    csv.clear();
-  }
+  const std::uint64_t total = progress ? internal::remaining_bytes(csv) : 0;
   CsvReader reader(csv, options.delimiter);
   std::vector<std::string> header;
   if (!reader.next(header)) throw InvalidArgument("the file has no header", "header");

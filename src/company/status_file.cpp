@@ -17,11 +17,7 @@ namespace {
 
 using internal::CompanyState;
 using internal::GenealogyIndex;
-
-void require_staff(const Actor& actor, const char* what) {
-  if (!actor.sees_everyone())
-    throw PermissionDenied(std::string("only staff may ") + what, "actor");
-}
+using internal::require_staff;
 
 internal::EventRow status_event(const Actor& actor, Instant now, PersonId person, Status status,
                                 Status held, const std::string& reason) {
@@ -186,21 +182,8 @@ StatusFileReport Company::change_statuses_csv(const Actor& actor, std::istream& 
                                               const StatusFileOptions& options,
                                               const ProgressFn& progress) {
   require_staff(actor, "force statuses from a file");
-  if (options.batch_size < 1 || options.batch_size > 1'000'000)
-    throw InvalidArgument(
-        "batch_size is " + std::to_string(options.batch_size) + "; from 1 to 1000000",
-        "batch_size");
-  if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')
-    throw InvalidArgument("the delimiter may not be a quote or a line break", "delimiter");
-  std::uint64_t total = 0;
-  if (progress) {
-    const auto here = csv.tellg();
-    if (here != std::istream::pos_type(-1) && csv.seekg(0, std::ios::end)) {
-      total = static_cast<std::uint64_t>(csv.tellg() - here);
-      csv.seekg(here);
-    }
-    csv.clear();
-  }
+  internal::check_csv_options(options.batch_size, options.delimiter);
+  const std::uint64_t total = progress ? internal::remaining_bytes(csv) : 0;
   internal::CsvReader reader(csv, options.delimiter);
   std::vector<std::string> cells;
   if (!reader.next(cells)) throw InvalidArgument("the file has no header", "header");

@@ -1,5 +1,7 @@
 #include "enrollment/csv.hpp"
 
+#include <downline/error.hpp>
+
 DOWNLINE_BEGIN_NAMESPACE
 namespace internal {
 
@@ -95,6 +97,25 @@ bool CsvReader::next(std::vector<std::string>& cells) {
     if (blank && count == 1) continue;  // an empty line
     return true;
   }
+}
+
+void check_csv_options(std::size_t batch_size, char delimiter) {
+  if (batch_size < 1 || batch_size > 1'000'000)
+    throw InvalidArgument("batch_size is " + std::to_string(batch_size) + "; from 1 to 1000000",
+                          "batch_size");
+  if (delimiter == '"' || delimiter == '\n' || delimiter == '\r')
+    throw InvalidArgument("the delimiter may not be a quote or a line break", "delimiter");
+}
+
+std::uint64_t remaining_bytes(std::istream& in) {
+  std::uint64_t total = 0;
+  const auto here = in.tellg();
+  if (here != std::istream::pos_type(-1) && in.seekg(0, std::ios::end)) {
+    total = static_cast<std::uint64_t>(in.tellg() - here);
+    in.seekg(here);
+  }
+  in.clear();
+  return total;
 }
 
 }  // namespace internal

@@ -44,5 +44,14 @@ class CsvReader {
   bool malformed_ = false, started_ = false;
 };
 
+/// Throws InvalidArgument (field "batch_size" or "delimiter") unless a file
+/// import may read with these: 1 to 1,000,000 rows per batch, a delimiter
+/// that is no quote or line break.
+void check_csv_options(std::size_t batch_size, char delimiter);
+
+/// The bytes from the stream's position to its end, for a progress total;
+/// 0 when the stream cannot tell. Leaves the position where it was.
+std::uint64_t remaining_bytes(std::istream& in);
+
 }  // namespace internal
 DOWNLINE_END_NAMESPACE

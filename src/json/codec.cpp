@@ -617,6 +617,25 @@ StatusChange parse_status_change(std::string_view text) {
   return change;
 }
 
+namespace {
+// What every file's options have: rows per batch, the delimiter, and
+// header → name mappings.
+void read_file_options(const Json& document, std::size_t& batch_size, char& delimiter,
+                       std::map<std::string, std::string>& columns) {
+  if (const Json* v = member(document, "batch_size")) batch_size = read_count(*v, "batch_size");
+  if (const Json* v = member(document, "delimiter")) {
+    const std::string d = read_string(*v, "delimiter");
+    if (d.size() != 1) throw InvalidArgument("the delimiter is one character", "delimiter");
+    delimiter = d[0];
+  }
+  if (const Json* v = member(document, "columns")) {
+    require_object(*v, "columns", "an object of header: name");
+    for (const auto& [header, name] : v->items())
+      columns[header] = read_string(name, child("columns", header));
+  }
+}
+}  // namespace
+
 ImportOptions parse_import_options(std::string_view text) {
   const Json document = parse_document(text);
   const std::string path;
@@ -627,17 +646,7 @@ ImportOptions parse_import_options(std::string_view text) {
   if (const Json* v = member(document, "channel")) o.channel = read_string(*v, "channel");
   if (const Json* v = member(document, "type")) o.type = read_customer_type(*v, "type");
   if (const Json* v = member(document, "reason")) o.reason = read_string(*v, "reason");
-  if (const Json* v = member(document, "batch_size")) o.batch_size = read_count(*v, "batch_size");
-  if (const Json* v = member(document, "delimiter")) {
-    const std::string d = read_string(*v, "delimiter");
-    if (d.size() != 1) throw InvalidArgument("the delimiter is one character", "delimiter");
-    o.delimiter = d[0];
-  }
-  if (const Json* v = member(document, "columns")) {
-    require_object(*v, "columns", "an object of header: field");
-    for (const auto& [header, field] : v->items())
-      o.columns[header] = read_string(field, child("columns", header));
-  }
+  read_file_options(document, o.batch_size, o.delimiter, o.columns);
   return o;
 }
 
@@ -649,17 +658,7 @@ StatusFileOptions parse_status_file_options(std::string_view text) {
   StatusFileOptions o;
   if (const Json* v = member(document, "status")) o.status = read_status(*v, "status");
   if (const Json* v = member(document, "reason")) o.reason = read_string(*v, "reason");
-  if (const Json* v = member(document, "batch_size")) o.batch_size = read_count(*v, "batch_size");
-  if (const Json* v = member(document, "delimiter")) {
-    const std::string d = read_string(*v, "delimiter");
-    if (d.size() != 1) throw InvalidArgument("the delimiter is one character", "delimiter");
-    o.delimiter = d[0];
-  }
-  if (const Json* v = member(document, "columns")) {
-    require_object(*v, "columns", "an object of header: column");
-    for (const auto& [header, column] : v->items())
-      o.columns[header] = read_string(column, child("columns", header));
-  }
+  read_file_options(document, o.batch_size, o.delimiter, o.columns);
   return o;
 }
 
