@@ -391,48 +391,57 @@ ImportReport Company::import_csv(const Actor& actor, std::istream& csv,
     Batch b = ahead.get();
     // The next batch is read and validated while this one is written.
     if (!b.last) ahead = std::async(std::launch::async, prepare, std::move(spare));
-    report.rows += b.rows;
-    for (RejectedRow& row : b.unreadable) {
-      // A duplicate's external id stays the earlier row's.
-      const bool duplicate = std::any_of(row.findings.begin(), row.findings.end(), [](auto& f) {
-        return f.reason == "duplicate_external_id";
-      });
-      if (!row.external_id.empty() && !duplicate) rejected_ids.insert(row.external_id);
-      report.rejected.push_back(std::move(row));
-    }
-    const std::span<const EnrollmentRequest> requests = b.requests();
-    if (!requests.empty()) {
-      internal::BatchOptions batch_options;
-      batch_options.partial = true;
-      batch_options.skip_existing = true;
-      batch_options.pre = &b.pre;
-      batch_options.rejected_before = &rejected_ids;
-      batch_options.facts = &b.facts;
-      batch_options.previous = previous;
-      internal::BatchRows rows;
-      BulkEnrollmentOutcome out =
-          internal::enroll_batch(*state_, actor, requests, {}, batch_options, &rows);
-      if (out.last_event) report.last_event = out.last_event;
-      previous = rows.events;
-      report.enrolled += out.persons.size();
-      // Findings come as "[i].field": request i's row gathers them.
-      std::unordered_map<std::size_t, std::size_t> row_of;
-      for (Finding& f : out.findings) {
-        const std::size_t close = f.field.find("].");
-        const std::size_t i = std::stoull(f.field.substr(1, close - 1));
-        f.field.erase(0, close + 2);
-        const auto [it, added] = row_of.try_emplace(i, report.rejected.size());
-        if (added) report.rejected.push_back({b.lines[i], requests[i].person.external_id, {}});
-        report.rejected[it->second].findings.push_back(std::move(f));
+    // The next batch's suspect keys are views of this one: whatever ends
+    // this iteration early (a throwing progress, a failed write) waits for
+    // it before `b` goes.
+    try {
+      report.rows += b.rows;
+      for (RejectedRow& row : b.unreadable) {
+        // A duplicate's external id stays the earlier row's.
+        const bool duplicate = std::any_of(row.findings.begin(), row.findings.end(), [](auto& f) {
+          return f.reason == "duplicate_external_id";
+        });
+        if (!row.external_id.empty() && !duplicate) rejected_ids.insert(row.external_id);
+        report.rejected.push_back(std::move(row));
       }
-      for (std::size_t i = 0; i < rows.fates.size(); ++i) {
-        if (rows.fates[i] == internal::RowFate::existing) ++report.existing;
-        if (rows.fates[i] == internal::RowFate::rejected && !requests[i].person.external_id.empty())
-          rejected_ids.insert(requests[i].person.external_id);
+      const std::span<const EnrollmentRequest> requests = b.requests();
+      if (!requests.empty()) {
+        internal::BatchOptions batch_options;
+        batch_options.partial = true;
+        batch_options.skip_existing = true;
+        batch_options.pre = &b.pre;
+        batch_options.rejected_before = &rejected_ids;
+        batch_options.facts = &b.facts;
+        batch_options.previous = previous;
+        internal::BatchRows rows;
+        BulkEnrollmentOutcome out =
+            internal::enroll_batch(*state_, actor, requests, {}, batch_options, &rows);
+        if (out.last_event) report.last_event = out.last_event;
+        previous = rows.events;
+        report.enrolled += out.persons.size();
+        // Findings come as "[i].field": request i's row gathers them.
+        std::unordered_map<std::size_t, std::size_t> row_of;
+        for (Finding& f : out.findings) {
+          const std::size_t close = f.field.find("].");
+          const std::size_t i = std::stoull(f.field.substr(1, close - 1));
+          f.field.erase(0, close + 2);
+          const auto [it, added] = row_of.try_emplace(i, report.rejected.size());
+          if (added) report.rejected.push_back({b.lines[i], requests[i].person.external_id, {}});
+          report.rejected[it->second].findings.push_back(std::move(f));
+        }
+        for (std::size_t i = 0; i < rows.fates.size(); ++i) {
+          if (rows.fates[i] == internal::RowFate::existing) ++report.existing;
+          if (rows.fates[i] == internal::RowFate::rejected &&
+              !requests[i].person.external_id.empty())
+            rejected_ids.insert(requests[i].person.external_id);
+        }
       }
+      if (progress && (b.rows > 0 || report.rows == 0)) progress(b.bytes, total);
+      if (b.last) break;
+    } catch (...) {
+      if (ahead.valid()) ahead.wait();
+      throw;
     }
-    if (progress && (b.rows > 0 || report.rows == 0)) progress(b.bytes, total);
-    if (b.last) break;
     spare = std::move(b);
   }
   // A row rejected at placement is reported after the rows of its batch
