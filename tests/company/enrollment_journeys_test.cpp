@@ -321,6 +321,40 @@ TEST(JourneyPreExistence, AnEnrollmentOfAnExistingPersonContinuesTheirFlow) {
   EXPECT_EQ(co.last_event(), before);
 }
 
+TEST(JourneyPreExistence, ADocumentFindsThePersonInAnotherFormatWithoutOtherKeys) {
+  auto co = Company::open("memory:", R"({
+    "enrollment": {"pre_existence": "continue", "identification": "document"},
+    "document_types": [{"id": "CC", "countries": ["CO"]}, {"id": "CE", "countries": ["CO"]}],
+    "channels": [{"id": "backend", "kind": "backend"}]})");
+  auto r = request("dora");
+  r.channel = "backend";
+  r.person.country = "CO";
+  r.person.document_type = "CC";
+  r.person.document_number = "1020304050";
+  const PersonId dora = co.enroll(admin(), r).person;
+  co.change_status(admin(), {dora, Status::inactive, "no orders"});
+  // Neither her external id nor her e-mail: her document, as typed on a form.
+  auto again = r;
+  again.person.external_id = "";
+  again.person.email = "dora.new@example.com";
+  again.person.document_number = "10.203.040-50";
+  const auto rejoined = co.enroll(admin(), again);
+  ASSERT_TRUE(rejoined.accepted) << (rejoined.findings.empty() ? "" : rejoined.findings[0].reason);
+  EXPECT_EQ(rejoined.person, dora);
+  EXPECT_EQ(rejoined.continuation, "rejoined");
+  EXPECT_EQ(co.person(admin(), dora).status, Status::active);
+  EXPECT_EQ(co.person_count(admin()), 1u);
+  // The same number of another type is someone else: a new person.
+  auto other = again;
+  other.person.document_type = "CE";
+  other.person.email = "eva@example.com";
+  const auto eva = co.enroll(admin(), other);
+  ASSERT_TRUE(eva.accepted);
+  EXPECT_NE(eva.person, dora);
+  EXPECT_TRUE(eva.continuation.empty());
+  EXPECT_EQ(co.person_count(admin()), 2u);
+}
+
 TEST(JourneyConfig, OutcomesNeedWhatTheyRestOn) {
   const std::pair<const char*, const char*> bad[] = {
       {R"({"channels": [{"id": "web", "kind": "corporate_site",
