@@ -221,5 +221,40 @@ TEST(ProfileCompletion, CountsFieldsExtendedFieldsAndAttachments) {
   EXPECT_THROW(co.profile_completion(Actor::of_person(PersonId{99}), id), PermissionDenied);
 }
 
+// Seed 004 §7.2.1.1: a document workflow opens one item per attachment; each
+// is decided on its own and none changes the person's status.
+TEST(DocumentWorkflow, OpensAnItemPerAttachmentDecidedOneByOne) {
+  auto co = Company::open("memory:", R"({
+    "attachment_types": [{"id": "id_copy", "extensions": ["pdf", "jpg"]},
+                         {"id": "rut", "extensions": ["pdf"]}],
+    "workflows": [{"item": "document", "steps": [{"id": "check", "roles": ["compliance"]}]}]})");
+  auto r = request("a");
+  r.attachments = {{"id_copy", "front.jpg", 2048, digest('a'), "s3://docs/front.jpg"},
+                   {"rut", "rut.pdf", 4096, digest('b'), "s3://docs/rut.pdf"}};
+  const EnrollmentOutcome out = co.enroll(admin(), r);
+  ASSERT_TRUE(out.accepted);
+  WorkItemQuery query;
+  query.kind = WorkItemKind::document;
+  query.person = out.person;
+  std::vector<WorkItem> items = co.work_items(admin(), query);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].detail, "id_copy:front.jpg");
+  EXPECT_EQ(items[1].detail, "rut:rut.pdf");
+  EXPECT_EQ(items[0].roles, std::vector<std::string>{"compliance"});
+  const Actor compliance = Actor::staff("carla", {"operator", "compliance"});
+  const WorkItem approved = co.decide(compliance, {items[0].id, true, "", std::nullopt});
+  EXPECT_EQ(approved.state, WorkItemState::approved);
+  // The other stays open; the person's status is the enrollment's.
+  items = co.work_items(admin(), query);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].detail, "rut:rut.pdf");
+  EXPECT_THROW(co.decide(Actor::staff("sam", {"operator", "sales"}), {items[0].id, true, "", {}}),
+               PermissionDenied);
+  const WorkItem rejected = co.decide(compliance, {items[0].id, false, "illegible", {}});
+  EXPECT_EQ(rejected.state, WorkItemState::rejected);
+  EXPECT_EQ(co.person(admin(), out.person).status, Status::active);
+  EXPECT_TRUE(co.work_items(admin(), query).empty());
+}
+
 }  // namespace
 }  // namespace downline::testing
