@@ -12,6 +12,22 @@
 
 namespace downline::cli {
 
+void print_rejected(const std::vector<RejectedRow>& rows, std::size_t show,
+                    const std::string& hint) {
+  for (std::size_t i = 0; i < rows.size() && i < show; ++i) {
+    const RejectedRow& r = rows[i];
+    std::cout << "  line " << r.line;
+    if (!r.external_id.empty()) std::cout << " (" << r.external_id << ")";
+    for (const Finding& f : r.findings)
+      std::cout << (&f == &r.findings.front() ? ": " : "; ") << f.reason << " " << f.field << ": "
+                << f.message;
+    std::cout << "\n";
+  }
+  if (rows.size() > show)
+    std::cout << "  ... and " << rows.size() - show << " more" << hint << "\n";
+  std::cout << std::flush;
+}
+
 int run_import(const ImportCommandOptions& options) {
   if (options.delimiter.size() != 1)
     throw InvalidArgument("the delimiter is one character, not '" + options.delimiter + "'",
@@ -39,19 +55,8 @@ int run_import(const ImportCommandOptions& options) {
   std::cout << "read " << report.rows << " rows in " << std::fixed << std::setprecision(1)
             << seconds << " s: " << report.enrolled << " enrolled, " << report.existing
             << " already enrolled, " << report.rejected.size() << " rejected\n";
-  for (std::size_t i = 0; i < report.rejected.size() && i < options.show; ++i) {
-    const RejectedRow& r = report.rejected[i];
-    std::cout << "  line " << r.line;
-    if (!r.external_id.empty()) std::cout << " (" << r.external_id << ")";
-    for (const Finding& f : r.findings)
-      std::cout << (&f == &r.findings.front() ? ": " : "; ") << f.reason << " " << f.field << ": "
-                << f.message;
-    std::cout << "\n";
-  }
-  if (report.rejected.size() > options.show)
-    std::cout << "  ... and " << report.rejected.size() - options.show << " more"
-              << (options.report_path.empty() ? " (--report FILE writes them all)" : "") << "\n";
-  std::cout << std::flush;
+  print_rejected(report.rejected, options.show,
+                 options.report_path.empty() ? " (--report FILE writes them all)" : "");
   return report.rejected.empty() ? 0 : 1;
 }
 

@@ -5,8 +5,11 @@
 #include "cli/demo.hpp"
 
 #include <cstddef>
+#include <downline/enrollment.hpp>
+
 #include <map>
 #include <string>
+#include <vector>
 
 namespace downline::cli {
 
@@ -30,5 +33,10 @@ struct ImportCommandOptions {
 /// or delimiter), NotFound (no such file), and what opening the company
 /// throws.
 int run_import(const ImportCommandOptions& options);
+
+/// Prints the first `show` rejected rows, a line each with every finding,
+/// then how many more there are (and `hint` after that count). Never fails.
+void print_rejected(const std::vector<RejectedRow>& rows, std::size_t show,
+                    const std::string& hint = "");
 
 }  // namespace downline::cli

@@ -4,6 +4,7 @@
 #include "cli/demo.hpp"
 #include "cli/import.hpp"
 #include "cli/rules.hpp"
+#include "cli/statuses.hpp"
 #include "cli/tree.hpp"
 #include "cli/verify.hpp"
 
@@ -102,17 +103,33 @@ int main(int argc, char** argv) {
   bool import_no_progress = false;
   import_cmd->add_flag("--no-progress", import_no_progress, "do not draw the progress bar");
 
+  downline::cli::StatusesCommandOptions statuses;
+  auto* statuses_cmd = app.add_subcommand(
+      "statuses",
+      "force the statuses and VIP flags a CSV file gives (external_id or person, "
+      "and status, vip, reason), row by row; print the rows rejected and why");
+  statuses_cmd->add_option("CSV", statuses.csv_path, "the file of changes")->required();
+  statuses_cmd->add_option("--db", statuses.db, "SQLite file of the company")
+      ->capture_default_str();
+  statuses_cmd->add_option("--config", statuses.config_path,
+                           "company configuration JSON (default: the sample the demo uses)");
+  statuses_cmd->add_option("--status", statuses.status, "the status of rows without one")
+      ->capture_default_str();
+  statuses_cmd->add_option("--reason", statuses.reason, "recorded in the events");
+  statuses_cmd->add_option("--show", statuses.show, "rejected rows printed")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   import.progress = !import_no_progress && isatty(STDERR_FILENO);
   demo.progress = !no_progress && isatty(STDERR_FILENO);
   // Exit status: 0 done, 1 a rule test failed, verify found violations or an
-  // import rejected rows, 2 an error.
+  // import (or a file of statuses) had rows rejected, 2 an error.
   try {
     if (cmd->parsed()) return downline::cli::run_demo(demo);
     if (rules_test->parsed()) return downline::cli::run_rules_test(test);
     if (rules_eval->parsed()) return downline::cli::run_rules_eval(eval);
     if (tree_cmd->parsed()) return downline::cli::run_tree(tree);
     if (verify_cmd->parsed()) return downline::cli::run_verify(verify);
+    if (statuses_cmd->parsed()) return downline::cli::run_statuses(statuses);
     if (import_cmd->parsed()) {
       for (const std::string& m : maps) {
         const std::size_t eq = m.find('=');
