@@ -314,32 +314,35 @@ TEST(Import, ReportsProgressInBytesUpToTheFileSize) {
   EXPECT_THROW(company.import_csv_file(admin(), dir + ".missing", file_options()), NotFound);
 }
 
+EnrollmentRequest request(const std::string& ext, const std::string& email, int document,
+                          const std::string& sponsor = "") {
+  EnrollmentRequest r;
+  r.channel = "file";
+  r.person.external_id = ext;
+  r.person.first_name = "Eva";
+  r.person.last_name = "Ruiz";
+  r.person.email = email;
+  r.person.country = "CO";
+  r.person.document_type = "CC";
+  r.person.document_number = std::to_string(1000000000 + document);
+  r.sponsor_external_id = sponsor;
+  r.accepted_contracts = {{"terms", 1}};
+  return r;
+}
+
 // Each batch's keys are looked up while the batch before it is written;
 // what another writer commits between two batches is still seen.
 void checks_what_another_writer_commits_meanwhile(const std::string& uri) {
   auto company = Company::open(uri, config());
   std::string text = kHeader;
   for (int i = 1; i <= 6; ++i) text += row(i, i == 6 ? "P4" : "");
-  const auto someone = [](const std::string& ext, const std::string& email, int document) {
-    EnrollmentRequest r;
-    r.channel = "file";
-    r.person.external_id = ext;
-    r.person.first_name = "Eva";
-    r.person.last_name = "Ruiz";
-    r.person.email = email;
-    r.person.country = "CO";
-    r.person.document_type = "CC";
-    r.person.document_number = std::to_string(1000000000 + document);
-    r.accepted_contracts = {{"terms", 1}};
-    return r;
-  };
   int calls = 0;
   const auto meanwhile = [&](std::size_t, std::size_t) {
     if (++calls != 1) return;
     // After row 1: row 2's e-mail, row 3's document and row 4's external id
     // are taken, and row 5's phone is barred.
-    ASSERT_TRUE(company.enroll(admin(), someone("X", "P2@EXAMPLE.com", 900)).accepted);
-    ASSERT_TRUE(company.enroll(admin(), someone("P4", "y@example.com", 3)).accepted);
+    ASSERT_TRUE(company.enroll(admin(), request("X", "P2@EXAMPLE.com", 900)).accepted);
+    ASSERT_TRUE(company.enroll(admin(), request("P4", "y@example.com", 3)).accepted);
     BlacklistEntry barred;
     barred.kind = BlacklistKind::phone;
     barred.value = "304 535 1105";
@@ -372,22 +375,6 @@ TEST(Import, ChecksWhatAnotherWriterCommitsBetweenBatchesInSqlite) {
 
 TEST(Import, ChecksWhatAnotherWriterCommitsBetweenBatchesInMemory) {
   checks_what_another_writer_commits_meanwhile("memory:");
-}
-
-EnrollmentRequest request(const std::string& ext, const std::string& email, int document,
-                          const std::string& sponsor = "") {
-  EnrollmentRequest r;
-  r.channel = "file";
-  r.person.external_id = ext;
-  r.person.first_name = "Eva";
-  r.person.last_name = "Ruiz";
-  r.person.email = email;
-  r.person.country = "CO";
-  r.person.document_type = "CC";
-  r.person.document_number = std::to_string(1000000000 + document);
-  r.sponsor_external_id = sponsor;
-  r.accepted_contracts = {{"terms", 1}};
-  return r;
 }
 
 // The facts a batch looked up before the writer's lock: trusted only while
