@@ -7,6 +7,7 @@
 // applies what the others have committed.
 #pragma once
 
+#include <downline/cycle.hpp>
 #include <downline/enrollment.hpp>
 #include <downline/error.hpp>
 #include <downline/export.hpp>
@@ -400,6 +401,57 @@ class DOWNLINE_API Company {
   /// open already), InvalidArgument (attachments, a negative amount: with
   /// their field), NotFound, PermissionDenied. Returns the new item.
   WorkItem request_credit(const Actor& actor, const CreditRequest& request);
+
+  /// Adds campaigns to the calendar (staff only), in one transaction with a
+  /// "campaigns_added" event, and returns them with their instants in the
+  /// company's time zone. Throws PermissionDenied, InvalidArgument (field
+  /// "campaigns[i].id", ".end", ".start": an empty or repeated id, an end
+  /// before the start, days overlapping another campaign), AlreadyExists (an
+  /// id in the calendar); nothing is written then.
+  std::vector<Campaign> add_campaigns(const Actor& actor, std::span<const CampaignSpec> campaigns);
+  /// The calendar, by start; never fails.
+  std::vector<Campaign> campaigns() const;
+  /// The campaign whose days hold `at` in the company's time zone, if any.
+  std::optional<Campaign> campaign_at(Instant at) const;
+
+  /// Closes a campaign (staff only), in one transaction with a
+  /// "campaign_closed" event: its orders are locked and its figures kept.
+  /// Closing a closed campaign changes nothing and returns what its close
+  /// kept. Throws PermissionDenied, NotFound (field "campaign"),
+  /// FailedPrecondition ("campaign": an earlier campaign is still open, or
+  /// it has not ended by the clock); nothing is written then.
+  CampaignSummary close_campaign(const Actor& actor, std::string_view campaign);
+
+  /// Records what the host reports of one order (staff only): a new order,
+  /// a new state (draft → placed → paid → invoiced → shipped; cancelled
+  /// before shipping, returned after payment), new totals or lines (until
+  /// paid), comments. A state change runs the order_state_changed rules;
+  /// their status and type changes are written with the order (a VIP is
+  /// never inactivated by them). A report of what is stored already is
+  /// "unchanged" and writes nothing. Throws InvalidArgument (a bad field:
+  /// "id", "amount", "lines[i].sku", ...), NotFound ("owner", "created_by",
+  /// "campaign"), FailedPrecondition ("state": a step back or out of a
+  /// cancelled/returned order; "campaign": closed, or none holds "at";
+  /// "owner", "created_by", "campaign" differing from the stored order;
+  /// "amount", "volume", "lines" after payment), PermissionDenied; nothing
+  /// is written then.
+  OrderOutcome report_order(const Actor& actor, const OrderReport& report);
+  /// Records many reports in one transaction, in order (a later report of
+  /// the same id follows an earlier one): each refused report is listed
+  /// with its findings (the codes report_order throws) and nothing of it
+  /// written; the others are written. `progress` gets reports done and
+  /// their number. Throws PermissionDenied, Aborted when `progress` throws,
+  /// and what the rules throw (nothing is written then).
+  OrderBatchReport report_orders(const Actor& actor, std::span<const OrderReport> reports,
+                                 const ProgressFn& progress = {});
+  /// The order with this host id and its history. Throws NotFound (field
+  /// "id"), PermissionDenied (an owner the actor does not see).
+  Order order(const Actor& actor, std::string_view id) const;
+  /// A person's orders in a campaign, oldest first. Throws NotFound (person,
+  /// campaign), PermissionDenied.
+  std::vector<Order> orders(const Actor& actor, PersonId person, std::string_view campaign) const;
+  /// What a person's orders add up to in a campaign. Throws like orders().
+  CampaignActivity activity(const Actor& actor, PersonId person, std::string_view campaign) const;
 
   /// Registers a user of the host: a unique login, lower-case role names
   /// ("admin", "operator", "seller", "leader", ...), optionally the person

@@ -2,6 +2,7 @@
 
 #include "company/bulk.hpp"
 #include "company/company_state.hpp"
+#include "cycle/orders.hpp"
 #include "enrollment/masks.hpp"
 #include "enrollment/validation.hpp"
 #include "genealogy/placement.hpp"
@@ -80,6 +81,7 @@ StoredIndex CompanyState::read_stored_index(const StoreFault& fault,
       st.statuses.push_back(static_cast<std::uint8_t>(p.status));
       st.ranks.push_back(p.rank);
       st.enrolled_at.push_back(p.enrolled_at);
+      st.purchased.push_back(p.purchased ? 1 : 0);
       auto [it, added] = zone_ids.try_emplace(std::string(p.zone),
                                               static_cast<std::uint32_t>(st.zone_names.size()));
       if (added) st.zone_names.emplace_back(p.zone);
@@ -124,10 +126,63 @@ void CompanyState::rebuild_index() {
                           [&](const ChangeRow& c) { latest = std::max(latest, c.effective_at); });
       last_change_at[i] = latest;
     }
+    // The cycle is read in the same snapshot as the persons it counts.
+    load_cycle({});
   });
+  cycle.purchased = std::move(st.purchased);
   index.assign(std::move(st.types), std::move(st.statuses), std::move(st.zones),
                std::move(st.ranks), std::move(st.zone_names), st.trees);
   last_applied.store(st.last.value());
+}
+
+void CampaignTotals::apply(const OrderRow& order, OrderState counted_from, int sign) {
+  const auto v = static_cast<std::size_t>(GenealogyIndex::node_of(order.owner));
+  if (v >= pv.size()) {
+    const std::size_t n = std::max<std::size_t>(v + 1, pv.size() * 3 / 2);
+    pv.resize(n);
+    amount.resize(n);
+    orders.resize(n);
+    drafts.resize(n);
+  }
+  const auto state = static_cast<OrderState>(order.state);
+  if (order_counts(state, counted_from)) {
+    pv[v] += sign * order.volume_micros;
+    amount[v] += sign * order.amount_micros;
+    orders[v] += static_cast<std::uint32_t>(sign);
+  }
+  if (state == OrderState::draft) drafts[v] += static_cast<std::uint32_t>(sign);
+}
+
+void CompanyState::load_cycle(std::vector<std::uint8_t> purchased) const {
+  Calendar calendar;
+  for (CampaignRow& row : store->campaigns()) {
+    Campaign c;
+    c.id = std::move(row.id);
+    c.start = row.start;
+    c.end = row.end;
+    c.starts_at = row.starts_at;
+    c.ends_at = row.ends_at;
+    c.state = static_cast<CampaignState>(row.state);
+    c.closed_at = row.closed_at;
+    calendar.campaigns.push_back(std::move(c));
+  }
+  std::map<std::string, CampaignTotals, std::less<>> totals;
+  for (const Campaign& c : calendar.campaigns) {
+    if (c.state == CampaignState::closed) continue;
+    CampaignTotals& t = totals[c.id];
+    store->scan_campaign_orders(c.id,
+                                [&](const OrderRow& o) { t.apply(o, config.counted_from, 1); });
+  }
+  cycle.calendar = std::move(calendar);
+  cycle.totals = std::move(totals);
+  if (!purchased.empty()) cycle.purchased = std::move(purchased);
+}
+
+void CompanyState::load_totals(const std::string& campaign) const {
+  CampaignTotals t;
+  store->scan_campaign_orders(campaign,
+                              [&](const OrderRow& o) { t.apply(o, config.counted_from, 1); });
+  cycle.totals[campaign] = std::move(t);
 }
 
 void CompanyState::sync() const {
@@ -219,6 +274,25 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
       if (!type || !status) corrupt(e);
       index.set_type(GenealogyIndex::node_of(e.person), *type);
       index.set_status(GenealogyIndex::node_of(e.person), *status);
+    } else if (e.kind == "campaigns_added" || e.kind == "campaign_closed") {
+      // Another process changed the calendar: read it again, with the
+      // totals of what is still open.
+      load_cycle({});
+    } else if (e.kind == "orders_reported") {
+      auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+      if (payload.is_discarded() || !payload.is_object()) corrupt(e);
+      for (const auto& c : payload.value("campaigns", nlohmann::json::array()))
+        if (c.is_string() && cycle.calendar.find(c.get<std::string>()))
+          load_totals(c.get<std::string>());
+      if (payload.value("first_purchases", 0) > 0) {
+        std::vector<std::uint8_t> purchased;
+        store->scan_persons([&](const PersonColumns& p) {
+          const auto v = static_cast<std::size_t>(GenealogyIndex::node_of(p.id));
+          if (v >= purchased.size()) purchased.resize(v + 1);
+          purchased[v] = p.purchased ? 1 : 0;
+        });
+        cycle.purchased = std::move(purchased);
+      }
     } else if (e.kind == "rank_changed") {
       auto payload = nlohmann::json::parse(e.payload, nullptr, false);
       if (payload.is_discarded() || !payload.is_object() || !index.contains(e.person)) corrupt(e);

@@ -5,12 +5,16 @@
 
 #include "company/event_bus.hpp"
 #include "config/config.hpp"
+#include "cycle/calendar.hpp"
 #include "genealogy/network_index.hpp"
 #include "genealogy/recalc.hpp"
 #include "storage/store.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -45,6 +49,31 @@ TreeShape shape_of(const NetworkConfig& network);
 /// The shapes of every configured network, in order.
 std::vector<TreeShape> shapes_of(const Config& config);
 
+/// A campaign's activity per node: what its orders add up to.
+struct CampaignTotals {
+  std::vector<std::int64_t> pv, amount;  ///< counted orders, micro-units
+  std::vector<std::uint32_t> orders;     ///< counted orders
+  std::vector<std::uint32_t> drafts;     ///< orders in draft
+
+  /// Adds (sign 1) or takes away (sign -1) an order's part; never fails.
+  void apply(const OrderRow& order, OrderState counted_from, int sign);
+};
+
+/// The commercial cycle as the index holds it (guarded like the index).
+struct CycleState {
+  Calendar calendar;
+  /// The totals of the campaigns not closed, by id.
+  std::map<std::string, CampaignTotals, std::less<>> totals;
+  /// By node: an order of theirs was paid (first purchase done).
+  std::vector<std::uint8_t> purchased;
+
+  /// True when node `v` made a first purchase; never fails.
+  bool has_purchased(Node v) const { return v < purchased.size() && purchased[v]; }
+};
+
+/// The "person" section of the rule facts for a stored person.
+nlohmann::json person_facts(const Config& config, const PersonRow& row, PersonId sponsor);
+
 /// What the index is built from, as the store holds it.
 struct StoredIndex {
   EventSeq last;
@@ -52,6 +81,7 @@ struct StoredIndex {
   std::vector<std::uint32_t> zones;
   std::vector<std::string> zone_names{""};
   std::vector<Instant> enrolled_at;
+  std::vector<std::uint8_t> purchased;
   std::vector<TreeColumns> trees;
 };
 
@@ -125,6 +155,13 @@ class CompanyState {
   mutable std::shared_mutex index_mu;
   // mutable: sync() applies others' events from const queries.
   mutable GenealogyIndex index;
+  /// Campaigns and order totals (guarded by index_mu, like the index).
+  mutable CycleState cycle;
+  /// Reads the calendar and the totals of the campaigns not closed from the
+  /// store (needs index_mu exclusive, inside a read snapshot on open).
+  void load_cycle(std::vector<std::uint8_t> purchased) const;
+  /// Re-reads the totals of one campaign (needs index_mu exclusive).
+  void load_totals(const std::string& campaign) const;
   mutable std::atomic<std::int64_t> last_applied{0};
   /// The subscribers to committed events (declared after `store`, which
   /// it reads: it stops first).

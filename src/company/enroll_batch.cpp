@@ -20,6 +20,30 @@
 DOWNLINE_BEGIN_NAMESPACE
 namespace internal {
 
+nlohmann::json person_facts(const Config& config, const PersonRow& row, PersonId sponsor) {
+  const std::string rank = row.rank && row.rank <= config.rules->ranks.size()
+                               ? config.rules->ranks[row.rank - 1].id
+                               : "";
+  nlohmann::json person = {{"id", std::to_string(row.id.value())},
+                           {"kind", to_string(row.type)},
+                           {"status", to_string(row.status)},
+                           {"country", row.data.country},
+                           {"channel", row.channel},
+                           {"enrolled_at", row.enrolled_at.to_rfc3339()},
+                           {"vip", row.vip},
+                           {"segments", nlohmann::json::array()},
+                           {"rank", rank},
+                           {"commercial_state", ""},
+                           {"starter_kit", ""},
+                           {"zone", row.data.zone}};
+  // The rules see extended fields by slot ("1".."20"), as stored.
+  if (auto extended = nlohmann::json::parse(row.extended_json, nullptr, false);
+      extended.is_object() && !extended.empty())
+    person["extended"] = std::move(extended);
+  if (sponsor) person["sponsor"] = std::to_string(sponsor.value());
+  return person;
+}
+
 namespace {
 
 struct Resolved {
@@ -122,26 +146,10 @@ NodePlacement place_newcomer(const CompanyState& s, const Scope& scope, const En
 // written. Other sections (order, campaign, network) are absent. The rules
 // in force at the enrollment's effective time decide, so a back-dated import
 // is judged by the rules of its day.
-std::vector<Decision> evaluate_enrollment_rules(const internal::RuleBookData& rules,
+std::vector<Decision> evaluate_enrollment_rules(const internal::Config& config,
                                                 const internal::PersonRow& row, PersonId sponsor) {
-  nlohmann::json person = {{"id", std::to_string(row.id.value())},
-                           {"kind", to_string(row.type)},
-                           {"status", to_string(row.status)},
-                           {"country", row.data.country},
-                           {"channel", row.channel},
-                           {"enrolled_at", row.enrolled_at.to_rfc3339()},
-                           {"vip", false},
-                           {"segments", nlohmann::json::array()},
-                           {"rank", ""},
-                           {"commercial_state", ""},
-                           {"starter_kit", ""},
-                           {"zone", row.data.zone}};
-  // The rules see extended fields by slot ("1".."20"), as stored.
-  if (auto extended = nlohmann::json::parse(row.extended_json, nullptr, false);
-      extended.is_object() && !extended.empty())
-    person["extended"] = std::move(extended);
-  if (sponsor) person["sponsor"] = std::to_string(sponsor.value());
-  return internal::evaluate_rules(rules, Trigger::enrollment, {{"person", std::move(person)}},
+  return internal::evaluate_rules(*config.rules, Trigger::enrollment,
+                                  {{"person", internal::person_facts(config, row, sponsor)}},
                                   row.enrolled_at, nullptr);
 }
 
@@ -768,7 +776,7 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
       // Rules decide before anything is written: nothing half-applied if one
       // of them fails.
       try {
-        decisions[i] = evaluate_enrollment_rules(rules, row, parents[i * networks]);
+        decisions[i] = evaluate_enrollment_rules(s.config, row, parents[i * networks]);
       } catch (const Error& e) {
         throw_error(e.code(), "enrollment rules, request [" + std::to_string(i) + "]: " + e.what(),
                     e.field());

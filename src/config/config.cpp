@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "cycle/calendar.hpp"
+
 #include "enrollment/masks.hpp"
 #include "enrollment/validation.hpp"
 #include "rules/rule_book.hpp"
@@ -533,7 +535,7 @@ Config parse_config(std::string_view json_text) {
   check_keys(doc, "",
              {"company", "networks", "enrollment", "ranks", "segments", "commercial_states",
               "rules", "extended_fields", "document_types", "masks", "attachment_types",
-              "contracts", "blacklist_reasons", "channels", "workflows"});
+              "contracts", "blacklist_reasons", "channels", "workflows", "orders"});
   Config config;
 
   if (auto it = doc.find("company"); it != doc.end()) {
@@ -544,6 +546,16 @@ Config parse_config(std::string_view json_text) {
     if (config.currency.size() != 3 || !std::all_of(config.currency.begin(), config.currency.end(),
                                                     [](char c) { return c >= 'A' && c <= 'Z'; }))
       throw InvalidArgument("expected an ISO 4217 code such as \"USD\"", "company.currency");
+  }
+  config.zone = find_zone(config.time_zone, "company.time_zone");
+  if (auto it = doc.find("orders"); it != doc.end()) {
+    check_keys(*it, "orders", {"counted_from"});
+    const std::string from = get_string(*it, "counted_from", "orders.", "placed");
+    auto state = parse_order_state(from);
+    if (!state || *state == OrderState::draft || *state >= OrderState::cancelled)
+      throw InvalidArgument("expected \"placed\", \"paid\", \"invoiced\" or \"shipped\"",
+                            "orders.counted_from");
+    config.counted_from = *state;
   }
 
   config.rules = parse_rule_book(doc);

@@ -1,6 +1,7 @@
 // The company configuration document, parsed and checked once at open.
 #pragma once
 
+#include <downline/cycle.hpp>
 #include <downline/enrollment.hpp>
 #include <downline/person.hpp>
 
@@ -10,6 +11,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace date {
+class time_zone;
+}
 
 DOWNLINE_BEGIN_NAMESPACE
 namespace internal {
@@ -186,6 +191,10 @@ struct Config {
   std::string name;
   std::string currency = "USD";
   std::string time_zone = "UTC";
+  /// The zone time_zone names, from the time zone database (never null).
+  const date::time_zone* zone = nullptr;
+  /// Orders count towards their campaign from this state on.
+  OrderState counted_from = OrderState::placed;
   /// The sponsor network first, the referral network second, then others.
   std::vector<NetworkConfig> networks;
   EnrollmentPolicy enrollment;

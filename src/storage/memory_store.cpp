@@ -31,6 +31,11 @@ struct MemoryData {
   std::unordered_map<std::string, PersonId> by_site, by_quick_code;
   std::map<std::int64_t, WorkItemRow> work_items;
   std::vector<WorkDecisionRow> work_decisions;
+  std::map<std::string, CampaignRow, std::less<>> campaigns;
+  std::vector<OrderRow> orders;  ///< by oid - 1
+  std::unordered_map<std::string, std::int64_t> order_by_id;
+  std::vector<OrderStateRow> order_states;
+  std::unordered_map<std::int64_t, std::string> first_orders;  ///< by person
 };
 
 std::string document_key(std::string_view type, std::string_view number) {
@@ -111,6 +116,7 @@ class MemoryTxn final : public WriteTxn {
     events_.back().seq = EventSeq{next_seq_++};
     return events_.back().seq;
   }
+  EventSeq next_event_seq() override { return EventSeq{next_seq_}; }
   EventSeq append_events(std::span<const EventRow> rows) override {
     const EventSeq first = rows.empty() ? EventSeq{} : EventSeq{next_seq_};
     for (const EventRow& row : rows) append_event(row);
@@ -198,6 +204,53 @@ class MemoryTxn final : public WriteTxn {
     if (!data_.persons.count(person.value())) throw Internal("no person to change");
     vips_.emplace_back(person, vip);
   }
+  void insert_campaign(const CampaignRow& row) override {
+    bool taken = campaigns_.count(row.id) > 0;
+    {
+      std::lock_guard lock(mu_);
+      taken = taken || data_.campaigns.count(row.id) > 0;
+    }
+    if (taken) throw AlreadyExists("campaign '" + row.id + "' exists", "id");
+    campaigns_[row.id] = row;
+  }
+  void update_campaign(const CampaignRow& row) override {
+    if (auto it = campaigns_.find(row.id); it != campaigns_.end()) {
+      it->second = row;
+      return;
+    }
+    std::lock_guard lock(mu_);
+    if (!data_.campaigns.count(row.id)) throw Internal("no campaign to change");
+    campaign_updates_[row.id] = row;
+  }
+  std::optional<OrderRow> find_order(std::string_view id) override {
+    if (auto it = staged_order_ids_.find(std::string(id)); it != staged_order_ids_.end())
+      return orders_.at(it->second);
+    std::lock_guard lock(mu_);
+    auto it = data_.order_by_id.find(std::string(id));
+    if (it == data_.order_by_id.end()) return std::nullopt;
+    return data_.orders[static_cast<std::size_t>(it->second - 1)];
+  }
+  void insert_order(OrderRow& row) override {
+    if (find_order(row.id)) throw AlreadyExists("order '" + row.id + "' exists", "id");
+    {
+      std::lock_guard lock(mu_);
+      row.oid = static_cast<std::int64_t>(data_.orders.size()) + new_orders_ + 1;
+    }
+    ++new_orders_;
+    staged_order_ids_[row.id] = row.oid;
+    orders_[row.oid] = row;
+  }
+  void update_order(const OrderRow& row) override {
+    if (!find_order(row.id)) throw Internal("no order to change");
+    staged_order_ids_[row.id] = row.oid;
+    orders_[row.oid] = row;
+  }
+  void insert_order_state(const OrderStateRow& row) override { order_states_.push_back(row); }
+  void set_first_order(PersonId person, std::string_view order) override {
+    std::lock_guard lock(mu_);
+    if (!data_.persons.count(person.value())) throw Internal("no person to change");
+    first_orders_.emplace_back(person, std::string(order));
+  }
   std::optional<WorkItemRow> find_work_item(std::int64_t id) override {
     if (auto it = work_items_.find(id); it != work_items_.end()) return it->second;
     std::lock_guard lock(mu_);
@@ -248,6 +301,27 @@ class MemoryTxn final : public WriteTxn {
     credit_limits_.clear();
     for (auto [person, vip] : vips_) data_.persons.at(person.value()).vip = vip;
     vips_.clear();
+    for (auto& [id, c] : campaigns_) data_.campaigns.emplace(id, std::move(c));
+    campaigns_.clear();
+    for (auto& [id, c] : campaign_updates_) data_.campaigns[id] = std::move(c);
+    campaign_updates_.clear();
+    // orders_ is by oid: the new ones come in the order they were numbered.
+    for (auto& [oid, o] : orders_) {
+      const auto at = static_cast<std::size_t>(oid - 1);
+      if (at == data_.orders.size()) {
+        data_.order_by_id.emplace(o.id, oid);
+        data_.orders.push_back(std::move(o));
+      } else {
+        data_.orders[at] = std::move(o);
+      }
+    }
+    orders_.clear();
+    staged_order_ids_.clear();
+    new_orders_ = 0;
+    for (auto& r : order_states_) data_.order_states.push_back(r);
+    order_states_.clear();
+    for (auto& [person, order] : first_orders_) data_.first_orders[person.value()] = order;
+    first_orders_.clear();
     for (auto& r : rank_changes_) data_.rank_changes.push_back(std::move(r));
     rank_changes_.clear();
     for (auto& e : events_) data_.events.push_back(std::move(e));
@@ -322,6 +396,12 @@ class MemoryTxn final : public WriteTxn {
   std::vector<WorkDecisionRow> work_decisions_;
   std::vector<std::pair<PersonId, std::int64_t>> credit_limits_;
   std::vector<std::pair<PersonId, bool>> vips_;
+  std::map<std::string, CampaignRow> campaigns_, campaign_updates_;
+  std::map<std::int64_t, OrderRow> orders_;  // new and changed, by oid
+  std::unordered_map<std::string, std::int64_t> staged_order_ids_;
+  std::int64_t new_orders_ = 0;
+  std::vector<OrderStateRow> order_states_;
+  std::vector<std::pair<PersonId, std::string>> first_orders_;
 };
 
 class MemoryStore final : public Store {
@@ -342,7 +422,8 @@ class MemoryStore final : public Store {
   void scan_persons(const std::function<void(const PersonColumns&)>& fn) const override {
     std::lock_guard lock(mu_);
     for (const auto& [id, p] : data_.persons)
-      fn(PersonColumns{p.id, p.type, p.status, p.data.zone, p.rank, p.enrolled_at});
+      fn(PersonColumns{p.id, p.type, p.status, p.data.zone, p.rank, p.enrolled_at,
+                       data_.first_orders.count(id) > 0});
   }
   void scan_nodes(int network, const std::function<void(const NodeRow&)>& fn) const override {
     std::lock_guard lock(mu_);
@@ -466,7 +547,54 @@ class MemoryStore final : public Store {
                        data_.acceptances.size(),
                        data_.attachments.size(),
                        data_.work_items.size(),
-                       data_.work_decisions.size()};
+                       data_.work_decisions.size(),
+                       data_.campaigns.size(),
+                       data_.orders.size(),
+                       data_.order_states.size()};
+  }
+  std::vector<CampaignRow> campaigns() const override {
+    std::lock_guard lock(mu_);
+    std::vector<CampaignRow> out;
+    for (const auto& [id, c] : data_.campaigns) out.push_back(c);
+    std::stable_sort(out.begin(), out.end(), [](const CampaignRow& a, const CampaignRow& b) {
+      return a.starts_at < b.starts_at;
+    });
+    return out;
+  }
+  std::optional<OrderRow> get_order(std::string_view id) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.order_by_id.find(std::string(id));
+    if (it == data_.order_by_id.end()) return std::nullopt;
+    return data_.orders[static_cast<std::size_t>(it->second - 1)];
+  }
+  std::vector<OrderStateRow> order_history(std::int64_t oid) const override {
+    std::lock_guard lock(mu_);
+    std::vector<OrderStateRow> out;
+    for (const auto& r : data_.order_states)
+      if (r.oid == oid) out.push_back(r);
+    std::stable_sort(out.begin(), out.end(), [](const OrderStateRow& a, const OrderStateRow& b) {
+      return a.seq != b.seq ? a.seq < b.seq : a.state < b.state;
+    });
+    return out;
+  }
+  void scan_campaign_orders(std::string_view campaign,
+                            const std::function<void(const OrderRow&)>& fn) const override {
+    std::vector<OrderRow> rows;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& o : data_.orders)
+        if (o.campaign == campaign) rows.push_back(o);
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const OrderRow& a, const OrderRow& b) { return a.owner < b.owner; });
+    for (const auto& o : rows) fn(o);
+  }
+  std::vector<OrderRow> orders_of(PersonId owner, std::string_view campaign) const override {
+    std::lock_guard lock(mu_);
+    std::vector<OrderRow> out;
+    for (const auto& o : data_.orders)
+      if (o.owner == owner && o.campaign == campaign) out.push_back(o);
+    return out;
   }
   std::vector<BlacklistRow> blacklist() const override {
     std::lock_guard lock(mu_);

@@ -26,7 +26,7 @@ namespace {
 
 // Forward migrations: entry i brings the schema from version i to i + 1.
 // Never edit a released entry; append a new one.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE networks (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -199,6 +199,46 @@ CREATE TABLE attachments (
     R"sql(
 ALTER TABLE customers ADD COLUMN vip INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 6: the commercial cycle: the campaign calendar, the orders the host
+    // reports and their states. A state row's key holds the state: one
+    // event may record an order's creation and its next state.
+    R"sql(
+CREATE TABLE campaigns (
+  id TEXT PRIMARY KEY,
+  start_date TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  starts_at_us INTEGER NOT NULL,
+  ends_at_us INTEGER NOT NULL,
+  state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 2),
+  closed_at_us INTEGER,
+  summary TEXT NOT NULL DEFAULT '',
+  seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE orders (
+  oid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  owner_id INTEGER NOT NULL REFERENCES persons(id),
+  created_by_id INTEGER NOT NULL REFERENCES persons(id),
+  campaign TEXT NOT NULL REFERENCES campaigns(id),
+  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 6),
+  amount_micros INTEGER NOT NULL,
+  volume_micros INTEGER NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  state_at_us INTEGER NOT NULL,
+  lines TEXT NOT NULL,
+  comments TEXT NOT NULL,
+  seq INTEGER NOT NULL
+);
+CREATE INDEX orders_campaign ON orders (campaign, owner_id);
+CREATE TABLE order_states (
+  oid INTEGER NOT NULL REFERENCES orders(oid),
+  seq INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  at_us INTEGER NOT NULL,
+  PRIMARY KEY (oid, seq, state)
+) WITHOUT ROWID;
+ALTER TABLE customers ADD COLUMN first_order TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 [[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& what) {
@@ -263,6 +303,7 @@ class SqliteTxn final : public WriteTxn {
   void insert_rank_change(const RankChangeRow& row) override;
   EventSeq append_event(const EventRow& row) override;
   EventSeq append_events(std::span<const EventRow> rows) override;
+  EventSeq next_event_seq() override;
   void update_nodes(std::span<const NodeUpdate> rows) override;
   void insert_changes(std::span<const ChangeRow> rows) override;
   bool external_id_exists(std::string_view external_id) override;
@@ -282,6 +323,13 @@ class SqliteTxn final : public WriteTxn {
   void set_vip(PersonId person, bool vip) override;
   std::optional<WorkItemRow> find_work_item(std::int64_t id) override;
   void insert_user(const UserRow& row) override;
+  void insert_campaign(const CampaignRow& row) override;
+  void update_campaign(const CampaignRow& row) override;
+  std::optional<OrderRow> find_order(std::string_view id) override;
+  void insert_order(OrderRow& row) override;
+  void update_order(const OrderRow& row) override;
+  void insert_order_state(const OrderStateRow& row) override;
+  void set_first_order(PersonId person, std::string_view order) override;
   void commit() override;
 
  private:
@@ -360,6 +408,17 @@ class SqliteStore final : public Store {
                            "seq, parent_id, position, state, from_parent_id, from_position, "
                            "from_state) VALUES " +
                                values_list(kRowsPerInsert, 10));
+      w_order_.emplace(db_, std::string(kOrderColumns) + " WHERE id = ?");
+      r_order_.emplace(rdb_, std::string(kOrderColumns) + " WHERE id = ?");
+      ins_order_.emplace(db_,
+                         "INSERT INTO orders (id, owner_id, created_by_id, campaign, state, "
+                         "amount_micros, volume_micros, created_at_us, state_at_us, lines, "
+                         "comments, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+      upd_order_.emplace(db_,
+                         "UPDATE orders SET state = ?, amount_micros = ?, volume_micros = ?, "
+                         "state_at_us = ?, lines = ?, comments = ?, seq = ? WHERE oid = ?");
+      ins_order_state_.emplace(
+          db_, "INSERT INTO order_states (oid, seq, state, at_us) VALUES (?,?,?,?)");
       r_version_.emplace(rdb_, "PRAGMA data_version");
       others_may_have_written();  // remember the starting data_version
       sqlite3_wal_hook(db_.getHandle(), &SqliteStore::after_commit, this);
@@ -400,10 +459,11 @@ class SqliteStore final : public Store {
   void scan_persons(const std::function<void(const PersonColumns&)>& fn) const override {
     std::lock_guard lock(read_mu_);
     try {
-      SQLite::Statement st(rdb_,
-                           "SELECT c.person_id, c.type, c.status, p.zone, c.rank, c.enrolled_at_us "
-                           "FROM customers c JOIN persons p ON p.id = c.person_id "
-                           "ORDER BY c.person_id");
+      SQLite::Statement st(
+          rdb_,
+          "SELECT c.person_id, c.type, c.status, p.zone, c.rank, c.enrolled_at_us, "
+          "c.first_order <> '' FROM customers c JOIN persons p ON p.id = c.person_id "
+          "ORDER BY c.person_id");
       PersonColumns row;
       while (st.executeStep()) {
         row.id = PersonId{st.getColumn(0).getInt64()};
@@ -414,6 +474,7 @@ class SqliteStore final : public Store {
                                     static_cast<std::size_t>(zone.getBytes()));
         row.rank = static_cast<std::uint8_t>(st.getColumn(4).getInt());
         row.enrolled_at = Instant{st.getColumn(5).getInt64()};
+        row.purchased = st.getColumn(6).getInt() != 0;
         fn(row);
       }
     } catch (const SQLite::Exception& e) {
@@ -537,6 +598,116 @@ class SqliteStore final : public Store {
       return id;
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot look up external id");
+    }
+  }
+
+  std::vector<CampaignRow> campaigns() const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT id, start_date, end_date, starts_at_us, ends_at_us, state, "
+                           "closed_at_us, summary, seq FROM campaigns ORDER BY starts_at_us, id");
+      std::vector<CampaignRow> out;
+      while (st.executeStep()) {
+        CampaignRow row;
+        row.id = st.getColumn(0).getString();
+        row.start = LocalDate::parse(st.getColumn(1).getString());
+        row.end = LocalDate::parse(st.getColumn(2).getString());
+        row.starts_at = Instant{st.getColumn(3).getInt64()};
+        row.ends_at = Instant{st.getColumn(4).getInt64()};
+        row.state = static_cast<std::uint8_t>(st.getColumn(5).getInt());
+        if (!st.getColumn(6).isNull()) row.closed_at = Instant{st.getColumn(6).getInt64()};
+        row.summary_json = st.getColumn(7).getString();
+        row.seq = EventSeq{st.getColumn(8).getInt64()};
+        out.push_back(std::move(row));
+      }
+      return out;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read the campaigns");
+    }
+  }
+
+  // The columns order_of reads, in its order.
+  static constexpr const char* kOrderColumns =
+      "SELECT oid, id, owner_id, created_by_id, campaign, state, amount_micros, volume_micros, "
+      "created_at_us, state_at_us, lines, comments, seq FROM orders";
+
+  static OrderRow order_of(SQLite::Statement& st) {
+    OrderRow row;
+    row.oid = st.getColumn(0).getInt64();
+    row.id = st.getColumn(1).getString();
+    row.owner = PersonId{st.getColumn(2).getInt64()};
+    row.created_by = PersonId{st.getColumn(3).getInt64()};
+    row.campaign = st.getColumn(4).getString();
+    row.state = static_cast<std::uint8_t>(st.getColumn(5).getInt());
+    row.amount_micros = st.getColumn(6).getInt64();
+    row.volume_micros = st.getColumn(7).getInt64();
+    row.created_at = Instant{st.getColumn(8).getInt64()};
+    row.state_at = Instant{st.getColumn(9).getInt64()};
+    row.lines_json = st.getColumn(10).getString();
+    row.comments_json = st.getColumn(11).getString();
+    row.seq = EventSeq{st.getColumn(12).getInt64()};
+    return row;
+  }
+
+  std::optional<OrderRow> get_order(std::string_view id) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      auto& st = *r_order_;
+      st.tryReset();
+      st.bind(1, std::string(id));
+      if (!st.executeStep()) return std::nullopt;
+      OrderRow row = order_of(st);
+      st.tryReset();
+      return row;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read an order");
+    }
+  }
+
+  std::vector<OrderStateRow> order_history(std::int64_t oid) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT seq, state, at_us FROM order_states WHERE oid = ? "
+                           "ORDER BY seq, state");
+      st.bind(1, oid);
+      std::vector<OrderStateRow> out;
+      while (st.executeStep())
+        out.push_back(OrderStateRow{oid, EventSeq{st.getColumn(0).getInt64()},
+                                    static_cast<std::uint8_t>(st.getColumn(1).getInt()),
+                                    Instant{st.getColumn(2).getInt64()}});
+      return out;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read an order's history");
+    }
+  }
+
+  void scan_campaign_orders(std::string_view campaign,
+                            const std::function<void(const OrderRow&)>& fn) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(
+          rdb_, std::string(kOrderColumns) + " WHERE campaign = ? ORDER BY owner_id, oid");
+      st.bind(1, std::string(campaign));
+      while (st.executeStep()) fn(order_of(st));
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read a campaign's orders");
+    }
+  }
+
+  std::vector<OrderRow> orders_of(PersonId owner, std::string_view campaign) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(
+          rdb_, std::string(kOrderColumns) + " WHERE campaign = ? AND owner_id = ? ORDER BY oid");
+      st.bind(1, std::string(campaign));
+      st.bind(2, owner.value());
+      std::vector<OrderRow> out;
+      while (st.executeStep()) out.push_back(order_of(st));
+      return out;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read a person's orders");
     }
   }
 
@@ -858,7 +1029,9 @@ class SqliteStore final : public Store {
                            "(SELECT count(*) FROM contract_acceptances), "
                            "(SELECT count(*) FROM attachments), "
                            "(SELECT count(*) FROM work_items), "
-                           "(SELECT count(*) FROM work_decisions)");
+                           "(SELECT count(*) FROM work_decisions), "
+                           "(SELECT count(*) FROM campaigns), (SELECT count(*) FROM orders), "
+                           "(SELECT count(*) FROM order_states)");
       st.executeStep();
       return StoreCounts{static_cast<std::uint64_t>(st.getColumn(0).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(1).getInt64()),
@@ -871,7 +1044,10 @@ class SqliteStore final : public Store {
                          static_cast<std::uint64_t>(st.getColumn(8).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(9).getInt64()),
                          static_cast<std::uint64_t>(st.getColumn(10).getInt64()),
-                         static_cast<std::uint64_t>(st.getColumn(11).getInt64())};
+                         static_cast<std::uint64_t>(st.getColumn(11).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(12).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(13).getInt64()),
+                         static_cast<std::uint64_t>(st.getColumn(14).getInt64())};
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot count rows");
     }
@@ -1047,13 +1223,14 @@ class SqliteStore final : public Store {
   mutable SQLite::Database rdb_;
   std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_,
       w_email_, w_document_, w_blacklisted_, ins_acceptance_, ins_attachment_, upd_node_,
-      ins_change_, last_seq_, ins_event_seq_, ins_events_, ins_changes_;
+      ins_change_, last_seq_, ins_event_seq_, ins_events_, ins_changes_, w_order_, ins_order_,
+      upd_order_, ins_order_state_;
   // The write connection's PRAGMA foreign_keys, switched only between
   // transactions (SQLite ignores it inside one) and only when a
   // transaction asks for the other setting.
   bool foreign_keys_ = true;
   mutable std::optional<SQLite::Statement> r_person_, r_ext_, r_events_, r_version_, r_email_,
-      r_document_, r_last_seq_;
+      r_document_, r_last_seq_, r_order_;
   mutable std::int64_t data_version_ = -1;
   // look_up_keys' own connection, opened on first use.
   mutable std::mutex keys_mu_;
@@ -1639,6 +1816,145 @@ void SqliteTxn::insert_user(const UserRow& row) {
     if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
       throw AlreadyExists("login '" + row.login + "' exists", "login");
     rethrow_sqlite(e, "cannot insert user");
+  }
+}
+
+EventSeq SqliteTxn::next_event_seq() {
+  try {
+    auto& st = *s_.last_seq_;
+    st.tryReset();
+    st.executeStep();
+    const EventSeq next{st.getColumn(0).getInt64() + 1};
+    st.tryReset();
+    return next;
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot read the event log");
+  }
+}
+
+void SqliteTxn::insert_campaign(const CampaignRow& row) {
+  try {
+    SQLite::Statement st(
+        s_.db_,
+        "INSERT INTO campaigns (id, start_date, end_date, starts_at_us, "
+        "ends_at_us, state, closed_at_us, summary, seq) VALUES (?,?,?,?,?,?,?,?,?)");
+    st.bind(1, row.id);
+    st.bind(2, row.start.to_string());
+    st.bind(3, row.end.to_string());
+    st.bind(4, row.starts_at.micros_since_epoch);
+    st.bind(5, row.ends_at.micros_since_epoch);
+    st.bind(6, static_cast<int>(row.state));
+    if (row.closed_at)
+      st.bind(7, row.closed_at->micros_since_epoch);
+    else
+      st.bind(7);
+    st.bind(8, row.summary_json);
+    st.bind(9, row.seq.value());
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY)
+      throw AlreadyExists("campaign '" + row.id + "' exists", "id");
+    rethrow_sqlite(e, "cannot insert a campaign");
+  }
+}
+
+void SqliteTxn::update_campaign(const CampaignRow& row) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "UPDATE campaigns SET state = ?, closed_at_us = ?, summary = ? "
+                         "WHERE id = ?");
+    st.bind(1, static_cast<int>(row.state));
+    if (row.closed_at)
+      st.bind(2, row.closed_at->micros_since_epoch);
+    else
+      st.bind(2);
+    st.bind(3, row.summary_json);
+    st.bind(4, row.id);
+    if (st.exec() != 1) throw Internal("no campaign to change");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot change a campaign");
+  }
+}
+
+std::optional<OrderRow> SqliteTxn::find_order(std::string_view id) {
+  try {
+    auto& st = *s_.w_order_;
+    st.tryReset();
+    st.bind(1, std::string(id));
+    if (!st.executeStep()) return std::nullopt;
+    OrderRow row = SqliteStore::order_of(st);
+    st.tryReset();
+    return row;
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot look up an order");
+  }
+}
+
+void SqliteTxn::insert_order(OrderRow& row) {
+  try {
+    auto& st = *s_.ins_order_;
+    st.tryReset();
+    st.bindNoCopy(1, row.id);
+    st.bind(2, row.owner.value());
+    st.bind(3, row.created_by.value());
+    st.bindNoCopy(4, row.campaign);
+    st.bind(5, static_cast<int>(row.state));
+    st.bind(6, row.amount_micros);
+    st.bind(7, row.volume_micros);
+    st.bind(8, row.created_at.micros_since_epoch);
+    st.bind(9, row.state_at.micros_since_epoch);
+    st.bindNoCopy(10, row.lines_json);
+    st.bindNoCopy(11, row.comments_json);
+    st.bind(12, row.seq.value());
+    st.exec();
+    row.oid = s_.db_.getLastInsertRowid();
+  } catch (const SQLite::Exception& e) {
+    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
+      throw AlreadyExists("order '" + row.id + "' exists", "id");
+    rethrow_sqlite(e, "cannot insert an order");
+  }
+}
+
+void SqliteTxn::update_order(const OrderRow& row) {
+  try {
+    auto& st = *s_.upd_order_;
+    st.tryReset();
+    st.bind(1, static_cast<int>(row.state));
+    st.bind(2, row.amount_micros);
+    st.bind(3, row.volume_micros);
+    st.bind(4, row.state_at.micros_since_epoch);
+    st.bindNoCopy(5, row.lines_json);
+    st.bindNoCopy(6, row.comments_json);
+    st.bind(7, row.seq.value());
+    st.bind(8, row.oid);
+    if (st.exec() != 1) throw Internal("no order to change");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot change an order");
+  }
+}
+
+void SqliteTxn::insert_order_state(const OrderStateRow& row) {
+  try {
+    auto& st = *s_.ins_order_state_;
+    st.tryReset();
+    st.bind(1, row.oid);
+    st.bind(2, row.seq.value());
+    st.bind(3, static_cast<int>(row.state));
+    st.bind(4, row.at.micros_since_epoch);
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot record an order's state");
+  }
+}
+
+void SqliteTxn::set_first_order(PersonId person, std::string_view order) {
+  try {
+    SQLite::Statement st(s_.db_, "UPDATE customers SET first_order = ? WHERE person_id = ?");
+    st.bind(1, std::string(order));
+    st.bind(2, person.value());
+    if (st.exec() != 1) throw Internal("no person to change");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot record a first order");
   }
 }
 

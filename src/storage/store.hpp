@@ -133,6 +133,39 @@ struct RankChangeRow {
   Instant effective_at;
 };
 
+/// A campaign of the calendar (state: CampaignState as a number).
+struct CampaignRow {
+  std::string id;
+  LocalDate start, end;  ///< local dates, `end` inclusive
+  Instant starts_at, ends_at;
+  std::uint8_t state = 0;
+  std::optional<Instant> closed_at;
+  std::string summary_json;  ///< the close's summary ("" until closed)
+  EventSeq seq;              ///< the event that added it
+};
+
+/// An order as stored (state: OrderState as a number). Lines and comments
+/// are kept as JSON arrays: they are read with their order, never searched.
+struct OrderRow {
+  std::int64_t oid = 0;  ///< the store's number of the order, assigned by insert_order
+  std::string id;        ///< the host's id, unique
+  PersonId owner, created_by;
+  std::string campaign;
+  std::uint8_t state = 0;
+  std::int64_t amount_micros = 0, volume_micros = 0;
+  Instant created_at, state_at;
+  std::string lines_json = "[]", comments_json = "[]";
+  EventSeq seq;  ///< the event of its last change
+};
+
+/// One state an order went through.
+struct OrderStateRow {
+  std::int64_t oid = 0;
+  EventSeq seq;
+  std::uint8_t state = 0;
+  Instant at;
+};
+
 /// The hot columns of a person, for the index rebuild.
 struct PersonColumns {
   PersonId id;
@@ -141,6 +174,7 @@ struct PersonColumns {
   std::string_view zone;
   std::uint8_t rank = 0;
   Instant enrolled_at;
+  bool purchased = false;  ///< an order of theirs was paid (first_order set)
 };
 
 struct EventRow {
@@ -175,6 +209,9 @@ struct StoreCounts {
   std::uint64_t attachments = 0;
   std::uint64_t work_items = 0;
   std::uint64_t work_decisions = 0;
+  std::uint64_t campaigns = 0;
+  std::uint64_t orders = 0;
+  std::uint64_t order_states = 0;
   friend bool operator==(const StoreCounts&, const StoreCounts&) = default;
 };
 
@@ -218,6 +255,9 @@ class WriteTxn {
   virtual void insert_rank_change(const RankChangeRow& row) = 0;
   /// Appends the event and returns the sequence it was given.
   virtual EventSeq append_event(const EventRow& row) = 0;
+  /// The sequence the next appended event will get, so that rows written
+  /// before it can name it.
+  virtual EventSeq next_event_seq() = 0;
   // Bulk writes (a compression writes ~200k rows of each kind): the same
   // rows as the one-row calls in a loop, in fewer statements. A failure
   // throws and leaves the transaction to be dropped (rolled back).
@@ -262,6 +302,20 @@ class WriteTxn {
   virtual std::optional<WorkItemRow> find_work_item(std::int64_t id) = 0;
   /// Throws AlreadyExists when the login is taken.
   virtual void insert_user(const UserRow& row) = 0;
+  /// Throws AlreadyExists when the id is taken.
+  virtual void insert_campaign(const CampaignRow& row) = 0;
+  /// Sets a stored campaign's state, closed_at and summary.
+  virtual void update_campaign(const CampaignRow& row) = 0;
+  /// The order with this host id, written rows included.
+  virtual std::optional<OrderRow> find_order(std::string_view id) = 0;
+  /// Stores a new order and sets `row.oid`; throws AlreadyExists when the
+  /// id is taken.
+  virtual void insert_order(OrderRow& row) = 0;
+  /// Sets a stored order's state, totals, lines, comments, state_at and seq.
+  virtual void update_order(const OrderRow& row) = 0;
+  virtual void insert_order_state(const OrderStateRow& row) = 0;
+  /// Records the id of a person's first paid order.
+  virtual void set_first_order(PersonId person, std::string_view order) = 0;
   /// Makes the transaction durable; throws Unavailable/Internal on failure,
   /// in which case nothing was written.
   virtual void commit() = 0;
@@ -331,6 +385,17 @@ class Store {
   /// A person's attachments, by sequence then index.
   virtual std::vector<AttachmentRow> attachments_of(PersonId person) const = 0;
   virtual std::optional<UserRow> get_user(std::string_view login) const = 0;
+  /// Every campaign, by start.
+  virtual std::vector<CampaignRow> campaigns() const = 0;
+  /// The order with this host id.
+  virtual std::optional<OrderRow> get_order(std::string_view id) const = 0;
+  /// An order's states, oldest first.
+  virtual std::vector<OrderStateRow> order_history(std::int64_t oid) const = 0;
+  /// Calls `fn` for every order of a campaign, by owner then oid.
+  virtual void scan_campaign_orders(std::string_view campaign,
+                                    const std::function<void(const OrderRow&)>& fn) const = 0;
+  /// A person's orders in a campaign, by oid.
+  virtual std::vector<OrderRow> orders_of(PersonId owner, std::string_view campaign) const = 0;
   virtual std::vector<EventRow> events_after(EventSeq after, std::size_t limit) const = 0;
   virtual StoreCounts counts() const = 0;
   /// The sequence of the last committed event (0 when none).

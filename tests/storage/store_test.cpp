@@ -402,16 +402,24 @@ TEST(SqliteStore, RecordsItsSchemaVersionAndRefusesANewerOne) {
   open_store("sqlite:" + path, {});
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 5);
+    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 6);
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
     db.exec("UPDATE schema_version SET version = 99");
   }
   EXPECT_THROW(open_store("sqlite:" + path, {}), DataLoss);
 }
 
+// Turns a current file into a version 5 one: without the commercial cycle.
+void downgrade_to_version_5(SQLite::Database& db) {
+  db.exec(
+      "DROP TABLE order_states; DROP TABLE orders; DROP TABLE campaigns; "
+      "ALTER TABLE customers DROP COLUMN first_order; UPDATE schema_version SET version = 5");
+}
+
 // Turns a current file into a version 3 one: without documents, e-mail
 // keys, extended fields, the blacklist, acceptances and attachments.
 void downgrade_to_version_3(SQLite::Database& db) {
+  downgrade_to_version_5(db);
   db.exec(
       "DROP INDEX persons_email_key; DROP INDEX persons_document; DROP INDEX persons_site; "
       "DROP INDEX customers_quick_code; ALTER TABLE persons DROP COLUMN site; "
@@ -438,7 +446,7 @@ TEST(SqliteStore, AVersion2StoreGainsTheRankHistoryOnOpen) {
   auto s = open_store("sqlite:" + path, {});
   EXPECT_EQ(s->counts().rank_changes, 0u);
   SQLite::Database db(path, SQLite::OPEN_READONLY);
-  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 5);
+  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 6);
 }
 
 TEST(SqliteStore, AVersion3StoreGainsDocumentsAndKeysItsEmailsOnOpen) {
@@ -474,6 +482,7 @@ TEST(SqliteStore, AVersion4StoreGainsTheVipFlagOnOpen) {
   }
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    downgrade_to_version_5(db);
     db.exec("ALTER TABLE customers DROP COLUMN vip; UPDATE schema_version SET version = 4");
   }
   auto s = open_store("sqlite:" + path, {});
@@ -483,6 +492,41 @@ TEST(SqliteStore, AVersion4StoreGainsTheVipFlagOnOpen) {
   EXPECT_THROW(txn->set_vip(PersonId{2}, true), Internal);
   txn->commit();
   EXPECT_TRUE(s->get_person(PersonId{1})->vip);
+}
+
+TEST(SqliteStore, AVersion5StoreGainsTheCommercialCycleOnOpen) {
+  const auto path = testing::temp_db("v5");
+  {
+    auto s = open_store("sqlite:" + path, {});
+    auto txn = s->begin_write();
+    txn->insert_person(row(1, "A"));
+    txn->commit();
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    downgrade_to_version_5(db);
+  }
+  auto s = open_store("sqlite:" + path, {});
+  EXPECT_TRUE(s->campaigns().empty());
+  bool purchased = true;
+  s->scan_persons([&](const PersonColumns& p) { purchased = p.purchased; });
+  EXPECT_FALSE(purchased);
+  auto txn = s->begin_write();
+  CampaignRow c;
+  c.id = "2026-11";
+  c.start = LocalDate{2026, 11, 1};
+  c.end = LocalDate{2026, 11, 30};
+  txn->insert_campaign(c);
+  OrderRow o;
+  o.id = "A-1";
+  o.owner = o.created_by = PersonId{1};
+  o.campaign = "2026-11";
+  txn->insert_order(o);
+  txn->set_first_order(PersonId{1}, "A-1");
+  txn->commit();
+  EXPECT_EQ(s->get_order("A-1")->oid, o.oid);
+  s->scan_persons([&](const PersonColumns& p) { purchased = p.purchased; });
+  EXPECT_TRUE(purchased);
 }
 
 TEST(SqliteStore, SkipsForeignKeysOnlyInTheTransactionThatAsks) {

@@ -1,0 +1,185 @@
+// downline — the commercial cycle: campaigns and the orders the host reports.
+//
+// A campaign is a commercial cycle between two local dates of the company's
+// time zone (configuration "company.time_zone", an IANA name). Every order
+// belongs to one campaign: the one its first report's instant falls in,
+// unless the report names it. A closed campaign is locked: its orders no
+// longer change.
+#pragma once
+
+#include <downline/error.hpp>
+#include <downline/export.hpp>
+#include <downline/ids.hpp>
+#include <downline/money.hpp>
+#include <downline/rules.hpp>
+#include <downline/time.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+DOWNLINE_BEGIN_NAMESPACE
+
+/// Where a campaign stands.
+enum class CampaignState : std::uint8_t { open, pre_calculated, closed };
+
+/// Lower-case name ("pre_calculated"); never fails.
+DOWNLINE_API std::string_view to_string(CampaignState state) noexcept;
+/// Parses a lower-case name; std::nullopt when unknown.
+DOWNLINE_API std::optional<CampaignState> parse_campaign_state(std::string_view name) noexcept;
+
+/// A campaign to add to the calendar: its first and last local day.
+struct CampaignSpec {
+  std::string id;  ///< "2026-11", 1 to 64 bytes of UTF-8
+  LocalDate start;
+  LocalDate end;  ///< the last day, inclusive
+};
+
+/// A campaign of the calendar.
+struct Campaign {
+  std::string id;
+  LocalDate start, end;  ///< local dates, `end` inclusive
+  Instant starts_at;     ///< local midnight of `start` in the company's zone
+  Instant ends_at;       ///< local midnight after `end`: the first instant after it
+  CampaignState state = CampaignState::open;
+  std::optional<Instant> closed_at;
+};
+
+/// The life of an order, as the host's shop reports it.
+enum class OrderState : std::uint8_t {
+  draft,
+  placed,
+  paid,
+  invoiced,
+  shipped,
+  cancelled,
+  returned,
+};
+
+/// Lower-case name ("invoiced"); never fails.
+DOWNLINE_API std::string_view to_string(OrderState state) noexcept;
+/// Parses a lower-case name; std::nullopt when unknown.
+DOWNLINE_API std::optional<OrderState> parse_order_state(std::string_view name) noexcept;
+
+/// One line of an order.
+struct OrderLine {
+  std::string sku;
+  std::uint32_t quantity = 1;
+  Decimal amount;  ///< the line's amount, company currency
+  Decimal volume;  ///< the line's volume (points)
+  /// Free flags the rules see ("starter_kit", "first_purchase", ...).
+  std::vector<std::string> flags;
+  friend bool operator==(const OrderLine&, const OrderLine&) = default;
+};
+
+/// A comment on an order at one stage, visible to staff.
+struct OrderComment {
+  std::string stage;  ///< "payment", "shipping" or "recipient"
+  std::string text;
+  friend bool operator==(const OrderComment&, const OrderComment&) = default;
+};
+
+/// An order as the host has it now: reporting it again with a new state
+/// records the state change; reporting what is stored already changes
+/// nothing, so a feed can be replayed.
+struct OrderReport {
+  std::string id;        ///< the host's order id, 1 to 64 bytes of UTF-8
+  PersonId owner;        ///< whose order it is (whose volume it is)
+  PersonId created_by;   ///< who placed it on the owner's behalf; unset: the owner
+  std::string campaign;  ///< "" = the campaign `at` falls in (first report only)
+  OrderState state = OrderState::placed;
+  std::optional<Instant> at;  ///< when it reached `state`; the clock's now when unset
+  /// The totals; when unset, the sum of the lines' (zero without lines).
+  std::optional<Decimal> amount, volume;
+  std::vector<OrderLine> lines;        ///< replaces the stored lines when not empty
+  std::vector<OrderComment> comments;  ///< added to the stored ones (a repeated one is kept once)
+};
+
+/// One state an order went through.
+struct OrderStateChange {
+  OrderState state = OrderState::placed;
+  Instant at;
+  EventSeq seq;  ///< the event that recorded it
+};
+
+/// An order as the library keeps it.
+struct Order {
+  std::string id;
+  PersonId owner;
+  PersonId created_by;  ///< the owner unless placed on their behalf
+  std::string campaign;
+  OrderState state = OrderState::placed;
+  Decimal amount, volume;
+  std::vector<OrderLine> lines;
+  std::vector<OrderComment> comments;
+  std::vector<OrderStateChange> history;  ///< oldest first
+  /// True when it counts towards its campaign's activity and volume (in a
+  /// counted state: from "orders.counted_from" on, neither cancelled nor
+  /// returned).
+  bool counted = false;
+};
+
+/// What reporting one order did.
+enum class OrderResult : std::uint8_t {
+  created,    ///< a new order
+  changed,    ///< a new state, totals, lines or comments
+  unchanged,  ///< the report held nothing new
+};
+
+/// Lower-case name ("unchanged"); never fails.
+DOWNLINE_API std::string_view to_string(OrderResult result) noexcept;
+
+/// The outcome of Company::report_order.
+struct OrderOutcome {
+  OrderResult result = OrderResult::unchanged;
+  std::string campaign;                      ///< the campaign the order belongs to
+  std::optional<OrderState> previous_state;  ///< unset for a new order
+  bool first_purchase = false;               ///< this change made the owner's first paid order
+  /// What the order_state_changed rules decided (their status and type
+  /// changes are written with the order).
+  std::vector<Decision> decisions;
+  EventSeq seq;  ///< the event that recorded it; unset when unchanged
+};
+
+/// A report of a bulk call that was refused, with every finding.
+struct RejectedOrder {
+  std::size_t index = 0;  ///< position in the call's reports
+  std::string id;
+  std::vector<Finding> findings;
+};
+
+/// What Company::report_orders did: the valid reports are written in one
+/// transaction, the rejected ones listed with nothing of them written.
+struct OrderBatchReport {
+  std::uint64_t created = 0, changed = 0, unchanged = 0;
+  std::vector<RejectedOrder> rejected;
+  std::uint64_t first_purchases = 0;
+  /// Status and type changes the order rules made, one per person changed.
+  std::uint64_t rule_changes = 0;
+  EventSeq seq;  ///< the "orders_reported" event; unset when nothing changed
+};
+
+/// A person's activity in one campaign: the orders that count.
+struct CampaignActivity {
+  std::string campaign;
+  std::uint32_t orders = 0;  ///< counted orders
+  Decimal personal_volume;
+  Decimal amount;
+  std::uint32_t drafts = 0;  ///< orders still in draft
+};
+
+/// What a campaign's close found: the figures it locked.
+struct CampaignSummary {
+  std::string campaign;
+  std::uint64_t orders = 0;               ///< counted orders
+  std::uint64_t persons_with_orders = 0;  ///< persons with a counted order
+  std::uint64_t drafts = 0;               ///< orders left in draft
+  Decimal volume, amount;                 ///< of the counted orders
+  Instant closed_at;
+  bool already_closed = false;  ///< the campaign was closed before this call: nothing changed
+};
+
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,587 @@
+// The commercial cycle's facts: the campaign calendar and the orders the
+// host reports, with the order rules they trigger.
+#include <downline/company.hpp>
+
+#include "company/company_state.hpp"
+#include "cycle/calendar.hpp"
+#include "cycle/orders.hpp"
+#include "rules/rule_book.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+DOWNLINE_BEGIN_NAMESPACE
+namespace {
+
+using internal::CompanyState;
+using internal::GenealogyIndex;
+using internal::Node;
+using internal::OrderRow;
+
+constexpr std::size_t kProgressEvery = 4096;
+
+bool paid(OrderState s) {
+  return s >= OrderState::paid && s != OrderState::cancelled && s != OrderState::returned;
+}
+
+// A counted order's part in a person's campaign figures (for the rules'
+// campaign facts while a call's orders are not applied yet).
+struct Delta {
+  std::int64_t pv = 0;
+  std::int64_t orders = 0;
+};
+
+// What one call writes, applied to the index once it commits.
+struct Run {
+  EventSeq seq;  // the "orders_reported" event every written order names
+  OrderBatchReport report;
+  std::vector<OrderOutcome> outcomes;                                 // per accepted report
+  std::vector<std::pair<std::optional<OrderRow>, OrderRow>> changed;  // before, after
+  std::vector<PersonId> first_purchasers;
+  std::unordered_map<std::int64_t, std::pair<CustomerType, Status>> persons;  // as written
+  std::vector<internal::EventRow> person_events;
+  std::set<std::string> campaigns;
+  std::unordered_map<std::uint64_t, Delta> deltas;  // by campaign position << 32 | node
+};
+
+nlohmann::json order_facts(const OrderRow& row, const std::optional<OrderRow>& before,
+                           bool first_purchase) {
+  nlohmann::json order = {
+      {"id", row.id},
+      {"state", to_string(static_cast<OrderState>(row.state))},
+      {"amount", Decimal::from_micros(row.amount_micros).to_string()},
+      {"volume", Decimal::from_micros(row.volume_micros).to_string()},
+      {"first_purchase", first_purchase},
+      {"created_by", std::to_string(row.created_by.value())},
+      {"lines", nlohmann::json::parse(row.lines_json)},
+  };
+  for (auto& line : order["lines"])
+    if (!line.contains("flags")) line["flags"] = nlohmann::json::array();
+  if (before) order["previous_state"] = to_string(static_cast<OrderState>(before->state));
+  return order;
+}
+
+// Applies the rules' status and type actions to a person; true when they
+// changed. A VIP is exempt from automatic inactivation (seed 004 §7.2).
+bool decide_person(const std::vector<Decision>& decisions, bool vip, CustomerType& type,
+                   Status& status) {
+  const CustomerType type0 = type;
+  const Status status0 = status;
+  for (const Decision& d : decisions) {
+    switch (d.action.type) {
+      case ActionType::activate: status = Status::active; break;
+      case ActionType::inactivate:
+        if (!vip) status = Status::inactive;
+        break;
+      case ActionType::set_customer_type:
+        type = parse_customer_type(d.action.target).value_or(type);
+        break;
+      default: break;
+    }
+  }
+  return type != type0 || status != status0;
+}
+
+internal::EventRow person_event(const Actor& actor, Instant now, const OrderRow& order,
+                                CustomerType type0, Status status0, CustomerType type,
+                                Status status, const std::vector<Decision>& decisions) {
+  internal::EventRow e;
+  nlohmann::json payload;
+  if (type != type0) {
+    e.kind = "converted";
+    payload = {{"type", to_string(type)},
+               {"status", to_string(status)},
+               {"previous_type", to_string(type0)},
+               {"previous_status", to_string(status0)}};
+  } else {
+    e.kind = status == Status::active     ? "activated"
+             : status == Status::inactive ? "inactivated"
+                                          : "status_changed";
+    payload = {{"status", to_string(status)}, {"previous_status", to_string(status0)}};
+  }
+  payload["order"] = order.id;
+  nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+  for (const Decision& d : decisions) rules.push_back(internal::decision_to_json(d));
+  payload["rules"] = nlohmann::json::parse(rules.dump());
+  e.person = order.owner;
+  e.effective_at = order.state_at;
+  e.recorded_at = now;
+  e.actor = actor.login;
+  e.reason = "order rules";
+  e.payload = payload.dump();
+  return e;
+}
+
+// Plans and writes each report in order; the caller holds the writer lock,
+// the transaction and a shared index lock.
+void run_reports(CompanyState& s, const Actor& actor, internal::WriteTxn& txn,
+                 std::span<const OrderReport> reports, bool single, const ProgressFn& progress,
+                 Run& run) {
+  const internal::RuleBookData& book = *s.config.rules;
+  const bool rules =
+      !book.by_trigger[static_cast<std::size_t>(Trigger::order_state_changed)].empty();
+  const Instant now = s.clock->now();
+  const internal::Calendar& calendar = s.cycle.calendar;
+  std::unordered_map<std::int64_t, bool> purchased_now;
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    if (progress && i && i % kProgressEvery == 0) progress(i, reports.size());
+    const OrderReport& r = reports[i];
+    const std::string prefix = single ? "" : "orders[" + std::to_string(i) + "].";
+    std::optional<OrderRow> stored;
+    if (!r.id.empty() && r.id.size() <= 64) stored = txn.find_order(r.id);
+    internal::OrderPlan plan =
+        internal::plan_order(r, stored ? &*stored : nullptr, calendar, now, prefix);
+    for (auto [who, field] : {std::pair{r.owner, "owner"}, std::pair{r.created_by, "created_by"}})
+      if (who && !s.index.contains(who))
+        plan.findings.push_back(Finding{Code::not_found, "unknown_person", prefix + field,
+                                        "no person has id " + std::to_string(who.value()),
+                                        std::to_string(who.value()), ""});
+    if (!plan.findings.empty()) {
+      run.report.rejected.push_back(RejectedOrder{i, r.id, std::move(plan.findings)});
+      continue;
+    }
+    OrderOutcome out;
+    out.result = plan.result;
+    out.campaign = plan.row.campaign;
+    if (plan.before) out.previous_state = static_cast<OrderState>(plan.before->state);
+    if (plan.result == OrderResult::unchanged) {
+      ++run.report.unchanged;
+      run.outcomes.push_back(std::move(out));
+      continue;
+    }
+    OrderRow& row = plan.row;
+    row.seq = run.seq;
+    if (plan.result == OrderResult::created) {
+      txn.insert_order(row);
+      ++run.report.created;
+    } else {
+      txn.update_order(row);
+      ++run.report.changed;
+    }
+    if (plan.new_state)
+      txn.insert_order_state(internal::OrderStateRow{row.oid, run.seq, row.state, row.state_at});
+    const Node v = GenealogyIndex::node_of(row.owner);
+    const auto state = static_cast<OrderState>(row.state);
+    if (paid(state) && !(plan.before && paid(static_cast<OrderState>(plan.before->state))) &&
+        !s.cycle.has_purchased(v) && !purchased_now[row.owner.value()]) {
+      purchased_now[row.owner.value()] = true;
+      txn.set_first_order(row.owner, row.id);
+      run.first_purchasers.push_back(row.owner);
+      out.first_purchase = true;
+      ++run.report.first_purchases;
+    }
+    run.campaigns.insert(row.campaign);
+    // The rules see the person's campaign with this order in it.
+    const std::uint64_t key =
+        static_cast<std::uint64_t>(calendar.index_of(row.campaign)) << 32 | static_cast<Node>(v);
+    Delta& delta = run.deltas[key];
+    const auto part = [&](const OrderRow& o, int sign) {
+      if (!internal::order_counts(static_cast<OrderState>(o.state), s.config.counted_from)) return;
+      delta.pv += sign * o.volume_micros;
+      delta.orders += sign;
+    };
+    if (plan.before) part(*plan.before, -1);
+    part(row, 1);
+    if (rules && plan.new_state) {
+      auto person = s.store->get_person(row.owner);
+      if (!person) throw Internal("person " + std::to_string(row.owner.value()) + " is not stored");
+      if (auto it = run.persons.find(row.owner.value()); it != run.persons.end())
+        std::tie(person->type, person->status) = it->second;
+      const Node up = s.index.tree(0).parent(v);
+      std::int64_t pv = 0, orders = 0;
+      if (auto t = s.cycle.totals.find(row.campaign); t != s.cycle.totals.end()) {
+        if (v < t->second.pv.size()) {
+          pv = t->second.pv[v];
+          orders = t->second.orders[v];
+        }
+      }
+      nlohmann::json facts = {
+          {"person", internal::person_facts(
+                         s.config, *person,
+                         up == internal::kNoNode ? PersonId{} : GenealogyIndex::id_of(up))},
+          {"order", order_facts(row, plan.before, out.first_purchase)},
+          {"campaign",
+           {{"id", row.campaign},
+            {"personal_volume", Decimal::from_micros(pv + delta.pv).to_string()},
+            {"orders", orders + delta.orders}}}};
+      try {
+        out.decisions = internal::evaluate_rules(book, Trigger::order_state_changed, facts,
+                                                 row.state_at, nullptr);
+      } catch (const Error& e) {
+        throw_error(e.code(), "order rules, order '" + row.id + "': " + e.what(), e.field());
+      }
+      CustomerType type = person->type;
+      Status status = person->status;
+      if (decide_person(out.decisions, person->vip, type, status)) {
+        if (type != person->type) txn.set_type(row.owner, type);
+        if (status != person->status) txn.set_status(row.owner, status);
+        run.person_events.push_back(person_event(actor, now, row, person->type, person->status,
+                                                 type, status, out.decisions));
+        run.persons[row.owner.value()] = {type, status};
+        ++run.report.rule_changes;
+      }
+    }
+    out.seq = run.seq;
+    run.changed.emplace_back(std::move(plan.before), std::move(row));
+    run.outcomes.push_back(std::move(out));
+  }
+}
+
+// Writes the call's event, commits and applies what it changed.
+void finish(CompanyState& s, const Actor& actor, std::unique_ptr<internal::WriteTxn> txn,
+            std::shared_lock<std::shared_mutex>& reading, Run& run, bool single) {
+  const bool wrote = run.report.created + run.report.changed > 0;
+  EventSeq last;
+  if (wrote) {
+    internal::EventRow e;
+    e.kind = "orders_reported";
+    e.recorded_at = s.clock->now();
+    e.effective_at = e.recorded_at;
+    e.actor = actor.login;
+    nlohmann::json payload = {{"created", run.report.created},
+                              {"changed", run.report.changed},
+                              {"campaigns", run.campaigns},
+                              {"first_purchases", run.report.first_purchases}};
+    if (single) {
+      const OrderRow& row = run.changed.front().second;
+      const auto& before = run.changed.front().first;
+      e.person = row.owner;
+      e.effective_at = row.state_at;
+      payload["order"] = row.id;
+      payload["state"] = to_string(static_cast<OrderState>(row.state));
+      if (before) payload["previous_state"] = to_string(static_cast<OrderState>(before->state));
+    }
+    e.payload = payload.dump();
+    if (txn->append_event(e) != run.seq) throw Internal("the event log moved during a write");
+    last = run.seq;
+    if (!run.person_events.empty()) {
+      txn->append_events(run.person_events);
+      last = EventSeq{run.seq.value() + static_cast<std::int64_t>(run.person_events.size())};
+    }
+    run.report.seq = run.seq;
+  }
+  reading.unlock();
+  txn->commit();
+  if (!wrote) return;
+  std::lock_guard apply(s.apply_mu);
+  {
+    std::unique_lock lock(s.index_mu);
+    for (const auto& [before, after] : run.changed) {
+      auto t = s.cycle.totals.find(after.campaign);
+      if (t == s.cycle.totals.end()) continue;  // closed meanwhile: read from the store
+      if (before) t->second.apply(*before, s.config.counted_from, -1);
+      t->second.apply(after, s.config.counted_from, 1);
+    }
+    for (const PersonId p : run.first_purchasers) {
+      const auto v = static_cast<std::size_t>(GenealogyIndex::node_of(p));
+      if (v >= s.cycle.purchased.size()) s.cycle.purchased.resize(std::max(v + 1, s.index.size()));
+      s.cycle.purchased[v] = 1;
+    }
+    for (const auto& [id, ts] : run.persons) {
+      const Node v = GenealogyIndex::node_of(PersonId{id});
+      s.index.set_type(v, ts.first);
+      s.index.set_status(v, ts.second);
+    }
+  }
+  s.applied(last.value());
+}
+
+}  // namespace
+
+std::vector<Campaign> Company::add_campaigns(const Actor& actor,
+                                             std::span<const CampaignSpec> campaigns) {
+  internal::require_staff(actor, "add campaigns");
+  CompanyState& s = *state_;
+  std::lock_guard writer(s.writer_mu);
+  auto txn = s.store->begin_write();
+  s.sync();
+  std::vector<Campaign> added;
+  {
+    std::shared_lock lock(s.index_mu);
+    added = internal::plan_campaigns(s.cycle.calendar, campaigns, s.config.zone);
+  }
+  if (added.empty()) return added;
+  internal::EventRow e;
+  e.kind = "campaigns_added";
+  e.effective_at = e.recorded_at = s.clock->now();
+  e.actor = actor.login;
+  nlohmann::json list = nlohmann::json::array();
+  for (const Campaign& c : added)
+    list.push_back({{"id", c.id},
+                    {"start", c.start.to_string()},
+                    {"end", c.end.to_string()},
+                    {"starts_at", c.starts_at.to_rfc3339()},
+                    {"ends_at", c.ends_at.to_rfc3339()}});
+  e.payload = nlohmann::json{{"campaigns", std::move(list)}}.dump();
+  const EventSeq seq = txn->append_event(e);
+  for (const Campaign& c : added) {
+    internal::CampaignRow row;
+    row.id = c.id;
+    row.start = c.start;
+    row.end = c.end;
+    row.starts_at = c.starts_at;
+    row.ends_at = c.ends_at;
+    row.state = static_cast<std::uint8_t>(c.state);
+    row.seq = seq;
+    txn->insert_campaign(row);
+  }
+  txn->commit();
+  std::lock_guard apply(s.apply_mu);
+  {
+    std::unique_lock lock(s.index_mu);
+    auto& list_ = s.cycle.calendar.campaigns;
+    for (const Campaign& c : added) {
+      list_.insert(std::upper_bound(list_.begin(), list_.end(), c,
+                                    [](const Campaign& a, const Campaign& b) {
+                                      return a.starts_at < b.starts_at;
+                                    }),
+                   c);
+      s.cycle.totals.try_emplace(c.id);
+    }
+  }
+  s.applied(seq.value());
+  return added;
+}
+
+std::vector<Campaign> Company::campaigns() const {
+  const CompanyState& s = *state_;
+  s.sync();
+  std::shared_lock lock(s.index_mu);
+  return s.cycle.calendar.campaigns;
+}
+
+std::optional<Campaign> Company::campaign_at(Instant at) const {
+  const CompanyState& s = *state_;
+  s.sync();
+  std::shared_lock lock(s.index_mu);
+  const Campaign* c = s.cycle.calendar.at(at);
+  if (!c) return std::nullopt;
+  return *c;
+}
+
+namespace {
+
+nlohmann::json summary_json(const CampaignSummary& s) {
+  return {{"orders", s.orders},
+          {"persons_with_orders", s.persons_with_orders},
+          {"drafts", s.drafts},
+          {"volume", s.volume.to_string()},
+          {"amount", s.amount.to_string()}};
+}
+
+CampaignSummary summary_of(const std::string& campaign, const std::string& json, Instant at) {
+  CampaignSummary out;
+  out.campaign = campaign;
+  out.closed_at = at;
+  auto doc = nlohmann::json::parse(json, nullptr, false);
+  if (!doc.is_object()) throw DataLoss("campaign '" + campaign + "' keeps no summary");
+  try {
+    out.orders = doc.at("orders").get<std::uint64_t>();
+    out.persons_with_orders = doc.at("persons_with_orders").get<std::uint64_t>();
+    out.drafts = doc.at("drafts").get<std::uint64_t>();
+    out.volume = Decimal::parse(doc.at("volume").get<std::string>());
+    out.amount = Decimal::parse(doc.at("amount").get<std::string>());
+  } catch (const std::exception& e) {
+    throw DataLoss("campaign '" + campaign + "' keeps a malformed summary: " + e.what());
+  }
+  return out;
+}
+
+}  // namespace
+
+CampaignSummary Company::close_campaign(const Actor& actor, std::string_view campaign) {
+  internal::require_staff(actor, "close campaigns");
+  CompanyState& s = *state_;
+  std::lock_guard writer(s.writer_mu);
+  auto txn = s.store->begin_write();
+  s.sync();
+  std::shared_lock reading(s.index_mu);
+  const std::size_t at = s.cycle.calendar.index_of(campaign);
+  if (at == SIZE_MAX)
+    throw NotFound("unknown campaign '" + std::string(campaign) + "'", "campaign");
+  const Campaign& c = s.cycle.calendar.campaigns[at];
+  if (c.state == CampaignState::closed) {
+    for (const internal::CampaignRow& row : s.store->campaigns())
+      if (row.id == c.id) {
+        CampaignSummary out =
+            summary_of(row.id, row.summary_json, row.closed_at.value_or(Instant{}));
+        out.already_closed = true;
+        return out;
+      }
+    throw Internal("campaign '" + c.id + "' is not stored");
+  }
+  for (std::size_t i = 0; i < at; ++i)
+    if (s.cycle.calendar.campaigns[i].state != CampaignState::closed)
+      throw FailedPrecondition(
+          "campaign '" + s.cycle.calendar.campaigns[i].id + "' comes first and is not closed",
+          "campaign");
+  const Instant now = s.clock->now();
+  if (now < c.ends_at)
+    throw FailedPrecondition("campaign '" + c.id + "' runs until " + c.ends_at.to_rfc3339() +
+                                 ": it closes after it ends",
+                             "campaign");
+  CampaignSummary out;
+  out.campaign = c.id;
+  out.closed_at = now;
+  // 128-bit sums: a company's campaign may exceed 64-bit micro-units.
+  Decimal::Rep volume = 0, amount = 0;
+  if (auto t = s.cycle.totals.find(c.id); t != s.cycle.totals.end()) {
+    const internal::CampaignTotals& tt = t->second;
+    for (std::size_t v = 0; v < tt.pv.size(); ++v) {
+      out.orders += tt.orders[v];
+      out.persons_with_orders += tt.orders[v] > 0;
+      out.drafts += tt.drafts[v];
+      volume += tt.pv[v];
+      amount += tt.amount[v];
+    }
+  }
+  out.volume = Decimal::from_micros(volume);
+  out.amount = Decimal::from_micros(amount);
+  internal::EventRow e;
+  e.kind = "campaign_closed";
+  e.effective_at = e.recorded_at = now;
+  e.actor = actor.login;
+  nlohmann::json payload = summary_json(out);
+  payload["campaign"] = c.id;
+  e.payload = payload.dump();
+  const EventSeq seq = txn->append_event(e);
+  internal::CampaignRow row;
+  row.id = c.id;
+  row.state = static_cast<std::uint8_t>(CampaignState::closed);
+  row.closed_at = now;
+  row.summary_json = summary_json(out).dump();
+  txn->update_campaign(row);
+  reading.unlock();
+  txn->commit();
+  std::lock_guard apply(s.apply_mu);
+  {
+    std::unique_lock lock(s.index_mu);
+    Campaign& held = s.cycle.calendar.campaigns[at];
+    held.state = CampaignState::closed;
+    held.closed_at = now;
+    s.cycle.totals.erase(held.id);
+  }
+  s.applied(seq.value());
+  return out;
+}
+
+OrderOutcome Company::report_order(const Actor& actor, const OrderReport& report) {
+  internal::require_staff(actor, "report orders");
+  CompanyState& s = *state_;
+  std::lock_guard writer(s.writer_mu);
+  auto txn = s.store->begin_write(internal::KeyChecks::caller);
+  s.sync();
+  std::shared_lock reading(s.index_mu);
+  Run run;
+  run.seq = txn->next_event_seq();
+  run_reports(s, actor, *txn, std::span(&report, 1), true, {}, run);
+  if (!run.report.rejected.empty()) {
+    const Finding& f = run.report.rejected.front().findings.front();
+    throw_error(f.code, f.message, f.field);
+  }
+  finish(s, actor, std::move(txn), reading, run, true);
+  return std::move(run.outcomes.front());
+}
+
+OrderBatchReport Company::report_orders(const Actor& actor, std::span<const OrderReport> reports,
+                                        const ProgressFn& progress) {
+  internal::require_staff(actor, "report orders");
+  CompanyState& s = *state_;
+  std::lock_guard writer(s.writer_mu);
+  auto txn = s.store->begin_write(internal::KeyChecks::caller);
+  s.sync();
+  std::shared_lock reading(s.index_mu);
+  Run run;
+  run.seq = txn->next_event_seq();
+  try {
+    run_reports(s, actor, *txn, reports, false, progress, run);
+    if (progress) progress(reports.size(), reports.size());
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Aborted(std::string("the orders were not written: the progress callback threw: ") +
+                  e.what());
+  }
+  finish(s, actor, std::move(txn), reading, run, false);
+  return std::move(run.report);
+}
+
+namespace {
+
+// Throws NotFound or PermissionDenied unless the actor sees `person`.
+void check_sees(const CompanyState& s, const Actor& actor, PersonId person, const char* field) {
+  if (!s.index.contains(person))
+    throw NotFound("no person has id " + std::to_string(person.value()), field);
+  if (!s.scope_of(actor).sees(s.index, GenealogyIndex::node_of(person)))
+    throw PermissionDenied(
+        "actor '" + actor.login + "' does not see person " + std::to_string(person.value()), field);
+}
+
+}  // namespace
+
+Order Company::order(const Actor& actor, std::string_view id) const {
+  const CompanyState& s = *state_;
+  s.sync();
+  auto row = s.store->get_order(id);
+  if (!row) throw NotFound("no order has id '" + std::string(id) + "'", "id");
+  {
+    std::shared_lock lock(s.index_mu);
+    check_sees(s, actor, row->owner, "id");
+  }
+  return internal::order_of(*row, s.store->order_history(row->oid), s.config.counted_from);
+}
+
+std::vector<Order> Company::orders(const Actor& actor, PersonId person,
+                                   std::string_view campaign) const {
+  const CompanyState& s = *state_;
+  s.sync();
+  {
+    std::shared_lock lock(s.index_mu);
+    check_sees(s, actor, person, "person");
+    if (!s.cycle.calendar.find(campaign))
+      throw NotFound("unknown campaign '" + std::string(campaign) + "'", "campaign");
+  }
+  std::vector<Order> out;
+  for (const OrderRow& row : s.store->orders_of(person, campaign))
+    out.push_back(internal::order_of(row, s.store->order_history(row.oid), s.config.counted_from));
+  return out;
+}
+
+CampaignActivity Company::activity(const Actor& actor, PersonId person,
+                                   std::string_view campaign) const {
+  const CompanyState& s = *state_;
+  s.sync();
+  CampaignActivity a;
+  a.campaign = std::string(campaign);
+  {
+    std::shared_lock lock(s.index_mu);
+    check_sees(s, actor, person, "person");
+    if (!s.cycle.calendar.find(campaign))
+      throw NotFound("unknown campaign '" + std::string(campaign) + "'", "campaign");
+    if (auto t = s.cycle.totals.find(campaign); t != s.cycle.totals.end()) {
+      const auto v = static_cast<std::size_t>(GenealogyIndex::node_of(person));
+      if (v < t->second.pv.size()) {
+        a.orders = t->second.orders[v];
+        a.personal_volume = Decimal::from_micros(t->second.pv[v]);
+        a.amount = Decimal::from_micros(t->second.amount[v]);
+        a.drafts = t->second.drafts[v];
+      }
+      return a;
+    }
+  }
+  // A closed campaign's totals live in the store only.
+  for (const OrderRow& row : s.store->orders_of(person, campaign)) {
+    const auto state = static_cast<OrderState>(row.state);
+    if (state == OrderState::draft) ++a.drafts;
+    if (!internal::order_counts(state, s.config.counted_from)) continue;
+    ++a.orders;
+    a.personal_volume += Decimal::from_micros(row.volume_micros);
+    a.amount += Decimal::from_micros(row.amount_micros);
+  }
+  return a;
+}
+
+DOWNLINE_END_NAMESPACE
