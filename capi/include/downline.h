@@ -1089,6 +1089,94 @@ DOWNLINE_C_API downline_status downline_rules_test_json(downline_buf *out,
                                                         const char *cases_json,
                                                         size_t cases_json_len);
 
+/* ---- The commercial cycle: campaigns and orders ------------------------ */
+
+/**
+ * Adds campaigns to the calendar (staff actors only). `campaigns_json` is an
+ * array of {"id", "start": "2026-11-01", "end": "2026-11-30"} (local dates
+ * of the company's time zone, `end` inclusive). Writes the added campaigns,
+ * each {"id", "start", "end", "starts_at", "ends_at", "state", "closed_at"},
+ * into `out`. Fails with DOWNLINE_INVALID_ARGUMENT (field "[i].end", or
+ * "campaigns[i].start" for days overlapping another campaign),
+ * DOWNLINE_ALREADY_EXISTS, DOWNLINE_PERMISSION_DENIED, DOWNLINE_UNAVAILABLE
+ * or DOWNLINE_INTERNAL; nothing is written and `out` is left empty then.
+ */
+DOWNLINE_C_API downline_status downline_add_campaigns_json(downline_buf *out,
+                                                           downline_company *company,
+                                                           const char *actor_json,
+                                                           const char *campaigns_json);
+
+/**
+ * Writes the calendar, by start, into `out` (an array as
+ * downline_add_campaigns_json() writes). Fails only with
+ * DOWNLINE_INVALID_ARGUMENT (NULL argument) or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_campaigns_json(downline_buf *out,
+                                                       downline_company *company);
+
+/**
+ * Records one order report (staff actors only): {"id", "owner", "created_by"?,
+ * "campaign"?, "state"?, "at"?, "amount"?, "volume"?, "lines"?: [{"sku",
+ * "quantity", "amount", "volume", "flags"}], "comments"?: [{"stage",
+ * "text"}]}, amounts as decimal strings. Writes {"result": "created" |
+ * "changed" | "unchanged", "campaign", "previous_state", "first_purchase",
+ * "decisions", "event"} into `out`. Fails with DOWNLINE_INVALID_ARGUMENT,
+ * DOWNLINE_NOT_FOUND ("owner", "created_by", "campaign"),
+ * DOWNLINE_FAILED_PRECONDITION ("state", "campaign", "at", "amount", ...),
+ * DOWNLINE_PERMISSION_DENIED, DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL;
+ * nothing is written then.
+ */
+DOWNLINE_C_API downline_status downline_report_order_json(downline_buf *out,
+                                                          downline_company *company,
+                                                          const char *actor_json,
+                                                          const char *report_json);
+
+/**
+ * Records an array of order reports in one transaction: each refused one is
+ * listed and nothing of it written, the others are. `progress` (may be NULL)
+ * gets reports done and their number. Writes {"created", "changed",
+ * "unchanged", "rejected": [{"index", "id", "findings"}], "first_purchases",
+ * "rule_changes", "event"} into `out`. Fails with DOWNLINE_INVALID_ARGUMENT
+ * (malformed JSON: field "[i].amount"), DOWNLINE_PERMISSION_DENIED,
+ * DOWNLINE_ABORTED (`progress` said stop), DOWNLINE_UNAVAILABLE or
+ * DOWNLINE_INTERNAL; nothing is written then.
+ */
+DOWNLINE_C_API downline_status
+downline_report_orders_json(downline_buf *out, downline_company *company, const char *actor_json,
+                            const char *reports_json, downline_progress_fn progress, void *user);
+
+/**
+ * Writes the order with this host id into `out`: {"id", "owner",
+ * "created_by", "campaign", "state", "amount", "volume", "counted", "lines",
+ * "comments", "history": [{"state", "at", "event"}]}. Fails with
+ * DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_order_json(downline_buf *out, downline_company *company,
+                                                   const char *actor_json, const char *order_id);
+
+/**
+ * Writes what a person's orders add up to in a campaign into `out`:
+ * {"campaign", "orders", "personal_volume", "amount", "drafts"}. Fails with
+ * DOWNLINE_NOT_FOUND (person, campaign), DOWNLINE_PERMISSION_DENIED or
+ * DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_activity_json(downline_buf *out, downline_company *company,
+                                                      const char *actor_json, int64_t person_id,
+                                                      const char *campaign);
+
+/**
+ * Closes a campaign (staff actors only) and writes its summary into `out`:
+ * {"campaign", "orders", "persons_with_orders", "drafts", "volume",
+ * "amount", "closed_at", "already_closed"}. Closing a closed campaign
+ * changes nothing. Fails with DOWNLINE_NOT_FOUND,
+ * DOWNLINE_FAILED_PRECONDITION (an earlier campaign open, or not ended yet),
+ * DOWNLINE_PERMISSION_DENIED, DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_close_campaign_json(downline_buf *out,
+                                                            downline_company *company,
+                                                            const char *actor_json,
+                                                            const char *campaign);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

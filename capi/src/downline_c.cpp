@@ -746,4 +746,60 @@ downline_status downline_rules_test_json(downline_buf* out, const downline_rules
   DOWNLINE_C_CATCH
 }
 
+downline_status downline_add_campaigns_json(downline_buf* out, downline_company* company,
+                                            const char* actor_json, const char* campaigns_json) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const auto specs =
+        parse_arg(campaigns_json, "campaigns_json", downline::json::parse_campaign_specs);
+    return co.add_campaigns(actor, specs);
+  });
+}
+
+downline_status downline_campaigns_json(downline_buf* out, downline_company* company) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  return result.set(downline::json::to_json(company_of(company).campaigns()));
+  DOWNLINE_C_CATCH
+}
+
+downline_status downline_report_order_json(downline_buf* out, downline_company* company,
+                                           const char* actor_json, const char* report_json) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.report_order(
+        actor, parse_arg(report_json, "report_json", downline::json::parse_order_report));
+  });
+}
+
+downline_status downline_report_orders_json(downline_buf* out, downline_company* company,
+                                            const char* actor_json, const char* reports_json,
+                                            downline_progress_fn progress, void* user) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    const auto reports =
+        parse_arg(reports_json, "reports_json", downline::json::parse_order_reports);
+    return co.report_orders(actor, reports, progress_of(progress, user));
+  });
+}
+
+downline_status downline_order_json(downline_buf* out, downline_company* company,
+                                    const char* actor_json, const char* order_id) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.order(actor, require(order_id, "order_id"));
+  });
+}
+
+downline_status downline_activity_json(downline_buf* out, downline_company* company,
+                                       const char* actor_json, int64_t person_id,
+                                       const char* campaign) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.activity(actor, downline::PersonId{person_id}, require(campaign, "campaign"));
+  });
+}
+
+downline_status downline_close_campaign_json(downline_buf* out, downline_company* company,
+                                             const char* actor_json, const char* campaign) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.close_campaign(actor, require(campaign, "campaign"));
+  });
+}
+
 }  // extern "C"

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <downline/company.hpp>
+#include <downline/cycle.hpp>
 #include <downline/enrollment.hpp>
 #include <downline/export.hpp>
 #include <downline/genealogy.hpp>
@@ -160,6 +161,37 @@ DOWNLINE_API std::string to_json(const PersonFigures& figures);
 /// {"ok": false, "persons": "123", "violations": [{"rule": "cycle",
 ///  "network": "sponsor", "person": "7" or null, "message": "..."}]}.
 DOWNLINE_API std::string to_json(const VerifyReport& report);
+
+/// An array of campaigns, each {"id", "start": "2026-11-01", "end":
+/// "2026-11-30"}; throws InvalidArgument naming the field ("[1].end").
+DOWNLINE_API std::vector<CampaignSpec> parse_campaign_specs(std::string_view text);
+/// {"id", "owner"?, "created_by"?, "campaign"?, "state"? ("placed"), "at"?,
+///  "amount"?, "volume"? (decimal strings), "lines"?: [{"sku", "quantity",
+///  "amount", "volume", "flags"}], "comments"?: [{"stage", "text"}]}; throws
+/// InvalidArgument naming the field.
+DOWNLINE_API OrderReport parse_order_report(std::string_view text);
+/// An array of order reports (fields named "[i].amount").
+DOWNLINE_API std::vector<OrderReport> parse_order_reports(std::string_view text);
+/// {"id", "start", "end", "starts_at", "ends_at", "state", "closed_at"}.
+DOWNLINE_API std::string to_json(const Campaign& campaign);
+/// An array of campaigns.
+DOWNLINE_API std::string to_json(const std::vector<Campaign>& campaigns);
+/// {"result", "campaign", "previous_state", "first_purchase", "decisions",
+///  "event"}.
+DOWNLINE_API std::string to_json(const OrderOutcome& outcome);
+/// {"created", "changed", "unchanged", "rejected": [{"index", "id",
+///  "findings"}], "first_purchases", "rule_changes", "event"}.
+DOWNLINE_API std::string to_json(const OrderBatchReport& report);
+/// {"id", "owner", "created_by", "campaign", "state", "amount", "volume",
+///  "counted", "lines", "comments", "history": [{"state", "at", "event"}]}.
+DOWNLINE_API std::string to_json(const Order& order);
+/// An array of orders.
+DOWNLINE_API std::string to_json(const std::vector<Order>& orders);
+/// {"campaign", "orders", "personal_volume", "amount", "drafts"}.
+DOWNLINE_API std::string to_json(const CampaignActivity& activity);
+/// {"campaign", "orders", "persons_with_orders", "drafts", "volume",
+///  "amount", "closed_at", "already_closed"}.
+DOWNLINE_API std::string to_json(const CampaignSummary& summary);
 
 }  // namespace json
 

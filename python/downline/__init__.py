@@ -300,6 +300,15 @@ def _id(text: str | None) -> int | None:
     return None if text is None else int(text)
 
 
+def _campaign(x: dict[str, Any]) -> dict[str, Any]:
+    x["start"] = _datetime.date.fromisoformat(x["start"])
+    x["end"] = _datetime.date.fromisoformat(x["end"])
+    x["starts_at"] = _instant(x["starts_at"])
+    x["ends_at"] = _instant(x["ends_at"])
+    x["closed_at"] = _instant(x["closed_at"])
+    return x
+
+
 @dataclass(frozen=True)
 class LegTotals:
     """One leg of a person: a direct child (``leg``; None when the actor may
@@ -828,6 +837,97 @@ class Company:
         change = {"person": _int(person, "person"), "status": _str(status, "status"),
                   "reason": _str(reason, "reason")}
         return self._native.change_status(actor, _to_json(change))
+
+    # --- the commercial cycle: campaigns and orders ---------------------------
+
+    def add_campaigns(self, actor: Actor, campaigns: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Adds campaigns to the calendar (staff only): each ``{"id", "start",
+        "end"}`` with local dates of the company's time zone (``date`` or
+        ``"YYYY-MM-DD"``, ``end`` inclusive). Returns them with ``starts_at``
+        and ``ends_at`` as tz-aware datetimes. Raises InvalidArgument (field
+        ``campaigns[i].end`` ...), AlreadyExists, PermissionDenied."""
+        specs = [dict(_mapping(c, "campaign")) for c in campaigns]
+        return [_campaign(x) for x in _json.loads(self._native.add_campaigns_json(actor, _to_json(specs)))]
+
+    def campaigns(self) -> list[dict[str, Any]]:
+        """The calendar, by start (``id``, ``start``, ``end``, ``starts_at``,
+        ``ends_at``, ``state``, ``closed_at``)."""
+        return [_campaign(x) for x in _json.loads(self._native.campaigns_json())]
+
+    def report_order(self, actor: Actor, order: Mapping[str, Any]) -> dict[str, Any]:
+        """Records what the host reports of one order (staff only): ``id``,
+        ``owner``, ``created_by``, ``campaign``, ``state``, ``at`` (a tz-aware
+        datetime), ``amount``, ``volume`` (str, int or Decimal, never float),
+        ``lines`` ([{``sku``, ``quantity``, ``amount``, ``volume``,
+        ``flags``}]), ``comments`` ([{``stage``, ``text``}]). Returns
+        ``result`` (created, changed, unchanged), ``campaign``,
+        ``previous_state``, ``first_purchase``, ``decisions``, ``event``.
+        Raises InvalidArgument, NotFound, FailedPrecondition (a state step
+        back, a closed campaign, ...), PermissionDenied."""
+        x: dict[str, Any] = _json.loads(
+            self._native.report_order_json(actor, _to_json(dict(_mapping(order, "order"))))
+        )
+        x["event"] = _id(x["event"])
+        return x
+
+    def report_orders(
+        self,
+        actor: Actor,
+        orders: Iterable[Mapping[str, Any]],
+        *,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> dict[str, Any]:
+        """Records many order reports in one transaction: refused ones are
+        listed in ``rejected`` (``index``, ``id``, ``findings``) with nothing
+        of them written. Returns ``created``, ``changed``, ``unchanged``,
+        ``rejected``, ``first_purchases``, ``rule_changes``, ``event``.
+        Raises PermissionDenied, Aborted (``progress`` raised)."""
+        reports = [dict(_mapping(o, "order")) for o in orders]
+        x: dict[str, Any] = _json.loads(
+            self._native.report_orders_json(actor, _to_json(reports), progress)
+        )
+        x["event"] = _id(x["event"])
+        return x
+
+    def order(self, actor: Actor, id: str) -> dict[str, Any]:
+        """The order with this host id: owner, state, amounts (Decimal),
+        lines, comments and ``history`` (state, at, event). Raises NotFound,
+        PermissionDenied."""
+        x: dict[str, Any] = _json.loads(self._native.order_json(actor, _str(id, "id")))
+        x["owner"] = _id(x["owner"])
+        x["created_by"] = _id(x["created_by"])
+        x["amount"] = _decimal.Decimal(x["amount"])
+        x["volume"] = _decimal.Decimal(x["volume"])
+        for line in x["lines"]:
+            line["amount"] = _decimal.Decimal(line["amount"])
+            line["volume"] = _decimal.Decimal(line["volume"])
+        for h in x["history"]:
+            h["at"] = _instant(h["at"])
+            h["event"] = _id(h["event"])
+        return x
+
+    def activity(self, actor: Actor, person: int, campaign: str) -> dict[str, Any]:
+        """What ``person``'s orders add up to in ``campaign``: ``orders``,
+        ``personal_volume``, ``amount`` (Decimal), ``drafts``. Raises
+        NotFound, PermissionDenied."""
+        x: dict[str, Any] = _json.loads(
+            self._native.activity_json(actor, _int(person, "person"), _str(campaign, "campaign"))
+        )
+        x["personal_volume"] = _decimal.Decimal(x["personal_volume"])
+        x["amount"] = _decimal.Decimal(x["amount"])
+        return x
+
+    def close_campaign(self, actor: Actor, campaign: str) -> dict[str, Any]:
+        """Closes ``campaign`` (staff only), locking its orders; closing it
+        again changes nothing (``already_closed``). Returns ``orders``,
+        ``persons_with_orders``, ``drafts``, ``volume``, ``amount``,
+        ``closed_at``. Raises NotFound, FailedPrecondition (an earlier
+        campaign open, or it has not ended), PermissionDenied."""
+        x: dict[str, Any] = _json.loads(self._native.close_campaign_json(actor, _str(campaign, "campaign")))
+        x["volume"] = _decimal.Decimal(x["volume"])
+        x["amount"] = _decimal.Decimal(x["amount"])
+        x["closed_at"] = _instant(x["closed_at"])
+        return x
 
     def set_vip(self, actor: Actor, person: int, vip: bool, *, reason: str = "") -> int:
         """Marks ``person`` a VIP (exempt from automatic inactivation) or not;

@@ -815,6 +815,65 @@ PYBIND11_MODULE(_downline, m) {
           },
           py::arg("actor"), py::arg("request_json"))
       .def(
+          "add_campaigns_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& campaigns_json) {
+            return text(with_company(h, [&](dl::Company& c) {
+              const auto specs = dl::json::parse_campaign_specs(campaigns_json);
+              return dl::json::to_json(c.add_campaigns(actor, specs));
+            }));
+          },
+          py::arg("actor"), py::arg("campaigns_json"))
+      .def("campaigns_json",
+           [](const CompanyHandle& h) {
+             return text(
+                 with_company(h, [&](dl::Company& c) { return dl::json::to_json(c.campaigns()); }));
+           })
+      .def(
+          "report_order_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& report_json) {
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(
+                  c.report_order(actor, dl::json::parse_order_report(report_json)));
+            }));
+          },
+          py::arg("actor"), py::arg("report_json"))
+      .def(
+          "report_orders_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& reports_json,
+             py::object progress) {
+            return text(with_progress(
+                h, std::move(progress), [&](dl::Company& c, const dl::ProgressFn& on_progress) {
+                  const auto reports = dl::json::parse_order_reports(reports_json);
+                  return dl::json::to_json(c.report_orders(actor, reports, on_progress));
+                }));
+          },
+          py::arg("actor"), py::arg("reports_json"), py::arg("progress") = py::none())
+      .def(
+          "order_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& id) {
+            return text(with_company(
+                h, [&](dl::Company& c) { return dl::json::to_json(c.order(actor, id)); }));
+          },
+          py::arg("actor"), py::arg("id"))
+      .def(
+          "activity_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
+             const std::string& campaign) {
+            const auto pid = person_arg(person, "person");
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.activity(actor, pid, campaign));
+            }));
+          },
+          py::arg("actor"), py::arg("person"), py::arg("campaign"))
+      .def(
+          "close_campaign_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& campaign) {
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.close_campaign(actor, campaign));
+            }));
+          },
+          py::arg("actor"), py::arg("campaign"))
+      .def(
           "set_vip",
           [](const CompanyHandle& h, const dl::Actor& actor, py::handle person, bool vip,
              const std::string& reason) {

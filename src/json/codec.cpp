@@ -1272,6 +1272,229 @@ std::string to_json(const VerifyReport& report) {
   return dump(out);
 }
 
+namespace {
+
+OrderState read_order_state(const Json& value, const std::string& path) {
+  const std::string name = read_string(value, path);
+  if (const auto state = parse_order_state(name)) return *state;
+  throw InvalidArgument("unknown order state '" + name +
+                            "'; expected draft, placed, paid, invoiced, shipped, cancelled or "
+                            "returned",
+                        path);
+}
+
+CampaignSpec read_campaign_spec(const Json& value, const std::string& path) {
+  require_object(value, path, "a campaign object");
+  reject_unknown_keys(value, path, {"id", "start", "end"});
+  CampaignSpec c;
+  c.id = read_string(required_member(value, path, "id"), child(path, "id"));
+  c.start = read_date(required_member(value, path, "start"), child(path, "start"));
+  c.end = read_date(required_member(value, path, "end"), child(path, "end"));
+  return c;
+}
+
+OrderReport read_order_report(const Json& value, const std::string& path) {
+  require_object(value, path, "an order report object");
+  reject_unknown_keys(value, path,
+                      {"id", "owner", "created_by", "campaign", "state", "at", "amount", "volume",
+                       "lines", "comments"});
+  OrderReport r;
+  r.id = read_string(required_member(value, path, "id"), child(path, "id"));
+  if (const Json* v = member(value, "owner")) r.owner = read_id(*v, child(path, "owner"));
+  if (const Json* v = member(value, "created_by"))
+    r.created_by = read_id(*v, child(path, "created_by"));
+  if (const Json* v = member(value, "campaign"))
+    r.campaign = read_string(*v, child(path, "campaign"));
+  if (const Json* v = member(value, "state")) r.state = read_order_state(*v, child(path, "state"));
+  if (const Json* v = member(value, "at")) r.at = read_instant(*v, child(path, "at"));
+  if (const Json* v = member(value, "amount")) r.amount = read_decimal(*v, child(path, "amount"));
+  if (const Json* v = member(value, "volume")) r.volume = read_decimal(*v, child(path, "volume"));
+  if (const Json* v = member(value, "lines")) {
+    const std::string at = child(path, "lines");
+    if (!v->is_array()) throw_expected("an array of lines", *v, at);
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      const Json& l = (*v)[i];
+      const std::string lp = element(at, i);
+      require_object(l, lp, "an order line object");
+      reject_unknown_keys(l, lp, {"sku", "quantity", "amount", "volume", "flags"});
+      OrderLine line;
+      line.sku = read_string(required_member(l, lp, "sku"), child(lp, "sku"));
+      if (const Json* q = member(l, "quantity")) {
+        const std::uint64_t n = read_count(*q, child(lp, "quantity"));
+        if (n > UINT32_MAX) throw OutOfRange("the quantity does not fit", child(lp, "quantity"));
+        line.quantity = static_cast<std::uint32_t>(n);
+      }
+      if (const Json* a = member(l, "amount")) line.amount = read_decimal(*a, child(lp, "amount"));
+      if (const Json* a = member(l, "volume")) line.volume = read_decimal(*a, child(lp, "volume"));
+      if (const Json* f = member(l, "flags")) line.flags = read_strings(*f, child(lp, "flags"));
+      r.lines.push_back(std::move(line));
+    }
+  }
+  if (const Json* v = member(value, "comments")) {
+    const std::string at = child(path, "comments");
+    if (!v->is_array()) throw_expected("an array of comments", *v, at);
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      const Json& c = (*v)[i];
+      const std::string cp = element(at, i);
+      require_object(c, cp, "a comment object");
+      reject_unknown_keys(c, cp, {"stage", "text"});
+      r.comments.push_back(
+          OrderComment{read_string(required_member(c, cp, "stage"), child(cp, "stage")),
+                       read_string(required_member(c, cp, "text"), child(cp, "text"))});
+    }
+  }
+  return r;
+}
+
+OrderedJson campaign_json(const Campaign& c) {
+  OrderedJson out = OrderedJson::object();
+  out["id"] = c.id;
+  out["start"] = c.start.to_string();
+  out["end"] = c.end.to_string();
+  out["starts_at"] = c.starts_at.to_rfc3339();
+  out["ends_at"] = c.ends_at.to_rfc3339();
+  out["state"] = to_string(c.state);
+  out["closed_at"] = c.closed_at ? OrderedJson(c.closed_at->to_rfc3339()) : nullptr;
+  return out;
+}
+
+OrderedJson order_json(const Order& o) {
+  OrderedJson out = OrderedJson::object();
+  out["id"] = o.id;
+  out["owner"] = id_json(o.owner);
+  out["created_by"] = id_json(o.created_by);
+  out["campaign"] = o.campaign;
+  out["state"] = to_string(o.state);
+  out["amount"] = o.amount.to_string();
+  out["volume"] = o.volume.to_string();
+  out["counted"] = o.counted;
+  OrderedJson lines = OrderedJson::array();
+  for (const OrderLine& l : o.lines) {
+    OrderedJson line = OrderedJson::object();
+    line["sku"] = l.sku;
+    line["quantity"] = l.quantity;
+    line["amount"] = l.amount.to_string();
+    line["volume"] = l.volume.to_string();
+    line["flags"] = l.flags;
+    lines.push_back(std::move(line));
+  }
+  out["lines"] = std::move(lines);
+  OrderedJson comments = OrderedJson::array();
+  for (const OrderComment& c : o.comments)
+    comments.push_back(OrderedJson{{"stage", c.stage}, {"text", c.text}});
+  out["comments"] = std::move(comments);
+  OrderedJson history = OrderedJson::array();
+  for (const OrderStateChange& h : o.history) {
+    OrderedJson item = OrderedJson::object();
+    item["state"] = to_string(h.state);
+    item["at"] = h.at.to_rfc3339();
+    item["event"] = id_json(h.seq);
+    history.push_back(std::move(item));
+  }
+  out["history"] = std::move(history);
+  return out;
+}
+
+}  // namespace
+
+std::vector<CampaignSpec> parse_campaign_specs(std::string_view text) {
+  const Json document = parse_document(text);
+  if (!document.is_array()) throw_expected("an array of campaigns", document, "");
+  std::vector<CampaignSpec> out;
+  for (std::size_t i = 0; i < document.size(); ++i)
+    out.push_back(read_campaign_spec(document[i], element("", i)));
+  return out;
+}
+
+OrderReport parse_order_report(std::string_view text) {
+  return read_order_report(parse_document(text), "");
+}
+
+std::vector<OrderReport> parse_order_reports(std::string_view text) {
+  const Json document = parse_document(text);
+  if (!document.is_array()) throw_expected("an array of order reports", document, "");
+  std::vector<OrderReport> out;
+  out.reserve(document.size());
+  for (std::size_t i = 0; i < document.size(); ++i)
+    out.push_back(read_order_report(document[i], element("", i)));
+  return out;
+}
+
+std::string to_json(const Campaign& campaign) {
+  return dump(campaign_json(campaign));
+}
+
+std::string to_json(const std::vector<Campaign>& campaigns) {
+  OrderedJson out = OrderedJson::array();
+  for (const Campaign& c : campaigns) out.push_back(campaign_json(c));
+  return dump(out);
+}
+
+std::string to_json(const OrderOutcome& outcome) {
+  OrderedJson out = OrderedJson::object();
+  out["result"] = to_string(outcome.result);
+  out["campaign"] = outcome.campaign;
+  out["previous_state"] =
+      outcome.previous_state ? OrderedJson(to_string(*outcome.previous_state)) : nullptr;
+  out["first_purchase"] = outcome.first_purchase;
+  out["decisions"] = decisions_json(outcome.decisions);
+  out["event"] = id_json(outcome.seq);
+  return dump(out);
+}
+
+std::string to_json(const OrderBatchReport& report) {
+  OrderedJson out = OrderedJson::object();
+  out["created"] = report.created;
+  out["changed"] = report.changed;
+  out["unchanged"] = report.unchanged;
+  OrderedJson rejected = OrderedJson::array();
+  for (const RejectedOrder& r : report.rejected) {
+    OrderedJson item = OrderedJson::object();
+    item["index"] = r.index;
+    item["id"] = r.id;
+    item["findings"] = findings_json(r.findings);
+    rejected.push_back(std::move(item));
+  }
+  out["rejected"] = std::move(rejected);
+  out["first_purchases"] = report.first_purchases;
+  out["rule_changes"] = report.rule_changes;
+  out["event"] = id_json(report.seq);
+  return dump(out);
+}
+
+std::string to_json(const Order& order) {
+  return dump(order_json(order));
+}
+
+std::string to_json(const std::vector<Order>& orders) {
+  OrderedJson out = OrderedJson::array();
+  for (const Order& o : orders) out.push_back(order_json(o));
+  return dump(out);
+}
+
+std::string to_json(const CampaignActivity& activity) {
+  OrderedJson out = OrderedJson::object();
+  out["campaign"] = activity.campaign;
+  out["orders"] = activity.orders;
+  out["personal_volume"] = activity.personal_volume.to_string();
+  out["amount"] = activity.amount.to_string();
+  out["drafts"] = activity.drafts;
+  return dump(out);
+}
+
+std::string to_json(const CampaignSummary& summary) {
+  OrderedJson out = OrderedJson::object();
+  out["campaign"] = summary.campaign;
+  out["orders"] = summary.orders;
+  out["persons_with_orders"] = summary.persons_with_orders;
+  out["drafts"] = summary.drafts;
+  out["volume"] = summary.volume.to_string();
+  out["amount"] = summary.amount.to_string();
+  out["closed_at"] = summary.closed_at.to_rfc3339();
+  out["already_closed"] = summary.already_closed;
+  return dump(out);
+}
+
 }  // namespace json
 
 DOWNLINE_END_NAMESPACE

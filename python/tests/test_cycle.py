@@ -1,0 +1,85 @@
+"""The commercial cycle through the Python package: campaigns in the
+company's zone, orders one by one and in bulk, activity, the kit rule and
+the close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+import downline
+
+CONFIG = {
+    "company": {"name": "Py", "currency": "COP", "time_zone": "America/Bogota"},
+    "channels": [{"id": "web", "kind": "corporate_site",
+                  "forms": {"consultant": {"outcome": "pending_kit"}}}],
+    "rules": [{"id": "kit", "trigger": "order_state_changed",
+               "when": {"and": [{"==": [{"var": "order.state"}, "paid"]},
+                                {"some": [{"var": "order.lines"},
+                                          {"in": ["starter_kit", {"var": "flags"}]}]}]},
+               "then": [{"action": "activate"}]}],
+}
+
+UTC = dt.timezone.utc
+
+
+def test_orders_follow_the_calendar_and_the_kit_activates(admin):
+    with downline.open("memory:", CONFIG) as co:
+        ana = co.enroll(admin, {"channel": "web", "type": "consultant",
+                                "person": {"external_id": "A", "first_name": "Ana",
+                                           "last_name": "G", "email": "a@example.com"}})
+        pid = ana.person
+        added = co.add_campaigns(admin, [
+            {"id": "2026-11", "start": dt.date(2026, 11, 1), "end": "2026-11-30"},
+            {"id": "2026-12", "start": "2026-12-01", "end": "2026-12-31"}])
+        assert added[0]["ends_at"] == dt.datetime(2026, 12, 1, 5, tzinfo=UTC)
+        assert [c["id"] for c in co.campaigns()] == ["2026-11", "2026-12"]
+
+        placed = co.report_order(admin, {
+            "id": "K-1", "owner": pid, "state": "placed",
+            "at": dt.datetime(2026, 12, 1, 4, 59, 59, tzinfo=UTC),
+            "lines": [{"sku": "KIT", "quantity": 1, "amount": Decimal("150.50"),
+                       "volume": 20, "flags": ["starter_kit"]}]})
+        assert placed["result"] == "created"
+        assert placed["campaign"] == "2026-11"
+        paid = co.report_order(admin, {"id": "K-1", "state": "paid",
+                                       "at": dt.datetime(2026, 12, 2, tzinfo=UTC)})
+        assert paid["first_purchase"] is True
+        assert paid["decisions"][0]["rule"] == "kit"
+        assert co.person(admin, pid).status == "active"
+        order = co.order(admin, "K-1")
+        assert order["amount"] == Decimal("150.5")
+        assert [h["state"] for h in order["history"]] == ["placed", "paid"]
+
+        report = co.report_orders(admin, [
+            {"id": "B-1", "owner": pid, "at": dt.datetime(2026, 11, 20, tzinfo=UTC),
+             "amount": "40", "volume": "4"},
+            {"id": "B-2", "owner": 99, "at": dt.datetime(2026, 11, 20, tzinfo=UTC)}])
+        assert report["created"] == 1
+        assert report["rejected"][0]["findings"][0]["field"] == "orders[1].owner"
+        activity = co.activity(admin, pid, "2026-11")
+        assert activity["orders"] == 2
+        assert activity["personal_volume"] == Decimal("24")
+
+        summary = co.close_campaign(admin, "2026-11")
+        assert summary["orders"] == 2 and summary["already_closed"] is False
+        assert co.close_campaign(admin, "2026-11")["already_closed"] is True
+        with pytest.raises(downline.FailedPrecondition) as e:
+            co.report_order(admin, {"id": "B-1", "state": "cancelled",
+                                    "at": dt.datetime(2026, 12, 3, tzinfo=UTC)})
+        assert e.value.field == "campaign"
+
+
+def test_bad_order_input_names_its_field(admin):
+    with downline.open("memory:", CONFIG) as co:
+        co.add_campaigns(admin, [{"id": "n", "start": "2026-11-01", "end": "2026-11-30"}])
+        with pytest.raises(downline.InvalidArgument) as e:
+            co.report_order(admin, {"id": "X", "owner": 1, "amount": 12.5})
+        assert e.value.field == "amount"
+        with pytest.raises(downline.InvalidArgument) as e:
+            co.add_campaigns(admin, [{"id": "m", "start": "2026-12-05", "end": "2026-12-01"}])
+        assert e.value.field == "campaigns[0].end"
+        with pytest.raises(downline.NotFound):
+            co.order(admin, "nope")
