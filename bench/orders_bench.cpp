@@ -58,9 +58,11 @@ const std::vector<OrderReport>& generated_orders() {
       r.state = OrderState::paid;
       r.at = Instant{start + static_cast<std::int64_t>(i) * (span / static_cast<std::int64_t>(n))};
       const std::int64_t units = 20 + static_cast<std::int64_t>(i % 80);
-      r.lines.push_back(OrderLine{"SKU-" + std::to_string(i % 50), 1,
+      r.lines.push_back(OrderLine{"SKU-" + std::to_string(i % 50),
+                                  1,
                                   Decimal::from_integer(units * 1000),
-                                  Decimal::from_integer(units), {}});
+                                  Decimal::from_integer(units),
+                                  {}});
     }
     return out;
   }();
@@ -92,8 +94,7 @@ void BM_Orders_ReportOrders(benchmark::State& state) {
     created = 0;
     for (std::size_t at = 0; at < orders.size(); at += kCall) {
       const std::size_t n = std::min(kCall, orders.size() - at);
-      const auto report =
-          company.report_orders(admin(), std::span(orders.data() + at, n));
+      const auto report = company.report_orders(admin(), std::span(orders.data() + at, n));
       if (!report.rejected.empty()) {
         state.SkipWithError("a generated order was rejected");
         return;

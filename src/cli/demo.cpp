@@ -25,6 +25,13 @@ constexpr const char* kSampleConfig =
 
 using Clock = std::chrono::steady_clock;
 
+// Days of the month of `d` (Gregorian).
+unsigned days_in(LocalDate d) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0;
+  return d.month == 2 && leap ? 29 : kDays[d.month - 1];
+}
+
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -140,16 +147,49 @@ int run_demo(const DemoOptions& options) {
   auto company = Company::open("sqlite:" + options.db, config);
   const double open_seconds = seconds_since(open_start);
 
-  // The head office's end of campaign, by hand until the commercial cycle
-  // does it: six persons in ten ordered (a seeded personal volume below 200),
-  // one recalculation, and the ten largest leaders made directors, each
-  // starting a generation.
+  // Last month's campaign: six persons in ten placed one paid order (a
+  // seeded volume below 200), reported in bulk; the campaign is closed.
+  // Then one recalculation over those volumes, and the ten largest leaders
+  // made directors, each starting a generation.
+  const LocalDate today = utc_date(SystemClock{}.now());
+  const LocalDate month_start{today.month == 1 ? today.year - 1 : today.year,
+                              today.month == 1 ? 12u : today.month - 1, 1};
+  const CampaignSpec last_month[] = {
+      {"demo", month_start, {month_start.year, month_start.month, days_in(month_start)}}};
+  const Campaign campaign = company.add_campaigns(admin, last_month).front();
   std::mt19937_64 rng(options.seed);
   RecalculationRequest recalc;
+  std::vector<OrderReport> orders;
   for (std::uint64_t id = 1; id <= total; ++id)
-    if (rng() % 10 < 6)
-      recalc.personal_volumes.push_back(
-          {PersonId{static_cast<std::int64_t>(id)}, Decimal::from_micros(rng() % 200'000'000)});
+    if (rng() % 10 < 6) {
+      const PersonId person{static_cast<std::int64_t>(id)};
+      const Decimal volume = Decimal::from_micros(rng() % 200'000'000);
+      recalc.personal_volumes.push_back({person, volume});
+      OrderReport& o = orders.emplace_back();
+      o.id = "demo-" + std::to_string(id);
+      o.owner = person;
+      o.state = OrderState::paid;
+      // Somewhere in the campaign's first three weeks.
+      o.at = Instant{campaign.starts_at.micros_since_epoch +
+                     static_cast<std::int64_t>(rng() % (21ULL * 24 * 3600)) * 1'000'000};
+      o.lines.push_back(OrderLine{
+          "LINE-" + std::to_string(id % 12), 1, volume * Decimal::from_integer(1000), volume, {}});
+    }
+  const auto orders_start = Clock::now();
+  {
+    ProgressBar bar(options.progress, "orders");
+    for (std::size_t at = 0; at < orders.size(); at += 50'000) {
+      const std::size_t n = std::min<std::size_t>(50'000, orders.size() - at);
+      const auto report = company.report_orders(admin, std::span(orders.data() + at, n));
+      if (!report.rejected.empty()) {
+        std::cerr << "order rejected: " << report.rejected.front().findings.front().message << "\n";
+        return 1;
+      }
+      bar.update(at + n, orders.size());
+    }
+  }
+  const double orders_seconds = seconds_since(orders_start);
+  const CampaignSummary closed = company.close_campaign(admin, campaign.id);
   const auto recalc_start = Clock::now();
   const auto recalculated = company.recalculate(admin, recalc);
   const double recalc_ms = seconds_since(recalc_start) * 1000;
@@ -180,6 +220,12 @@ int run_demo(const DemoOptions& options) {
   for (std::size_t level = 0; level < summary.per_level.size(); ++level)
     std::cout << "  " << std::setw(5) << level << "  " << std::setw(9) << summary.per_level[level]
               << "\n";
+  std::cout << "\ncampaign " << campaign.start.to_string() << " .. " << campaign.end.to_string()
+            << " (America/Bogota), closed\n"
+            << "  orders reported    " << orders.size() << " in " << orders_seconds << " s\n"
+            << "  persons ordering   " << closed.persons_with_orders << "\n"
+            << "  volume             " << closed.volume.to_string(2) << "\n"
+            << "  amount             " << closed.amount.to_string(2) << "\n";
   std::cout << "\n  recalculated " << recalculated.persons << " persons in " << recalc_ms
             << " ms: personal volume " << recalculated.total_volume.to_string(2) << "\n";
   std::cout << "\n  largest downlines (made directors)\n"

@@ -419,6 +419,7 @@ class SqliteStore final : public Store {
                          "state_at_us = ?, lines = ?, comments = ?, seq = ? WHERE oid = ?");
       ins_order_state_.emplace(
           db_, "INSERT INTO order_states (oid, seq, state, at_us) VALUES (?,?,?,?)");
+      upd_first_order_.emplace(db_, "UPDATE customers SET first_order = ? WHERE person_id = ?");
       r_version_.emplace(rdb_, "PRAGMA data_version");
       others_may_have_written();  // remember the starting data_version
       sqlite3_wal_hook(db_.getHandle(), &SqliteStore::after_commit, this);
@@ -1224,7 +1225,7 @@ class SqliteStore final : public Store {
   std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_,
       w_email_, w_document_, w_blacklisted_, ins_acceptance_, ins_attachment_, upd_node_,
       ins_change_, last_seq_, ins_event_seq_, ins_events_, ins_changes_, w_order_, ins_order_,
-      upd_order_, ins_order_state_;
+      upd_order_, ins_order_state_, upd_first_order_;
   // The write connection's PRAGMA foreign_keys, switched only between
   // transactions (SQLite ignores it inside one) and only when a
   // transaction asks for the other setting.
@@ -1949,7 +1950,8 @@ void SqliteTxn::insert_order_state(const OrderStateRow& row) {
 
 void SqliteTxn::set_first_order(PersonId person, std::string_view order) {
   try {
-    SQLite::Statement st(s_.db_, "UPDATE customers SET first_order = ? WHERE person_id = ?");
+    auto& st = *s_.upd_first_order_;
+    st.tryReset();
     st.bind(1, std::string(order));
     st.bind(2, person.value());
     if (st.exec() != 1) throw Internal("no person to change");
