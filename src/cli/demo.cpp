@@ -151,7 +151,10 @@ int run_demo(const DemoOptions& options) {
   // seeded volume below 200), reported in bulk; the campaign is closed.
   // Then one recalculation over those volumes, and the ten largest leaders
   // made directors, each starting a generation.
-  const LocalDate today = utc_date(SystemClock{}.now());
+  // A day back: on the 1st, before local midnight west of Greenwich, the
+  // month before has not ended yet.
+  const LocalDate today =
+      utc_date(Instant{SystemClock{}.now().micros_since_epoch - 24LL * 3600 * 1'000'000});
   const LocalDate month_start{today.month == 1 ? today.year - 1 : today.year,
                               today.month == 1 ? 12u : today.month - 1, 1};
   const CampaignSpec last_month[] = {
