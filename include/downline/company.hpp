@@ -431,7 +431,8 @@ class DOWNLINE_API Company {
   /// "unchanged" and writes nothing. Throws InvalidArgument (a bad field:
   /// "id", "amount", "lines[i].sku", ...), NotFound ("owner", "created_by",
   /// "campaign"), FailedPrecondition ("state": a step back or out of a
-  /// cancelled/returned order; "campaign": closed, or none holds "at";
+  /// cancelled/returned order; "campaign": closed; "at": no campaign holds
+  /// it, or before the order's last state;
   /// "owner", "created_by", "campaign" differing from the stored order;
   /// "amount", "volume", "lines" after payment), PermissionDenied; nothing
   /// is written then.
