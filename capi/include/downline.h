@@ -1120,7 +1120,7 @@ DOWNLINE_C_API downline_status downline_campaigns_json(downline_buf *out,
  * "quantity", "amount", "volume", "flags"}], "comments"?: [{"stage",
  * "text"}]}, amounts as decimal strings. Writes {"result": "created" |
  * "changed" | "unchanged", "campaign", "previous_state", "first_purchase",
- * "decisions", "event"} into `out`. Fails with DOWNLINE_INVALID_ARGUMENT,
+ * "reinstatement", "decisions", "event"} into `out`. Fails with DOWNLINE_INVALID_ARGUMENT,
  * DOWNLINE_NOT_FOUND ("owner", "created_by", "campaign"),
  * DOWNLINE_FAILED_PRECONDITION ("state", "campaign", "at", "amount", ...),
  * DOWNLINE_PERMISSION_DENIED, DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL;
@@ -1167,8 +1167,9 @@ DOWNLINE_C_API downline_status downline_activity_json(downline_buf *out, downlin
 /**
  * Closes a campaign (staff actors only) and writes its summary into `out`:
  * {"campaign", "orders", "persons_with_orders", "drafts", "volume",
- * "amount", "closed_at", "already_closed"}. Closing a closed campaign
- * changes nothing. Fails with DOWNLINE_NOT_FOUND,
+ * "amount", "closed_at", "already_closed", "commercial_states": {"id": n},
+ * "state_changes", "inactivated"}; the close gives consultants their
+ * commercial states. Closing a closed campaign changes nothing. Fails with DOWNLINE_NOT_FOUND,
  * DOWNLINE_FAILED_PRECONDITION (an earlier campaign open, or not ended yet),
  * DOWNLINE_PERMISSION_DENIED, DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL.
  */

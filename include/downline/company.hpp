@@ -415,7 +415,10 @@ class DOWNLINE_API Company {
   std::optional<Campaign> campaign_at(Instant at) const;
 
   /// Closes a campaign (staff only), in one transaction with a
-  /// "campaign_closed" event: its orders are locked and its figures kept.
+  /// "campaign_closed" event: its orders are locked and its figures kept,
+  /// and consultants get the commercial state their campaigns without an
+  /// order reached (an inactivating one inactivates them, a VIP excepted),
+  /// each with a "commercial_state_changed" event.
   /// Closing a closed campaign changes nothing and returns what its close
   /// kept. Throws PermissionDenied, NotFound (field "campaign"),
   /// FailedPrecondition ("campaign": an earlier campaign is still open, or

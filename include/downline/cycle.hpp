@@ -138,6 +138,11 @@ struct OrderOutcome {
   std::string campaign;                      ///< the campaign the order belongs to
   std::optional<OrderState> previous_state;  ///< unset for a new order
   bool first_purchase = false;               ///< this change made the owner's first paid order
+  /// When the order brought back a consultant the commercial states had
+  /// inactivated: "free", "fee" (back with a reinstatement fee) or
+  /// "reappointment" (away too long: they stay inactive and enroll again);
+  /// "" otherwise.
+  std::string reinstatement;
   /// What the order_state_changed rules decided (their status and type
   /// changes are written with the order).
   std::vector<Decision> decisions;
@@ -180,6 +185,10 @@ struct CampaignSummary {
   Decimal volume, amount;                 ///< of the counted orders
   Instant closed_at;
   bool already_closed = false;  ///< the campaign was closed before this call: nothing changed
+  /// Consultants per commercial state after the close, by state id.
+  std::vector<std::pair<std::string, std::uint64_t>> commercial_states;
+  std::uint64_t state_changes = 0;  ///< consultants whose commercial state changed
+  std::uint64_t inactivated = 0;    ///< consultants the commercial states inactivated
 };
 
 DOWNLINE_END_NAMESPACE

@@ -176,8 +176,8 @@ DOWNLINE_API std::vector<OrderReport> parse_order_reports(std::string_view text)
 DOWNLINE_API std::string to_json(const Campaign& campaign);
 /// An array of campaigns.
 DOWNLINE_API std::string to_json(const std::vector<Campaign>& campaigns);
-/// {"result", "campaign", "previous_state", "first_purchase", "decisions",
-///  "event"}.
+/// {"result", "campaign", "previous_state", "first_purchase", "reinstatement"
+///  (null, "free", "fee" or "reappointment"), "decisions", "event"}.
 DOWNLINE_API std::string to_json(const OrderOutcome& outcome);
 /// {"created", "changed", "unchanged", "rejected": [{"index", "id",
 ///  "findings"}], "first_purchases", "rule_changes", "event"}.
@@ -190,7 +190,8 @@ DOWNLINE_API std::string to_json(const std::vector<Order>& orders);
 /// {"campaign", "orders", "personal_volume", "amount", "drafts"}.
 DOWNLINE_API std::string to_json(const CampaignActivity& activity);
 /// {"campaign", "orders", "persons_with_orders", "drafts", "volume",
-///  "amount", "closed_at", "already_closed"}.
+///  "amount", "closed_at", "already_closed", "commercial_states": {"id": n},
+///  "state_changes", "inactivated"}.
 DOWNLINE_API std::string to_json(const CampaignSummary& summary);
 
 }  // namespace json

@@ -85,6 +85,8 @@ struct Person {
   Decimal credit_limit;
   /// Exempt from automatic inactivation (seed 004 §7.2): Company::set_vip.
   bool vip = false;
+  /// The commercial state the last close gave them ("" none; seed 004 §6.3.3).
+  std::string commercial_state;
 };
 
 /// Who a call runs for. The host authenticates; the library authorises.

@@ -368,6 +368,8 @@ PYBIND11_MODULE(_downline, m) {
             return py::module_::import("decimal").attr("Decimal")(p.credit_limit.to_string());
           })
       .def_property_readonly("vip", [](const dl::Person& p) { return p.vip; })
+      .def_property_readonly("commercial_state",
+                             [](const dl::Person& p) { return text(p.commercial_state); })
       .def_property_readonly("display",
                              [](const dl::Person& p) {
                                py::dict out;

@@ -20,6 +20,10 @@ CONFIG = {
                                 {"some": [{"var": "order.lines"},
                                           {"in": ["starter_kit", {"var": "flags"}]}]}]},
                "then": [{"action": "activate"}]}],
+    "commercial_states": [{"id": "active", "after_campaigns_without_order": 0},
+                          {"id": "inactive", "after_campaigns_without_order": 3,
+                           "inactivates": True}],
+    "reinstatement": {"free_within": 5, "fee_within": 13},
 }
 
 UTC = dt.timezone.utc
@@ -65,6 +69,8 @@ def test_orders_follow_the_calendar_and_the_kit_activates(admin):
 
         summary = co.close_campaign(admin, "2026-11")
         assert summary["orders"] == 2 and summary["already_closed"] is False
+        assert summary["commercial_states"] == {"active": 1}
+        assert co.person(admin, pid).commercial_state == "active"
         assert co.close_campaign(admin, "2026-11")["already_closed"] is True
         with pytest.raises(downline.FailedPrecondition) as e:
             co.report_order(admin, {"id": "B-1", "state": "cancelled",

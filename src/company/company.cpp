@@ -66,6 +66,7 @@ StoredIndex CompanyState::read_stored_index(const StoreFault& fault,
     fault(network, n, std::move(message));
   };
   std::unordered_map<std::string, std::uint32_t> zone_ids{{"", 0}};
+  std::unordered_map<std::string, std::uint16_t> order_names{{"", 0}};
   store->with_read_snapshot([&] {
     st.last = store->last_event_seq();
     bool dense = true;
@@ -82,6 +83,12 @@ StoredIndex CompanyState::read_stored_index(const StoreFault& fault,
       st.ranks.push_back(p.rank);
       st.enrolled_at.push_back(p.enrolled_at);
       st.purchased.push_back(p.purchased ? 1 : 0);
+      st.commercial.push_back(commercial_number(config, p.commercial_state));
+      auto [order_it, new_name] =
+          order_names.try_emplace(std::string(p.last_order_campaign),
+                                  static_cast<std::uint16_t>(st.last_order_names.size()));
+      if (new_name) st.last_order_names.emplace_back(p.last_order_campaign);
+      st.last_order.push_back(order_it->second);
       auto [it, added] = zone_ids.try_emplace(std::string(p.zone),
                                               static_cast<std::uint32_t>(st.zone_names.size()));
       if (added) st.zone_names.emplace_back(p.zone);
@@ -130,6 +137,7 @@ void CompanyState::rebuild_index() {
     load_cycle({});
   });
   cycle.purchased = std::move(st.purchased);
+  assign_marks(st);
   index.assign(std::move(st.types), std::move(st.statuses), std::move(st.zones),
                std::move(st.ranks), std::move(st.zone_names), st.trees);
   last_applied.store(st.last.value());
@@ -151,6 +159,23 @@ void CampaignTotals::apply(const OrderRow& order, OrderState counted_from, int s
     orders[v] += static_cast<std::uint32_t>(sign);
   }
   if (state == OrderState::draft) drafts[v] += static_cast<std::uint32_t>(sign);
+}
+
+std::int64_t CycleState::campaigns_without_order(Node v, std::size_t k) const {
+  const auto& list = calendar.campaigns;
+  const std::int64_t joined = v < enrolled.size() ? enrolled[v] : INT64_MAX;
+  // The first campaign they could order in: the first not over when they joined.
+  auto first = std::partition_point(list.begin(), list.end(), [&](const Campaign& c) {
+    return c.ends_at.micros_since_epoch <= joined;
+  });
+  auto base = static_cast<std::size_t>(first - list.begin());
+  if (v < last_order.size() && last_order[v] != kNever) {
+    auto at = std::partition_point(list.begin(), list.end(), [&](const Campaign& c) {
+      return c.starts_at.micros_since_epoch <= last_order[v];
+    });
+    base = std::max(base, static_cast<std::size_t>(at - list.begin()));
+  }
+  return k >= base ? static_cast<std::int64_t>(k - base + 1) : 0;
 }
 
 void CompanyState::load_cycle(std::vector<std::uint8_t> purchased) const {
@@ -176,6 +201,30 @@ void CompanyState::load_cycle(std::vector<std::uint8_t> purchased) const {
   cycle.calendar = std::move(calendar);
   cycle.totals = std::move(totals);
   if (!purchased.empty()) cycle.purchased = std::move(purchased);
+}
+
+void CompanyState::assign_marks(StoredIndex& st) const {
+  cycle.enrolled.resize(st.enrolled_at.size());
+  for (std::size_t v = 0; v < st.enrolled_at.size(); ++v)
+    cycle.enrolled[v] = st.enrolled_at[v].micros_since_epoch;
+  cycle.commercial = std::move(st.commercial);
+  std::vector<std::int64_t> starts(st.last_order_names.size(), CycleState::kNever);
+  for (std::size_t i = 1; i < st.last_order_names.size(); ++i)
+    if (const Campaign* c = cycle.calendar.find(st.last_order_names[i]))
+      starts[i] = c->starts_at.micros_since_epoch;
+  cycle.last_order.resize(st.last_order.size());
+  for (std::size_t v = 0; v < st.last_order.size(); ++v)
+    cycle.last_order[v] = starts[st.last_order[v]];
+}
+
+void CompanyState::reload_marks() const {
+  store->scan_persons([&](const PersonColumns& p) {
+    const auto v = static_cast<std::size_t>(GenealogyIndex::node_of(p.id));
+    if (v >= cycle.enrolled.size()) return;  // not applied yet: its enrollment comes
+    cycle.commercial[v] = commercial_number(config, p.commercial_state);
+    const Campaign* c = cycle.calendar.find(p.last_order_campaign);
+    cycle.last_order[v] = c ? c->starts_at.micros_since_epoch : CycleState::kNever;
+  });
 }
 
 void CompanyState::load_totals(const std::string& campaign) const {
@@ -243,6 +292,7 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
         }
         index.add_person(e.person, *type, *status, places,
                          index.zone_id(payload.value("zone", "")));
+        cycle.add_person(e.effective_at);
       } else {
         const int k = config.network_index(payload.value("network", ""));
         auto state = parse_node_state(payload.value("state", ""));
@@ -276,8 +326,16 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
       index.set_status(GenealogyIndex::node_of(e.person), *status);
     } else if (e.kind == "campaigns_added" || e.kind == "campaign_closed") {
       // Another process changed the calendar: read it again, with the
-      // totals of what is still open.
+      // totals of what is still open (and what its close decided).
       load_cycle({});
+      if (e.kind == "campaign_closed") reload_marks();
+    } else if (e.kind == "commercial_state_changed" || e.kind == "reinstated") {
+      auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+      if (payload.is_discarded() || !payload.is_object() || !index.contains(e.person)) corrupt(e);
+      const auto v = static_cast<std::size_t>(GenealogyIndex::node_of(e.person));
+      if (v < cycle.commercial.size())
+        cycle.commercial[v] = commercial_number(config, payload.value("state", ""));
+      if (e.kind == "reinstated") index.set_status(v, Status::active);
     } else if (e.kind == "orders_reported") {
       auto payload = nlohmann::json::parse(e.payload, nullptr, false);
       if (payload.is_discarded() || !payload.is_object()) corrupt(e);
@@ -304,6 +362,13 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
   }
   // Another process's events reach this Company's subscribers too.
   if (!events.empty()) bus.committed(events.back().seq);
+}
+
+std::uint8_t commercial_number(const Config& config, std::string_view state) {
+  const auto& list = config.rules->commercial_states;
+  for (std::size_t i = 0; i < list.size(); ++i)
+    if (list[i].id == state) return static_cast<std::uint8_t>(i + 1);
+  return 0;
 }
 
 void require_staff(const Actor& actor, const char* what) {
@@ -460,6 +525,7 @@ Person Company::person(const Actor& actor, PersonId id) const {
   p.channel = std::move(row->channel);
   p.enrolled_at = row->enrolled_at;
   p.vip = row->vip;
+  p.commercial_state = row->commercial_state;
   return p;
 }
 

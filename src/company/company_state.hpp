@@ -69,6 +69,28 @@ struct CycleState {
 
   /// True when node `v` made a first purchase; never fails.
   bool has_purchased(Node v) const { return v < purchased.size() && purchased[v]; }
+
+  /// By node: when they enrolled, micro-seconds (campaigns without an order
+  /// count from the campaign they joined in).
+  std::vector<std::int64_t> enrolled;
+  /// By node: their commercial state (0 none, 1 + catalog position).
+  std::vector<std::uint8_t> commercial;
+  /// By node: the start of the last closed campaign in which they had a
+  /// counted order; kNever when none.
+  std::vector<std::int64_t> last_order;
+  static constexpr std::int64_t kNever = INT64_MIN;
+
+  /// Records a newcomer enrolled at `at`; never fails (but for memory).
+  void add_person(Instant at) {
+    enrolled.push_back(at.micros_since_epoch);
+    commercial.resize(enrolled.size(), 0);
+    last_order.resize(enrolled.size(), kNever);
+  }
+  /// Campaigns in a row without a counted order of node `v` up to calendar
+  /// position `k` inclusive, counted from the campaign after their last
+  /// order, or from the first campaign they could order in (the one they
+  /// joined in); 0 when they joined after campaign `k` ended. Never fails.
+  std::int64_t campaigns_without_order(Node v, std::size_t k) const;
 };
 
 /// The "person" section of the rule facts for a stored person.
@@ -82,6 +104,9 @@ struct StoredIndex {
   std::vector<std::string> zone_names{""};
   std::vector<Instant> enrolled_at;
   std::vector<std::uint8_t> purchased;
+  std::vector<std::uint8_t> commercial;   ///< 0 none, 1 + catalog position
+  std::vector<std::uint16_t> last_order;  ///< into last_order_names ("" none)
+  std::vector<std::string> last_order_names{""};
   std::vector<TreeColumns> trees;
 };
 
@@ -162,6 +187,12 @@ class CompanyState {
   void load_cycle(std::vector<std::uint8_t> purchased) const;
   /// Re-reads the totals of one campaign (needs index_mu exclusive).
   void load_totals(const std::string& campaign) const;
+  /// Takes the persons' cycle columns read with the index (after
+  /// load_cycle: the calendar maps campaigns to their starts).
+  void assign_marks(StoredIndex& st) const;
+  /// Re-reads every person's cycle columns from the store (another
+  /// process closed a campaign); needs index_mu exclusive.
+  void reload_marks() const;
   mutable std::atomic<std::int64_t> last_applied{0};
   /// The subscribers to committed events (declared after `store`, which
   /// it reads: it stops first).
@@ -234,6 +265,10 @@ class CompanyState {
 /// The index's number for a rank id: 0 for "" (none), 1 + its position in
 /// the ranks catalog; none for an id the catalog does not have.
 std::optional<std::uint8_t> rank_number(const Config& config, std::string_view rank);
+
+/// The index's number for a commercial state id: 0 for "" or an id the
+/// catalog does not have, else 1 + its position. Never fails.
+std::uint8_t commercial_number(const Config& config, std::string_view state);
 
 /// "placed", "lobby", "dropout": how events and exports name a state.
 std::string_view node_state_name(NodeState state);

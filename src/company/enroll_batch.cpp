@@ -33,7 +33,7 @@ nlohmann::json person_facts(const Config& config, const PersonRow& row, PersonId
                            {"vip", row.vip},
                            {"segments", nlohmann::json::array()},
                            {"rank", rank},
-                           {"commercial_state", ""},
+                           {"commercial_state", row.commercial_state},
                            {"starter_kit", ""},
                            {"zone", row.data.zone}};
   // The rules see extended fields by slot ("1".."20"), as stored.
@@ -725,12 +725,16 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
   const std::size_t first_node = s.index.size();
   struct Undo {
     GenealogyIndex& index;
+    std::vector<std::int64_t>& enrolled;
     std::size_t size;
     bool armed = true;
     ~Undo() {
-      if (armed) index.truncate(size);
+      if (armed) {
+        index.truncate(size);
+        if (enrolled.size() > size) enrolled.resize(size);
+      }
     }
-  } undo{s.index, first_node};
+  } undo{s.index, s.cycle.enrolled, first_node};
   std::vector<NodePlacement> places(n * networks);
   std::vector<std::uint32_t> zones(n);
   std::vector<std::vector<Decision>> decisions(run_rules ? n : 0);
@@ -807,9 +811,11 @@ BulkEnrollmentOutcome enroll_batch(CompanyState& s, const Actor& actor,
       }
       s.index.add_person(ids[i], types[i], statuses[i],
                          std::span<const NodePlacement>(place, networks), zones[i]);
+      s.cycle.add_person(requests[i].effective_at.value_or(now));
     }
     if (failed == SIZE_MAX) break;
     s.index.truncate(first_node);
+    s.cycle.enrolled.resize(first_node);
     index_lock.unlock();
     apply.unlock();
     fates[failed] = RowFate::rejected;

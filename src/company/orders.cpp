@@ -44,8 +44,58 @@ struct Run {
   std::unordered_map<std::int64_t, std::pair<CustomerType, Status>> persons;  // as written
   std::vector<internal::EventRow> person_events;
   std::set<std::string> campaigns;
-  std::unordered_map<std::uint64_t, Delta> deltas;  // by campaign position << 32 | node
+  std::unordered_map<std::uint64_t, Delta> deltas;        // by campaign position << 32 | node
+  std::unordered_map<std::int64_t, std::uint8_t> states;  // commercial states as written
 };
+
+// An order that starts to count brings back a consultant the commercial
+// states inactivated, within the configured windows; returns "free", "fee",
+// "reappointment" or "" (nothing to do).
+std::string reinstate(CompanyState& s, const Actor& actor, internal::WriteTxn& txn, Instant now,
+                      const OrderRow& row, Run& run) {
+  const internal::Config& config = s.config;
+  if (!config.reinstatement.configured) return "";
+  const Node v = GenealogyIndex::node_of(row.owner);
+  auto [type, status] = std::pair{s.index.type(v), s.index.status(v)};
+  if (auto it = run.persons.find(row.owner.value()); it != run.persons.end())
+    std::tie(type, status) = it->second;
+  std::uint8_t state = v < s.cycle.commercial.size() ? s.cycle.commercial[v] : 0;
+  if (auto it = run.states.find(row.owner.value()); it != run.states.end()) state = it->second;
+  const auto rule = std::find_if(
+      config.state_rules.begin(), config.state_rules.end(),
+      [&](const internal::CommercialStateRule& r) { return r.number == state && r.inactivates; });
+  if (status != Status::inactive || rule == config.state_rules.end()) return "";
+  const std::size_t k = s.cycle.calendar.index_of(row.campaign);
+  // The closed campaigns before this one without an order of theirs.
+  const std::int64_t away = std::max<std::int64_t>(s.cycle.campaigns_without_order(v, k) - 1, 0);
+  if (away > static_cast<std::int64_t>(config.reinstatement.fee_within)) return "reappointment";
+  const bool fee = away > static_cast<std::int64_t>(config.reinstatement.free_within);
+  // Back in the state of those who order (the one reached after no campaign
+  // without an order), if one is configured.
+  const auto& catalog = config.rules->commercial_states;
+  const std::uint8_t base = !config.state_rules.empty() && config.state_rules.front().after == 0
+                                ? config.state_rules.front().number
+                                : std::uint8_t{0};
+  const std::string base_id = base ? catalog[base - 1].id : "";
+  txn.set_status(row.owner, Status::active);
+  txn.set_cycle_marks(row.owner, base_id, "");
+  internal::EventRow e;
+  e.kind = "reinstated";
+  e.person = row.owner;
+  e.effective_at = row.state_at;
+  e.recorded_at = now;
+  e.actor = actor.login;
+  e.reason = fee ? "reinstated with a fee" : "reinstated";
+  e.payload = nlohmann::json{{"status", "active"}, {"previous_status", "inactive"},
+                             {"state", base_id},   {"previous_state", catalog[state - 1].id},
+                             {"fee", fee},         {"campaigns_without_order", away},
+                             {"order", row.id}}
+                  .dump();
+  run.person_events.push_back(std::move(e));
+  run.persons[row.owner.value()] = {type, Status::active};
+  run.states[row.owner.value()] = base;
+  return fee ? "fee" : "free";
+}
 
 nlohmann::json order_facts(const OrderRow& row, const std::optional<OrderRow>& before,
                            bool first_purchase) {
@@ -185,11 +235,18 @@ void run_reports(CompanyState& s, const Actor& actor, internal::WriteTxn& txn,
     };
     if (plan.before) part(*plan.before, -1);
     part(row, 1);
+    if (plan.new_state && internal::order_counts(state, s.config.counted_from) &&
+        !(plan.before && internal::order_counts(static_cast<OrderState>(plan.before->state),
+                                                s.config.counted_from)))
+      out.reinstatement = reinstate(s, actor, txn, now, row, run);
     if (rules && plan.new_state) {
       auto person = s.store->get_person(row.owner);
       if (!person) throw Internal("person " + std::to_string(row.owner.value()) + " is not stored");
       if (auto it = run.persons.find(row.owner.value()); it != run.persons.end())
         std::tie(person->type, person->status) = it->second;
+      if (auto it = run.states.find(row.owner.value()); it != run.states.end())
+        person->commercial_state =
+            it->second ? s.config.rules->commercial_states[it->second - 1].id : "";
       const Node up = s.index.tree(0).parent(v);
       std::int64_t pv = 0, orders = 0;
       if (auto t = s.cycle.totals.find(row.campaign); t != s.cycle.totals.end()) {
@@ -280,6 +337,10 @@ void finish(CompanyState& s, const Actor& actor, std::unique_ptr<internal::Write
       if (v >= s.cycle.purchased.size()) s.cycle.purchased.resize(std::max(v + 1, s.index.size()));
       s.cycle.purchased[v] = 1;
     }
+    for (const auto& [id, state] : run.states) {
+      const auto v = static_cast<std::size_t>(GenealogyIndex::node_of(PersonId{id}));
+      if (v < s.cycle.commercial.size()) s.cycle.commercial[v] = state;
+    }
     for (const auto& [id, ts] : run.persons) {
       const Node v = GenealogyIndex::node_of(PersonId{id});
       s.index.set_type(v, ts.first);
@@ -365,11 +426,16 @@ std::optional<Campaign> Company::campaign_at(Instant at) const {
 namespace {
 
 nlohmann::json summary_json(const CampaignSummary& s) {
+  nlohmann::json states = nlohmann::json::array();
+  for (const auto& [state, n] : s.commercial_states) states.push_back({state, n});
   return {{"orders", s.orders},
           {"persons_with_orders", s.persons_with_orders},
           {"drafts", s.drafts},
           {"volume", s.volume.to_string()},
-          {"amount", s.amount.to_string()}};
+          {"amount", s.amount.to_string()},
+          {"commercial_states", std::move(states)},
+          {"state_changes", s.state_changes},
+          {"inactivated", s.inactivated}};
 }
 
 CampaignSummary summary_of(const std::string& campaign, const std::string& json, Instant at) {
@@ -384,10 +450,107 @@ CampaignSummary summary_of(const std::string& campaign, const std::string& json,
     out.drafts = doc.at("drafts").get<std::uint64_t>();
     out.volume = Decimal::parse(doc.at("volume").get<std::string>());
     out.amount = Decimal::parse(doc.at("amount").get<std::string>());
+    for (const auto& pair : doc.value("commercial_states", nlohmann::json::array()))
+      out.commercial_states.emplace_back(pair.at(0).get<std::string>(),
+                                         pair.at(1).get<std::uint64_t>());
+    out.state_changes = doc.value("state_changes", std::uint64_t{0});
+    out.inactivated = doc.value("inactivated", std::uint64_t{0});
   } catch (const std::exception& e) {
     throw DataLoss("campaign '" + campaign + "' keeps a malformed summary: " + e.what());
   }
   return out;
+}
+
+}  // namespace
+
+namespace {
+
+// What a close decides of the persons, applied once it commits.
+struct CloseMarks {
+  std::vector<Node> ordered;                          // a counted order in the campaign
+  std::vector<std::pair<Node, std::uint8_t>> states;  // new commercial states
+  std::vector<Node> inactivated;
+  std::vector<internal::EventRow> events;
+};
+
+// The commercial states of the consultants at the close of the campaign at
+// calendar position `k` (seed 004 §6.3.3, §7.2.1.4): the state whose
+// threshold of campaigns without an order they reached; one that
+// inactivates inactivates them (a VIP excepted). Writes the marks and
+// queues the events; fills the summary's counts.
+CloseMarks commercial_states(const CompanyState& s, const Actor& actor, internal::WriteTxn& txn,
+                             std::size_t k, const internal::CampaignTotals* totals, Instant now,
+                             CampaignSummary& out) {
+  CloseMarks marks;
+  const internal::Config& config = s.config;
+  const auto& catalog = config.rules->commercial_states;
+  const Campaign& campaign = s.cycle.calendar.campaigns[k];
+  const auto state_id = [&](std::uint8_t n) { return n ? catalog[n - 1].id : std::string(); };
+  std::vector<std::uint64_t> counts(catalog.size() + 1);
+  for (Node v = 0; v < s.index.size(); ++v) {
+    std::uint8_t state = v < s.cycle.commercial.size() ? s.cycle.commercial[v] : 0;
+    const Status status = s.index.status(v);
+    const bool evaluated = s.index.type(v) == CustomerType::consultant &&
+                           (status == Status::active || status == Status::inactive);
+    if (evaluated) {
+      const bool ordered = totals && v < totals->orders.size() && totals->orders[v] > 0;
+      const std::int64_t without = ordered ? 0 : s.cycle.campaigns_without_order(v, k);
+      if (ordered || without > 0) {
+        const internal::CommercialStateRule* rule = nullptr;
+        for (const auto& r : config.state_rules)
+          if (static_cast<std::int64_t>(r.after) <= without) rule = &r;
+        const std::uint8_t next = rule ? rule->number : state;
+        const PersonId person = GenealogyIndex::id_of(v);
+        if (ordered) marks.ordered.push_back(v);
+        if (next != state || ordered)
+          txn.set_cycle_marks(person, state_id(next), ordered ? campaign.id : std::string());
+        if (next != state) {
+          internal::EventRow e;
+          e.kind = "commercial_state_changed";
+          e.person = person;
+          e.effective_at = campaign.ends_at;
+          e.recorded_at = now;
+          e.actor = actor.login;
+          e.reason = "campaign close";
+          e.payload = nlohmann::json{
+              {"state", state_id(next)},
+              {"previous_state", state_id(state)},
+              {"campaign", campaign.id},
+              {"campaigns_without_order",
+               without}}.dump();
+          marks.events.push_back(std::move(e));
+          marks.states.emplace_back(v, next);
+          ++out.state_changes;
+          if (rule && rule->inactivates && status == Status::active) {
+            const auto row = s.store->get_person(person);
+            if (row && !row->vip) {
+              txn.set_status(person, Status::inactive);
+              internal::EventRow off;
+              off.kind = "inactivated";
+              off.person = person;
+              off.effective_at = campaign.ends_at;
+              off.recorded_at = now;
+              off.actor = actor.login;
+              off.reason = "commercial state " + rule->id;
+              off.payload = nlohmann::json{
+                  {"status", "inactive"},
+                  {"previous_status", "active"},
+                  {"campaign",
+                   campaign.id}}.dump();
+              marks.events.push_back(std::move(off));
+              marks.inactivated.push_back(v);
+              ++out.inactivated;
+            }
+          }
+          state = next;
+        }
+      }
+    }
+    if (state && s.index.type(v) == CustomerType::consultant) ++counts[state];
+  }
+  for (std::size_t i = 1; i < counts.size(); ++i)
+    if (counts[i]) out.commercial_states.emplace_back(catalog[i - 1].id, counts[i]);
+  return marks;
 }
 
 }  // namespace
@@ -440,6 +603,9 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   }
   out.volume = Decimal::from_micros(volume);
   out.amount = Decimal::from_micros(amount);
+  const auto totals = s.cycle.totals.find(c.id);
+  CloseMarks marks = commercial_states(
+      s, actor, *txn, at, totals == s.cycle.totals.end() ? nullptr : &totals->second, now, out);
   internal::EventRow e;
   e.kind = "campaign_closed";
   e.effective_at = e.recorded_at = now;
@@ -454,6 +620,11 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   row.closed_at = now;
   row.summary_json = summary_json(out).dump();
   txn->update_campaign(row);
+  EventSeq last = seq;
+  if (!marks.events.empty()) {
+    txn->append_events(marks.events);
+    last = EventSeq{seq.value() + static_cast<std::int64_t>(marks.events.size())};
+  }
   reading.unlock();
   txn->commit();
   std::lock_guard apply(s.apply_mu);
@@ -462,9 +633,12 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
     Campaign& held = s.cycle.calendar.campaigns[at];
     held.state = CampaignState::closed;
     held.closed_at = now;
+    for (const Node v : marks.ordered) s.cycle.last_order[v] = held.starts_at.micros_since_epoch;
+    for (const auto& [v, state] : marks.states) s.cycle.commercial[v] = state;
+    for (const Node v : marks.inactivated) s.index.set_status(v, Status::inactive);
     s.cycle.totals.erase(held.id);
   }
-  s.applied(seq.value());
+  s.applied(last.value());
   return out;
 }
 

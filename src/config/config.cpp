@@ -525,6 +525,65 @@ int Config::network_index(std::string_view name) const {
   return -1;
 }
 
+namespace {
+
+// The thresholds of the commercial states (their catalog is the rule
+// book's) and the reinstatement windows.
+void parse_commercial_cycle(const json& doc, Config& config) {
+  if (auto it = doc.find("commercial_states"); it != doc.end() && it->is_array()) {
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json& entry = (*it)[i];
+      const std::string path = "commercial_states[" + std::to_string(i) + "].";
+      auto after = entry.find("after_campaigns_without_order");
+      if (after == entry.end()) continue;  // assigned by rules only
+      if (!after->is_number_unsigned() || after->get<std::uint64_t>() > 10000)
+        throw InvalidArgument("expected a number of campaigns from 0 to 10000",
+                              path + "after_campaigns_without_order");
+      CommercialStateRule rule;
+      rule.id = entry.value("id", "");
+      rule.number = static_cast<std::uint8_t>(i + 1);
+      rule.after = after->get<std::uint32_t>();
+      if (auto in = entry.find("inactivates"); in != entry.end()) {
+        if (!in->is_boolean())
+          throw InvalidArgument("expected true or false", path + "inactivates");
+        rule.inactivates = in->get<bool>();
+      }
+      for (const auto& other : config.state_rules)
+        if (other.after == rule.after)
+          throw InvalidArgument("commercial state '" + other.id + "' has the same threshold",
+                                path + "after_campaigns_without_order");
+      config.state_rules.push_back(std::move(rule));
+    }
+    if (it->size() > 254)
+      throw InvalidArgument("at most 254 commercial states", "commercial_states");
+    std::sort(config.state_rules.begin(), config.state_rules.end(),
+              [](const CommercialStateRule& a, const CommercialStateRule& b) {
+                return a.after < b.after;
+              });
+  }
+  if (auto it = doc.find("reinstatement"); it != doc.end()) {
+    check_keys(*it, "reinstatement", {"free_within", "fee_within"});
+    ReinstatementConfig& r = config.reinstatement;
+    r.configured = true;
+    for (auto [key, value] :
+         {std::pair{"free_within", &r.free_within}, std::pair{"fee_within", &r.fee_within}}) {
+      auto v = it->find(key);
+      if (v == it->end()) continue;
+      if (!v->is_number_unsigned() || v->get<std::uint64_t>() > 10000)
+        throw InvalidArgument("expected a number of campaigns from 0 to 10000",
+                              std::string("reinstatement.") + key);
+      *value = v->get<std::uint32_t>();
+    }
+    if (r.fee_within < r.free_within) r.fee_within = r.free_within;
+    if (config.state_rules.empty())
+      throw InvalidArgument(
+          "reinstatement needs a commercial state with \"after_campaigns_without_order\"",
+          "reinstatement");
+  }
+}
+
+}  // namespace
+
 Config parse_config(std::string_view json_text) {
   json doc;
   try {
@@ -532,10 +591,11 @@ Config parse_config(std::string_view json_text) {
   } catch (const json::parse_error& e) {
     throw InvalidArgument(std::string("the configuration is not valid JSON: ") + e.what(), "$");
   }
-  check_keys(doc, "",
-             {"company", "networks", "enrollment", "ranks", "segments", "commercial_states",
-              "rules", "extended_fields", "document_types", "masks", "attachment_types",
-              "contracts", "blacklist_reasons", "channels", "workflows", "orders"});
+  check_keys(
+      doc, "",
+      {"company", "networks", "enrollment", "ranks", "segments", "commercial_states", "rules",
+       "extended_fields", "document_types", "masks", "attachment_types", "contracts",
+       "blacklist_reasons", "channels", "workflows", "orders", "reinstatement"});
   Config config;
 
   if (auto it = doc.find("company"); it != doc.end()) {
@@ -559,6 +619,7 @@ Config parse_config(std::string_view json_text) {
   }
 
   config.rules = parse_rule_book(doc);
+  parse_commercial_cycle(doc, config);
   parse_enrollment_catalogs(doc, config);
   if (auto it = doc.find("networks"); it != doc.end()) {
     if (!it->is_array()) throw InvalidArgument("expected an array", "networks");

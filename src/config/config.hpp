@@ -187,6 +187,22 @@ struct WorkflowConfig {
   std::vector<WorkflowStepConfig> steps;  ///< in order; at least one
 };
 
+/// A commercial state the close assigns by itself (seed 004 §6.3.3): after
+/// this many campaigns in a row without a counted order.
+struct CommercialStateRule {
+  std::string id;
+  std::uint8_t number = 0;   ///< 1 + position in the commercial states catalog
+  std::uint32_t after = 0;   ///< campaigns without an order
+  bool inactivates = false;  ///< reaching it inactivates the person (a VIP excepted)
+};
+
+/// How an order brings back a person the commercial states inactivated.
+struct ReinstatementConfig {
+  bool configured = false;
+  std::uint32_t free_within = 0;  ///< campaigns without an order: back for free
+  std::uint32_t fee_within = 0;   ///< ... back with a fee; beyond: re-appointment
+};
+
 struct Config {
   std::string name;
   std::string currency = "USD";
@@ -195,6 +211,9 @@ struct Config {
   const date::time_zone* zone = nullptr;
   /// Orders count towards their campaign from this state on.
   OrderState counted_from = OrderState::placed;
+  /// The automatic commercial states, by threshold (`after`, ascending).
+  std::vector<CommercialStateRule> state_rules;
+  ReinstatementConfig reinstatement;
   /// The sponsor network first, the referral network second, then others.
   std::vector<NetworkConfig> networks;
   EnrollmentPolicy enrollment;

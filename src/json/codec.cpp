@@ -994,6 +994,7 @@ std::string to_json(const Person& person) {
   out["site"] = person.data.site;
   out["credit_limit"] = person.credit_limit.to_string();
   out["vip"] = person.vip;
+  out["commercial_state"] = person.commercial_state;
   out["display"] = {{"phone", person.display.phone},
                     {"birth_date", person.display.birth_date},
                     {"document", person.display.document}};
@@ -1437,6 +1438,8 @@ std::string to_json(const OrderOutcome& outcome) {
   out["previous_state"] =
       outcome.previous_state ? OrderedJson(to_string(*outcome.previous_state)) : nullptr;
   out["first_purchase"] = outcome.first_purchase;
+  out["reinstatement"] =
+      outcome.reinstatement.empty() ? OrderedJson(nullptr) : OrderedJson(outcome.reinstatement);
   out["decisions"] = decisions_json(outcome.decisions);
   out["event"] = id_json(outcome.seq);
   return dump(out);
@@ -1492,6 +1495,11 @@ std::string to_json(const CampaignSummary& summary) {
   out["amount"] = summary.amount.to_string();
   out["closed_at"] = summary.closed_at.to_rfc3339();
   out["already_closed"] = summary.already_closed;
+  OrderedJson states = OrderedJson::object();
+  for (const auto& [state, n] : summary.commercial_states) states[state] = n;
+  out["commercial_states"] = std::move(states);
+  out["state_changes"] = summary.state_changes;
+  out["inactivated"] = summary.inactivated;
   return dump(out);
 }
 

@@ -80,7 +80,10 @@ std::optional<Instant> instant_at(const Json& obj, std::string_view key, const s
 // ---------------------------------------------------------------------------
 // Catalogs.
 
-std::vector<CatalogEntry> parse_catalog(const Json& doc, std::string_view key) {
+// `extra` lists the keys other parts of the configuration read from the
+// same entries (the commercial cycle's thresholds of commercial states).
+std::vector<CatalogEntry> parse_catalog(const Json& doc, std::string_view key,
+                                        std::initializer_list<const char*> extra = {}) {
   std::vector<CatalogEntry> out;
   const Json* list = find(doc, key);
   if (list == nullptr) return out;
@@ -91,7 +94,10 @@ std::vector<CatalogEntry> parse_catalog(const Json& doc, std::string_view key) {
     const std::string here = item_path(path, i);
     const Json& entry = (*list)[i];
     check_object(entry, here, "an entry {\"id\", \"name\"}");
-    check_keys(entry, here, {"id", "name"}, "an entry");
+    for (const auto& [k, value] : entry.items())
+      if (k != "id" && k != "name" &&
+          std::none_of(extra.begin(), extra.end(), [&k](const char* e) { return k == e; }))
+        throw InvalidArgument("unknown key '" + k + "' in an entry", key_path(here, k));
     CatalogEntry item{string_at(entry, "id", here, true), string_at(entry, "name", here, false)};
     if (!seen.insert(item.id).second) {
       throw InvalidArgument("'" + item.id + "' is declared twice", key_path(here, "id"));
@@ -479,7 +485,8 @@ std::shared_ptr<const RuleBookData> parse_rule_book(const Json& doc) {
   auto book = std::make_shared<RuleBookData>();
   book->ranks = parse_catalog(doc, "ranks");
   book->segments = parse_catalog(doc, "segments");
-  book->commercial_states = parse_catalog(doc, "commercial_states");
+  book->commercial_states =
+      parse_catalog(doc, "commercial_states", {"after_campaigns_without_order", "inactivates"});
   if (const Json* rules = find(doc, "rules")) {
     if (!rules->is_array()) throw InvalidArgument("expected an array of rules", "rules");
     for (std::size_t i = 0; i < rules->size(); ++i) {

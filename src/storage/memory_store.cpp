@@ -246,6 +246,12 @@ class MemoryTxn final : public WriteTxn {
     orders_[row.oid] = row;
   }
   void insert_order_state(const OrderStateRow& row) override { order_states_.push_back(row); }
+  void set_cycle_marks(PersonId person, std::string_view commercial_state,
+                       std::string_view last_order_campaign) override {
+    std::lock_guard lock(mu_);
+    if (!data_.persons.count(person.value())) throw Internal("no person to change");
+    marks_.push_back({person, std::string(commercial_state), std::string(last_order_campaign)});
+  }
   void set_first_order(PersonId person, std::string_view order) override {
     std::lock_guard lock(mu_);
     if (!data_.persons.count(person.value())) throw Internal("no person to change");
@@ -321,6 +327,12 @@ class MemoryTxn final : public WriteTxn {
     for (auto& r : order_states_) data_.order_states.push_back(r);
     order_states_.clear();
     for (auto& [person, order] : first_orders_) data_.first_orders[person.value()] = order;
+    for (auto& m : marks_) {
+      PersonRow& p = data_.persons.at(m.person.value());
+      p.commercial_state = std::move(m.state);
+      if (!m.last.empty()) p.last_order_campaign = std::move(m.last);
+    }
+    marks_.clear();
     first_orders_.clear();
     for (auto& r : rank_changes_) data_.rank_changes.push_back(std::move(r));
     rank_changes_.clear();
@@ -402,6 +414,11 @@ class MemoryTxn final : public WriteTxn {
   std::int64_t new_orders_ = 0;
   std::vector<OrderStateRow> order_states_;
   std::vector<std::pair<PersonId, std::string>> first_orders_;
+  struct Marks {
+    PersonId person;
+    std::string state, last;
+  };
+  std::vector<Marks> marks_;
 };
 
 class MemoryStore final : public Store {
@@ -423,7 +440,8 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     for (const auto& [id, p] : data_.persons)
       fn(PersonColumns{p.id, p.type, p.status, p.data.zone, p.rank, p.enrolled_at,
-                       data_.first_orders.count(id) > 0});
+                       data_.first_orders.count(id) > 0, p.commercial_state,
+                       p.last_order_campaign});
   }
   void scan_nodes(int network, const std::function<void(const NodeRow&)>& fn) const override {
     std::lock_guard lock(mu_);

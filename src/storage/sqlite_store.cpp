@@ -26,7 +26,7 @@ namespace {
 
 // Forward migrations: entry i brings the schema from version i to i + 1.
 // Never edit a released entry; append a new one.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE networks (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -239,6 +239,12 @@ CREATE TABLE order_states (
 ) WITHOUT ROWID;
 ALTER TABLE customers ADD COLUMN first_order TEXT NOT NULL DEFAULT '';
 )sql",
+    // 7: what the closes decide of each person: the commercial state, and
+    // the last campaign with an order (campaigns without one count from it).
+    R"sql(
+ALTER TABLE customers ADD COLUMN commercial_state TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN last_order_campaign TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 [[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& what) {
@@ -330,6 +336,8 @@ class SqliteTxn final : public WriteTxn {
   void update_order(const OrderRow& row) override;
   void insert_order_state(const OrderStateRow& row) override;
   void set_first_order(PersonId person, std::string_view order) override;
+  void set_cycle_marks(PersonId person, std::string_view commercial_state,
+                       std::string_view last_order_campaign) override;
   void commit() override;
 
  private:
@@ -383,7 +391,8 @@ class SqliteStore final : public Store {
                         "SELECT p.id, p.external_id, p.first_name, p.last_name, p.email, p.phone, "
                         "p.country, p.birth_date, c.type, c.status, c.channel, c.enrolled_at_us, "
                         "p.zone, c.rank, p.document_type, p.document_number, p.email_key, "
-                        "p.extended, p.site, c.quick_code, c.credit_limit_micros, c.vip "
+                        "p.extended, p.site, c.quick_code, c.credit_limit_micros, c.vip, "
+                        "c.commercial_state, c.last_order_campaign "
                         "FROM persons p JOIN customers c ON c.person_id = p.id WHERE p.id = ?");
       r_ext_.emplace(rdb_, "SELECT id FROM persons WHERE external_id = ?");
       r_email_.emplace(rdb_,
@@ -420,6 +429,10 @@ class SqliteStore final : public Store {
       ins_order_state_.emplace(
           db_, "INSERT INTO order_states (oid, seq, state, at_us) VALUES (?,?,?,?)");
       upd_first_order_.emplace(db_, "UPDATE customers SET first_order = ? WHERE person_id = ?");
+      upd_cycle_marks_.emplace(db_,
+                               "UPDATE customers SET commercial_state = ?, "
+                               "last_order_campaign = coalesce(?, last_order_campaign) "
+                               "WHERE person_id = ?");
       r_version_.emplace(rdb_, "PRAGMA data_version");
       others_may_have_written();  // remember the starting data_version
       sqlite3_wal_hook(db_.getHandle(), &SqliteStore::after_commit, this);
@@ -463,7 +476,8 @@ class SqliteStore final : public Store {
       SQLite::Statement st(
           rdb_,
           "SELECT c.person_id, c.type, c.status, p.zone, c.rank, c.enrolled_at_us, "
-          "c.first_order <> '' FROM customers c JOIN persons p ON p.id = c.person_id "
+          "c.first_order <> '', c.commercial_state, c.last_order_campaign FROM customers c JOIN "
+          "persons p ON p.id = c.person_id "
           "ORDER BY c.person_id");
       PersonColumns row;
       while (st.executeStep()) {
@@ -476,6 +490,12 @@ class SqliteStore final : public Store {
         row.rank = static_cast<std::uint8_t>(st.getColumn(4).getInt());
         row.enrolled_at = Instant{st.getColumn(5).getInt64()};
         row.purchased = st.getColumn(6).getInt() != 0;
+        const auto state = st.getColumn(7);
+        row.commercial_state = std::string_view(static_cast<const char*>(state.getBlob()),
+                                                static_cast<std::size_t>(state.getBytes()));
+        const auto last = st.getColumn(8);
+        row.last_order_campaign = std::string_view(static_cast<const char*>(last.getBlob()),
+                                                   static_cast<std::size_t>(last.getBytes()));
         fn(row);
       }
     } catch (const SQLite::Exception& e) {
@@ -580,6 +600,8 @@ class SqliteStore final : public Store {
       row.quick_code = st.getColumn(19).getString();
       row.credit_limit_micros = st.getColumn(20).getInt64();
       row.vip = st.getColumn(21).getInt() != 0;
+      row.commercial_state = st.getColumn(22).getString();
+      row.last_order_campaign = st.getColumn(23).getString();
       st.tryReset();
       return row;
     } catch (const SQLite::Exception& e) {
@@ -1225,7 +1247,7 @@ class SqliteStore final : public Store {
   std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_,
       w_email_, w_document_, w_blacklisted_, ins_acceptance_, ins_attachment_, upd_node_,
       ins_change_, last_seq_, ins_event_seq_, ins_events_, ins_changes_, w_order_, ins_order_,
-      upd_order_, ins_order_state_, upd_first_order_;
+      upd_order_, ins_order_state_, upd_first_order_, upd_cycle_marks_;
   // The write connection's PRAGMA foreign_keys, switched only between
   // transactions (SQLite ignores it inside one) and only when a
   // transaction asks for the other setting.
@@ -1957,6 +1979,23 @@ void SqliteTxn::set_first_order(PersonId person, std::string_view order) {
     if (st.exec() != 1) throw Internal("no person to change");
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot record a first order");
+  }
+}
+
+void SqliteTxn::set_cycle_marks(PersonId person, std::string_view commercial_state,
+                                std::string_view last_order_campaign) {
+  try {
+    auto& st = *s_.upd_cycle_marks_;
+    st.tryReset();
+    st.bind(1, std::string(commercial_state));
+    if (last_order_campaign.empty())
+      st.bind(2);
+    else
+      st.bind(2, std::string(last_order_campaign));
+    st.bind(3, person.value());
+    if (st.exec() != 1) throw Internal("no person to change");
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot record a close's marks");
   }
 }
 

@@ -34,7 +34,9 @@ struct PersonRow {
   std::string extended_json = "{}";  ///< extended fields by slot: {"1": "text", ...}
   std::string quick_code;            ///< a guest's quick-access code ("" none), unique
   std::int64_t credit_limit_micros = 0;
-  bool vip = false;  ///< exempt from automatic inactivation
+  bool vip = false;                 ///< exempt from automatic inactivation
+  std::string commercial_state;     ///< the catalog's id ("" none)
+  std::string last_order_campaign;  ///< the last campaign closed with a counted order of theirs
 };
 
 /// One work item of an approval workflow (kind: WorkItemKind, state:
@@ -175,6 +177,8 @@ struct PersonColumns {
   std::uint8_t rank = 0;
   Instant enrolled_at;
   bool purchased = false;  ///< an order of theirs was paid (first_order set)
+  std::string_view commercial_state;
+  std::string_view last_order_campaign;
 };
 
 struct EventRow {
@@ -316,6 +320,10 @@ class WriteTxn {
   virtual void insert_order_state(const OrderStateRow& row) = 0;
   /// Records the id of a person's first paid order.
   virtual void set_first_order(PersonId person, std::string_view order) = 0;
+  /// Sets what a close decided of a person: their commercial state and the
+  /// last campaign in which they ordered (an empty one keeps the stored).
+  virtual void set_cycle_marks(PersonId person, std::string_view commercial_state,
+                               std::string_view last_order_campaign) = 0;
   /// Makes the transaction durable; throws Unavailable/Internal on failure,
   /// in which case nothing was written.
   virtual void commit() = 0;

@@ -17,7 +17,10 @@ static const char kConfig[] =
     "\"rules\":[{\"id\":\"kit\",\"trigger\":\"order_state_changed\","
     "\"when\":{\"and\":[{\"==\":[{\"var\":\"order.state\"},\"paid\"]},"
     "{\"some\":[{\"var\":\"order.lines\"},{\"in\":[\"starter_kit\",{\"var\":\"flags\"}]}]}]},"
-    "\"then\":[{\"action\":\"activate\"}]}]}";
+    "\"then\":[{\"action\":\"activate\"}]}],"
+    "\"commercial_states\":[{\"id\":\"active\",\"after_campaigns_without_order\":0},"
+    "{\"id\":\"inactive\",\"after_campaigns_without_order\":3,\"inactivates\":true}],"
+    "\"reinstatement\":{\"free_within\":5,\"fee_within\":13}}";
 
 static int calls = 0;
 static int count_progress(uint64_t done, uint64_t total, void *user) {
@@ -107,6 +110,10 @@ int main(void) {
   CHECK_OK(downline_close_campaign_json(&out, co, kAdmin, "2026-11"));
   CHECK_CONTAINS(out.ptr, "\"orders\":2");
   CHECK_CONTAINS(out.ptr, "\"already_closed\":false");
+  CHECK_CONTAINS(out.ptr, "\"commercial_states\":{\"active\":1}");
+  downline_buf_dispose(&out);
+  CHECK_OK(downline_person_json(&out, co, kAdmin, 1));
+  CHECK_CONTAINS(out.ptr, "\"commercial_state\":\"active\"");
   downline_buf_dispose(&out);
   CHECK_FAILS(downline_report_order_json(&out, co, kAdmin,
                                          "{\"id\":\"B-1\",\"state\":\"cancelled\","

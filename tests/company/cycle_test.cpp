@@ -558,3 +558,159 @@ TEST(Orders, SurviveAReopenAndReachAnotherProcess) {
 
 }  // namespace
 }  // namespace downline::testing
+
+namespace downline::testing {
+namespace {
+
+// An Avon-style calendar (issue 6): inactive after 3 campaigns without an
+// order; back for free within 5, with a fee from 6 to 13, re-appointment
+// after 13. Weekly campaigns from Monday 2026-01-05, UTC.
+constexpr const char* kAvon = R"(, "commercial_states": [
+    {"id": "active", "after_campaigns_without_order": 0},
+    {"id": "at_risk", "after_campaigns_without_order": 1},
+    {"id": "inactive", "after_campaigns_without_order": 3, "inactivates": true}],
+  "reinstatement": {"free_within": 5, "fee_within": 13})";
+
+struct Avon {
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(at("2025-12-15T12:00:00Z"));
+  Company company;
+  PersonId ana, ben, cid, dan;
+  std::vector<Campaign> weeks;
+
+  explicit Avon(const std::string& uri = "memory:")
+      : company(Company::open(uri, config_in("UTC", kAvon), OpenOptions{clock})) {
+    ana = company.enroll(admin(), request("ana")).person;
+    ben = company.enroll(admin(), request("ben", ana)).person;
+    cid = company.enroll(admin(), request("cid", ana)).person;
+    dan = company.enroll(admin(), request("dan", ana)).person;
+    std::vector<CampaignSpec> specs;
+    LocalDate day{2026, 1, 5};
+    for (int w = 1; w <= 20; ++w) {
+      const Instant start = Instant::parse_rfc3339(day.to_string() + "T00:00:00Z");
+      const LocalDate last = utc_date(Instant{start.micros_since_epoch + 6LL * 86400 * 1'000'000});
+      specs.push_back({"w" + std::to_string(w), day, last});
+      day = utc_date(Instant{start.micros_since_epoch + 7LL * 86400 * 1'000'000});
+    }
+    weeks = company.add_campaigns(admin(), specs);
+  }
+  // An order of `who` on the campaign's second day.
+  OrderOutcome buy(PersonId who, int week, const std::string& id) {
+    const Instant when{weeks[week - 1].starts_at.micros_since_epoch + 86400LL * 1'000'000};
+    clock->set(when);
+    OrderReport r;
+    r.id = id;
+    r.owner = who;
+    r.at = when;
+    r.amount = Decimal::parse("100");
+    r.volume = Decimal::parse("10");
+    return company.report_order(admin(), r);
+  }
+  CampaignSummary close(int week) {
+    clock->set(weeks[week - 1].ends_at);
+    return company.close_campaign(admin(), weeks[week - 1].id);
+  }
+  std::string state(PersonId p) const { return company.person(admin(), p).commercial_state; }
+  Status status(PersonId p) const { return company.person(admin(), p).status; }
+};
+
+TEST(CommercialStates, AnAvonCalendarWalkedCampaignByCampaign) {
+  Avon a;
+  a.company.set_vip(admin(), a.dan, true);
+  for (PersonId p : {a.ana, a.ben, a.cid, a.dan}) a.buy(p, 1, "w1-" + std::to_string(p.value()));
+  CampaignSummary s = a.close(1);
+  EXPECT_EQ(s.state_changes, 4u);
+  EXPECT_EQ(a.state(a.ana), "active");
+
+  // Week 2: Ana orders, then returns it before the close: no activity left.
+  a.buy(a.ana, 2, "w2-ana");
+  OrderReport back;
+  back.id = "w2-ana";
+  back.state = OrderState::cancelled;
+  back.at = Instant{a.weeks[1].starts_at.micros_since_epoch + 2 * 86400LL * 1'000'000};
+  a.company.report_order(admin(), back);
+  s = a.close(2);
+  EXPECT_EQ(s.state_changes, 4u);
+  for (PersonId p : {a.ana, a.ben, a.cid, a.dan}) EXPECT_EQ(a.state(p), "at_risk");
+  s = a.close(3);  // two without an order: still at risk
+  EXPECT_EQ(s.state_changes, 0u);
+  EXPECT_EQ(a.state(a.ben), "at_risk");
+  EXPECT_EQ(a.status(a.ben), Status::active);
+
+  s = a.close(4);  // three: inactive, the VIP excepted from the inactivation
+  EXPECT_EQ(s.state_changes, 4u);
+  EXPECT_EQ(s.inactivated, 3u);
+  ASSERT_EQ(s.commercial_states.size(), 1u);
+  EXPECT_EQ(s.commercial_states[0], (std::pair<std::string, std::uint64_t>{"inactive", 4}));
+  for (PersonId p : {a.ana, a.ben, a.cid}) EXPECT_EQ(a.status(p), Status::inactive);
+  EXPECT_EQ(a.state(a.dan), "inactive");
+  EXPECT_EQ(a.status(a.dan), Status::active);
+  for (int w = 5; w <= 6; ++w) EXPECT_EQ(a.close(w).state_changes, 0u);
+
+  // Week 7: five closed weeks without an order (2..6): back for free.
+  OrderOutcome o = a.buy(a.ana, 7, "w7-ana");
+  EXPECT_EQ(o.reinstatement, "free");
+  EXPECT_EQ(a.status(a.ana), Status::active);
+  EXPECT_EQ(a.state(a.ana), "active");
+  a.close(7);
+  // Week 8: six without (2..7): back, with the fee flagged.
+  o = a.buy(a.ben, 8, "w8-ben");
+  EXPECT_EQ(o.reinstatement, "fee");
+  EXPECT_EQ(a.status(a.ben), Status::active);
+  for (int w = 8; w <= 15; ++w) a.close(w);
+  // Week 16: fourteen without (2..15): too long, re-appointment.
+  o = a.buy(a.cid, 16, "w16-cid");
+  EXPECT_EQ(o.reinstatement, "reappointment");
+  EXPECT_EQ(a.status(a.cid), Status::inactive);
+  EXPECT_EQ(a.company.activity(admin(), a.cid, "w16").orders, 1u);
+  // Ana ordered in week 7 only: at risk again after 8, inactive after 10.
+  const auto events = a.company.events(admin(), EventSeq{}, 100000);
+  std::vector<std::string> ana_states;
+  for (const Event& e : events)
+    if (e.kind == "commercial_state_changed" && e.person == a.ana)
+      ana_states.push_back(e.payload_json.substr(e.payload_json.find("\"state\"")));
+  EXPECT_EQ(ana_states.size(), 5u);  // active, at_risk, inactive | at_risk, inactive
+  EXPECT_EQ(a.status(a.ana), Status::inactive);
+  EXPECT_TRUE(a.company.verify(admin()).ok);
+}
+
+TEST(CommercialStates, ANewcomerCountsFromTheCampaignTheyJoinedIn) {
+  Avon a;
+  for (PersonId p : {a.ana, a.ben, a.cid, a.dan}) a.buy(p, 1, "w1-" + std::to_string(p.value()));
+  a.close(1);
+  // Eve joins in week 2 and never orders: at risk after week 2, inactive after 4.
+  a.clock->set(Instant{a.weeks[1].starts_at.micros_since_epoch + 3600LL * 1'000'000});
+  const PersonId eve = a.company.enroll(admin(), request("eve", a.ana)).person;
+  a.close(2);
+  EXPECT_EQ(a.state(eve), "at_risk");
+  a.close(3);
+  a.close(4);
+  EXPECT_EQ(a.state(eve), "inactive");
+  EXPECT_EQ(a.status(eve), Status::inactive);
+}
+
+TEST(CommercialStates, SurviveAReopenAndKeepCounting) {
+  const std::string uri = "sqlite:" + temp_db("avon");
+  std::vector<Campaign> weeks;
+  {
+    Avon a(uri);
+    weeks = a.weeks;
+    for (PersonId p : {a.ana, a.ben}) a.buy(p, 1, "w1-" + std::to_string(p.value()));
+    a.close(1);
+    a.close(2);
+    EXPECT_EQ(a.state(a.ana), "at_risk");
+  }
+  auto clock = std::make_shared<ManualClock>(weeks[3].ends_at);
+  Company reopened = Company::open(uri, config_in("UTC", kAvon), OpenOptions{clock});
+  const PersonId ana = *reopened.find_person(admin(), "ext-ana");
+  EXPECT_EQ(reopened.person(admin(), ana).commercial_state, "at_risk");
+  // Cid and Dan never ordered: weeks 1 to 3 without an order.
+  EXPECT_EQ(reopened.close_campaign(admin(), "w3").inactivated, 2u);
+  // Ana and Ben: weeks 2, 3 and 4; the count went on across the reopen.
+  const CampaignSummary s = reopened.close_campaign(admin(), "w4");
+  EXPECT_EQ(reopened.person(admin(), ana).commercial_state, "inactive");
+  EXPECT_EQ(reopened.person(admin(), ana).status, Status::inactive);
+  EXPECT_EQ(s.inactivated, 2u);
+}
+
+}  // namespace
+}  // namespace downline::testing

@@ -402,15 +402,24 @@ TEST(SqliteStore, RecordsItsSchemaVersionAndRefusesANewerOne) {
   open_store("sqlite:" + path, {});
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 6);
+    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 7);
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
     db.exec("UPDATE schema_version SET version = 99");
   }
   EXPECT_THROW(open_store("sqlite:" + path, {}), DataLoss);
 }
 
+// Turns a current file into a version 6 one: without the closes' marks.
+void downgrade_to_version_6(SQLite::Database& db) {
+  db.exec(
+      "ALTER TABLE customers DROP COLUMN commercial_state; "
+      "ALTER TABLE customers DROP COLUMN last_order_campaign; "
+      "UPDATE schema_version SET version = 6");
+}
+
 // Turns a current file into a version 5 one: without the commercial cycle.
 void downgrade_to_version_5(SQLite::Database& db) {
+  downgrade_to_version_6(db);
   db.exec(
       "DROP TABLE order_states; DROP TABLE orders; DROP TABLE campaigns; "
       "ALTER TABLE customers DROP COLUMN first_order; UPDATE schema_version SET version = 5");
@@ -446,7 +455,7 @@ TEST(SqliteStore, AVersion2StoreGainsTheRankHistoryOnOpen) {
   auto s = open_store("sqlite:" + path, {});
   EXPECT_EQ(s->counts().rank_changes, 0u);
   SQLite::Database db(path, SQLite::OPEN_READONLY);
-  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 6);
+  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 7);
 }
 
 TEST(SqliteStore, AVersion3StoreGainsDocumentsAndKeysItsEmailsOnOpen) {
@@ -527,6 +536,33 @@ TEST(SqliteStore, AVersion5StoreGainsTheCommercialCycleOnOpen) {
   EXPECT_EQ(s->get_order("A-1")->oid, o.oid);
   s->scan_persons([&](const PersonColumns& p) { purchased = p.purchased; });
   EXPECT_TRUE(purchased);
+}
+
+TEST(SqliteStore, AVersion6StoreGainsTheClosesMarksOnOpen) {
+  const auto path = testing::temp_db("v6");
+  {
+    auto s = open_store("sqlite:" + path, {});
+    auto txn = s->begin_write();
+    txn->insert_person(row(1, "A"));
+    txn->commit();
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    downgrade_to_version_6(db);
+  }
+  auto s = open_store("sqlite:" + path, {});
+  EXPECT_EQ(s->get_person(PersonId{1})->commercial_state, "");
+  auto txn = s->begin_write();
+  txn->set_cycle_marks(PersonId{1}, "at_risk", "2026-11");
+  txn->commit();
+  txn.reset();  // the store's one writer lock
+  txn = s->begin_write();
+  txn->set_cycle_marks(PersonId{1}, "inactive", "");  // keeps the last order's campaign
+  EXPECT_THROW(txn->set_cycle_marks(PersonId{2}, "x", ""), Internal);
+  txn->commit();
+  const auto p = s->get_person(PersonId{1});
+  EXPECT_EQ(p->commercial_state, "inactive");
+  EXPECT_EQ(p->last_order_campaign, "2026-11");
 }
 
 TEST(SqliteStore, SkipsForeignKeysOnlyInTheTransactionThatAsks) {
