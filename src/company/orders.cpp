@@ -224,17 +224,22 @@ void run_reports(CompanyState& s, const Actor& actor, internal::WriteTxn& txn,
       ++run.report.first_purchases;
     }
     run.campaigns.insert(row.campaign);
-    // The rules see the person's campaign with this order in it.
-    const std::uint64_t key =
-        static_cast<std::uint64_t>(calendar.index_of(row.campaign)) << 32 | static_cast<Node>(v);
-    Delta& delta = run.deltas[key];
+    // The rules see the person's campaign with this call's orders in it
+    // (kept only when there are rules to see it).
+    Delta none;
+    Delta& delta =
+        rules ? run.deltas[static_cast<std::uint64_t>(calendar.index_of(row.campaign)) << 32 |
+                           static_cast<Node>(v)]
+              : none;
     const auto part = [&](const OrderRow& o, int sign) {
       if (!internal::order_counts(static_cast<OrderState>(o.state), s.config.counted_from)) return;
       delta.pv += sign * o.volume_micros;
       delta.orders += sign;
     };
-    if (plan.before) part(*plan.before, -1);
-    part(row, 1);
+    if (rules) {
+      if (plan.before) part(*plan.before, -1);
+      part(row, 1);
+    }
     if (plan.new_state && internal::order_counts(state, s.config.counted_from) &&
         !(plan.before && internal::order_counts(static_cast<OrderState>(plan.before->state),
                                                 s.config.counted_from)))
@@ -642,28 +647,13 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   return out;
 }
 
-OrderOutcome Company::report_order(const Actor& actor, const OrderReport& report) {
-  internal::require_staff(actor, "report orders");
-  CompanyState& s = *state_;
-  std::lock_guard writer(s.writer_mu);
-  auto txn = s.store->begin_write(internal::KeyChecks::caller);
-  s.sync();
-  std::shared_lock reading(s.index_mu);
-  Run run;
-  run.seq = txn->next_event_seq();
-  run_reports(s, actor, *txn, std::span(&report, 1), true, {}, run);
-  if (!run.report.rejected.empty()) {
-    const Finding& f = run.report.rejected.front().findings.front();
-    throw_error(f.code, f.message, f.field);
-  }
-  finish(s, actor, std::move(txn), reading, run, true);
-  return std::move(run.outcomes.front());
-}
+namespace {
 
-OrderBatchReport Company::report_orders(const Actor& actor, std::span<const OrderReport> reports,
-                                        const ProgressFn& progress) {
+// One write call of order reports: plans and writes them under the writer
+// lock, throws the first finding of a single report, commits and applies.
+Run report(CompanyState& s, const Actor& actor, std::span<const OrderReport> reports, bool single,
+           const ProgressFn& progress) {
   internal::require_staff(actor, "report orders");
-  CompanyState& s = *state_;
   std::lock_guard writer(s.writer_mu);
   auto txn = s.store->begin_write(internal::KeyChecks::caller);
   s.sync();
@@ -671,7 +661,7 @@ OrderBatchReport Company::report_orders(const Actor& actor, std::span<const Orde
   Run run;
   run.seq = txn->next_event_seq();
   try {
-    run_reports(s, actor, *txn, reports, false, progress, run);
+    run_reports(s, actor, *txn, reports, single, progress, run);
     if (progress) progress(reports.size(), reports.size());
   } catch (const Error&) {
     throw;
@@ -679,8 +669,23 @@ OrderBatchReport Company::report_orders(const Actor& actor, std::span<const Orde
     throw Aborted(std::string("the orders were not written: the progress callback threw: ") +
                   e.what());
   }
-  finish(s, actor, std::move(txn), reading, run, false);
-  return std::move(run.report);
+  if (single && !run.report.rejected.empty()) {
+    const Finding& f = run.report.rejected.front().findings.front();
+    throw_error(f.code, f.message, f.field);
+  }
+  finish(s, actor, std::move(txn), reading, run, single);
+  return run;
+}
+
+}  // namespace
+
+OrderOutcome Company::report_order(const Actor& actor, const OrderReport& r) {
+  return std::move(report(*state_, actor, std::span(&r, 1), true, {}).outcomes.front());
+}
+
+OrderBatchReport Company::report_orders(const Actor& actor, std::span<const OrderReport> reports,
+                                        const ProgressFn& progress) {
+  return std::move(report(*state_, actor, reports, false, progress).report);
 }
 
 namespace {
