@@ -1168,15 +1168,31 @@ DOWNLINE_C_API downline_status downline_activity_json(downline_buf *out, downlin
  * Closes a campaign (staff actors only) and writes its summary into `out`:
  * {"campaign", "orders", "persons_with_orders", "drafts", "volume",
  * "amount", "closed_at", "already_closed", "commercial_states": {"id": n},
- * "state_changes", "inactivated"}; the close gives consultants their
- * commercial states. Closing a closed campaign changes nothing. Fails with DOWNLINE_NOT_FOUND,
- * DOWNLINE_FAILED_PRECONDITION (an earlier campaign open, or not ended yet),
+ * "state_changes", "inactivated", "paid_as": {"rank": n}, "promotions",
+ * "digest"}; the close gives consultants their commercial states and, with
+ * a career plan, their ranks. Closing a closed campaign changes nothing.
+ * Fails with DOWNLINE_NOT_FOUND, DOWNLINE_FAILED_PRECONDITION (an earlier
+ * campaign open, or not ended yet), DOWNLINE_OUT_OF_RANGE,
  * DOWNLINE_PERMISSION_DENIED, DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL.
  */
 DOWNLINE_C_API downline_status downline_close_campaign_json(downline_buf *out,
                                                             downline_company *company,
                                                             const char *actor_json,
                                                             const char *campaign);
+
+/**
+ * Writes into `out` the rank report card of a person in a closed campaign:
+ * {"person", "campaign", "evaluated", "paid_as", "highest", "ranks": [{"rank",
+ * "met", "requirements": [{"requirement", "actual", "required", "met",
+ * "max_per_leg"?, "rank"?}]}]} (volumes as decimal strings, counts as
+ * integers). Fails with DOWNLINE_NOT_FOUND ("person", "campaign"),
+ * DOWNLINE_PERMISSION_DENIED, DOWNLINE_FAILED_PRECONDITION (the campaign is
+ * not closed, or closed without a career plan) or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_rank_report_json(downline_buf *out,
+                                                         downline_company *company,
+                                                         const char *actor_json, int64_t person_id,
+                                                         const char *campaign);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -802,4 +802,12 @@ downline_status downline_close_campaign_json(downline_buf* out, downline_company
   });
 }
 
+downline_status downline_rank_report_json(downline_buf* out, downline_company* company,
+                                          const char* actor_json, int64_t person_id,
+                                          const char* campaign) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.rank_report(actor, downline::PersonId{person_id}, require(campaign, "campaign"));
+  });
+}
+
 }  // extern "C"

@@ -418,12 +418,24 @@ class DOWNLINE_API Company {
   /// "campaign_closed" event: its orders are locked and its figures kept,
   /// and consultants get the commercial state their campaigns without an
   /// order reached (an inactivating one inactivates them, a VIP excepted),
-  /// each with a "commercial_state_changed" event.
+  /// each with a "commercial_state_changed" event. With a career plan
+  /// (ranks with "requirements"), every active consultant is paid as the
+  /// highest rank whose requirements they met; one whose highest rank rises
+  /// gets it, with a "rank_changed" event; the figures behind each decision
+  /// are kept for rank_report. The summary carries a SHA-256 digest of
+  /// everything the close decided.
   /// Closing a closed campaign changes nothing and returns what its close
   /// kept. Throws PermissionDenied, NotFound (field "campaign"),
   /// FailedPrecondition ("campaign": an earlier campaign is still open, or
-  /// it has not ended by the clock); nothing is written then.
+  /// it has not ended by the clock), OutOfRange ("pv": a group volume
+  /// overflows); nothing is written then.
   CampaignSummary close_campaign(const Actor& actor, std::string_view campaign);
+  /// The rank report card of a person the actor sees for a closed
+  /// campaign: each rank with requirements, each requirement with the
+  /// actual value, the required one and whether it was met, as the close
+  /// decided. Throws NotFound ("person", "campaign"), PermissionDenied,
+  /// FailedPrecondition ("campaign": not closed, or closed without a career plan).
+  RankReport rank_report(const Actor& actor, PersonId person, std::string_view campaign) const;
 
   /// Records what the host reports of one order (staff only): a new order,
   /// a new state (draft → placed → paid → invoiced → shipped; cancelled

@@ -189,6 +189,48 @@ struct CampaignSummary {
   std::vector<std::pair<std::string, std::uint64_t>> commercial_states;
   std::uint64_t state_changes = 0;  ///< consultants whose commercial state changed
   std::uint64_t inactivated = 0;    ///< consultants the commercial states inactivated
+  /// Consultants paid as each rank in the campaign, by rank id (ranks
+  /// without anyone left out); empty without a career plan.
+  std::vector<std::pair<std::string, std::uint64_t>> paid_as;
+  std::uint64_t promotions = 0;  ///< persons whose highest rank rose at this close
+  /// SHA-256 (64 hex digits) of the summary and every per-person result
+  /// column: two stores closing the same inputs show the same digest.
+  std::string digest;
+};
+
+/// One requirement of a rank, as a person stood against it.
+struct RankRequirementResult {
+  /// "personal_volume", "group_volume", "active_recruits", "legs" or
+  /// "consecutive_campaigns".
+  std::string requirement;
+  Decimal actual, required;
+  bool met = false;
+  /// group_volume: the most a leg counts for (unset: uncapped).
+  std::optional<Decimal> max_per_leg;
+  std::string leg_rank;  ///< legs: the rank a leg must hold
+};
+
+/// One rank of the career plan against a person's campaign.
+struct RankEvaluation {
+  std::string rank;
+  bool met = false;  ///< every requirement met
+  std::vector<RankRequirementResult> requirements;
+};
+
+/// Why a person was paid as what they were in a campaign: every rank with
+/// requirements, lowest first, each requirement with actual and required.
+struct RankReport {
+  PersonId person;
+  std::string campaign;
+  /// False for a person the career plan does not evaluate (not an active
+  /// consultant at the close): every rank is then unmet.
+  bool evaluated = false;
+  std::string paid_as;  ///< the highest rank met in this campaign; "" none
+  std::string highest;  ///< the highest rank ever reached, as of this campaign; "" none
+  std::vector<RankEvaluation> ranks;
+  /// A printable report card: one line per rank, one per requirement
+  /// ("  [ ] group_volume  3200 of 5000 (at most 2000 per leg)"). Never fails.
+  DOWNLINE_API std::string text() const;
 };
 
 DOWNLINE_END_NAMESPACE

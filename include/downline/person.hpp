@@ -87,6 +87,9 @@ struct Person {
   bool vip = false;
   /// The commercial state the last close gave them ("" none; seed 004 §6.3.3).
   std::string commercial_state;
+  /// The rank held: the highest a close's career plan gave, or the last
+  /// Company::change_rank ("" none).
+  std::string rank;
 };
 
 /// Who a call runs for. The host authenticates; the library authorises.

@@ -921,12 +921,32 @@ class Company:
         """Closes ``campaign`` (staff only), locking its orders; closing it
         again changes nothing (``already_closed``). Returns ``orders``,
         ``persons_with_orders``, ``drafts``, ``volume``, ``amount``,
-        ``closed_at``. Raises NotFound, FailedPrecondition (an earlier
+        ``closed_at``, ``commercial_states``, ``paid_as`` (consultants per
+        rank), ``promotions`` and ``digest``. Raises NotFound, FailedPrecondition (an earlier
         campaign open, or it has not ended), PermissionDenied."""
         x: dict[str, Any] = _json.loads(self._native.close_campaign_json(actor, _str(campaign, "campaign")))
         x["volume"] = _decimal.Decimal(x["volume"])
         x["amount"] = _decimal.Decimal(x["amount"])
         x["closed_at"] = _instant(x["closed_at"])
+        return x
+
+    def rank_report(self, actor: Actor, person: int, campaign: str) -> dict[str, Any]:
+        """The rank report card of ``person`` in a closed ``campaign``:
+        ``paid_as``, ``highest``, ``evaluated`` and ``ranks`` — each rank with
+        ``met`` and its ``requirements`` (``requirement``, ``actual``,
+        ``required``, ``met``; volumes as Decimal). Raises NotFound,
+        PermissionDenied, FailedPrecondition (not closed, or no career plan)."""
+        x: dict[str, Any] = _json.loads(
+            self._native.rank_report_json(actor, _int(person, "person"), _str(campaign, "campaign"))
+        )
+        x["person"] = int(x["person"])
+        for rank in x["ranks"]:
+            for q in rank["requirements"]:
+                if isinstance(q["actual"], str):
+                    q["actual"] = _decimal.Decimal(q["actual"])
+                    q["required"] = _decimal.Decimal(q["required"])
+                if "max_per_leg" in q:
+                    q["max_per_leg"] = _decimal.Decimal(q["max_per_leg"])
         return x
 
     def set_vip(self, actor: Actor, person: int, vip: bool, *, reason: str = "") -> int:

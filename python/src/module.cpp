@@ -370,6 +370,7 @@ PYBIND11_MODULE(_downline, m) {
       .def_property_readonly("vip", [](const dl::Person& p) { return p.vip; })
       .def_property_readonly("commercial_state",
                              [](const dl::Person& p) { return text(p.commercial_state); })
+      .def_property_readonly("rank", [](const dl::Person& p) { return text(p.rank); })
       .def_property_readonly("display",
                              [](const dl::Person& p) {
                                py::dict out;
@@ -875,6 +876,16 @@ PYBIND11_MODULE(_downline, m) {
             }));
           },
           py::arg("actor"), py::arg("campaign"))
+      .def(
+          "rank_report_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
+             const std::string& campaign) {
+            const auto pid = person_arg(person, "person");
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.rank_report(actor, pid, campaign));
+            }));
+          },
+          py::arg("actor"), py::arg("person"), py::arg("campaign"))
       .def(
           "set_vip",
           [](const CompanyHandle& h, const dl::Actor& actor, py::handle person, bool vip,

@@ -89,3 +89,48 @@ def test_bad_order_input_names_its_field(admin):
         assert e.value.field == "campaigns[0].end"
         with pytest.raises(downline.NotFound):
             co.order(admin, "nope")
+
+
+CAREER = {
+    "company": {"name": "Py", "time_zone": "UTC"},
+    "ranks": [{"id": "bronze", "requirements": {"personal_volume": "100"}},
+              {"id": "silver", "requirements": {"personal_volume": "100", "active_recruits": 2}},
+              {"id": "gold", "requirements": {"group_volume": "1000", "max_per_leg": "400"}}],
+}
+
+
+def test_the_close_ranks_and_explains(admin):
+    with downline.open("memory:", CAREER) as co:
+        def consultant(name, sponsor=None):
+            request = {"type": "consultant",
+                       "person": {"external_id": name, "first_name": name, "last_name": "P",
+                                  "email": f"{name}@example.com"}}
+            if sponsor:
+                request["sponsor"] = sponsor
+            return co.enroll(admin, request).person
+
+        ana = consultant("ana")
+        ben, cid = consultant("ben", ana), consultant("cid", ana)
+        co.add_campaigns(admin, [{"id": "oct", "start": "2026-10-01", "end": "2026-10-31"}])
+        when = dt.datetime(2026, 10, 10, tzinfo=UTC)
+        co.report_orders(admin, [{"id": "A", "owner": ana, "at": when, "volume": "150"},
+                                 {"id": "B", "owner": ben, "at": when, "volume": "600"},
+                                 {"id": "C", "owner": cid, "at": when, "volume": "300"}])
+        summary = co.close_campaign(admin, "oct")
+        assert summary["paid_as"] == {"bronze": 2, "silver": 1}
+        assert summary["promotions"] == 3
+        assert len(summary["digest"]) == 64
+
+        card = co.rank_report(admin, ana, "oct")
+        assert card["paid_as"] == "silver" and card["highest"] == "silver"
+        gold = next(r for r in card["ranks"] if r["rank"] == "gold")
+        assert gold["met"] is False
+        (gv,) = gold["requirements"]
+        assert (gv["requirement"], gv["actual"], gv["required"]) == (
+            "group_volume", Decimal("850"), Decimal("1000"))
+        assert gv["max_per_leg"] == Decimal("400")
+        assert co.person(admin, ana).rank == "silver"
+        assert co.person(admin, ben).rank == "bronze"
+        with pytest.raises(downline.NotFound) as e:
+            co.rank_report(admin, 99, "oct")
+        assert e.value.field == "person"

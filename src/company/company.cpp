@@ -526,6 +526,8 @@ Person Company::person(const Actor& actor, PersonId id) const {
   p.enrolled_at = row->enrolled_at;
   p.vip = row->vip;
   p.commercial_state = row->commercial_state;
+  if (row->rank > 0 && row->rank <= state_->config.rules->ranks.size())
+    p.rank = state_->config.rules->ranks[row->rank - 1u].id;
   return p;
 }
 

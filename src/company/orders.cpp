@@ -2,8 +2,10 @@
 // host reports, with the order rules they trigger.
 #include <downline/company.hpp>
 
+#include "company/close.hpp"
 #include "company/company_state.hpp"
 #include "cycle/calendar.hpp"
+#include "cycle/columns.hpp"
 #include "cycle/orders.hpp"
 #include "rules/rule_book.hpp"
 
@@ -433,6 +435,8 @@ namespace {
 nlohmann::json summary_json(const CampaignSummary& s) {
   nlohmann::json states = nlohmann::json::array();
   for (const auto& [state, n] : s.commercial_states) states.push_back({state, n});
+  nlohmann::json paid = nlohmann::json::array();
+  for (const auto& [rank, n] : s.paid_as) paid.push_back({rank, n});
   return {{"orders", s.orders},
           {"persons_with_orders", s.persons_with_orders},
           {"drafts", s.drafts},
@@ -440,7 +444,9 @@ nlohmann::json summary_json(const CampaignSummary& s) {
           {"amount", s.amount.to_string()},
           {"commercial_states", std::move(states)},
           {"state_changes", s.state_changes},
-          {"inactivated", s.inactivated}};
+          {"inactivated", s.inactivated},
+          {"paid_as", std::move(paid)},
+          {"promotions", s.promotions}};
 }
 
 CampaignSummary summary_of(const std::string& campaign, const std::string& json, Instant at) {
@@ -460,6 +466,10 @@ CampaignSummary summary_of(const std::string& campaign, const std::string& json,
                                          pair.at(1).get<std::uint64_t>());
     out.state_changes = doc.value("state_changes", std::uint64_t{0});
     out.inactivated = doc.value("inactivated", std::uint64_t{0});
+    for (const auto& pair : doc.value("paid_as", nlohmann::json::array()))
+      out.paid_as.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::uint64_t>());
+    out.promotions = doc.value("promotions", std::uint64_t{0});
+    out.digest = doc.value("digest", std::string());
   } catch (const std::exception& e) {
     throw DataLoss("campaign '" + campaign + "' keeps a malformed summary: " + e.what());
   }
@@ -609,13 +619,27 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   out.volume = Decimal::from_micros(volume);
   out.amount = Decimal::from_micros(amount);
   const auto totals = s.cycle.totals.find(c.id);
-  CloseMarks marks = commercial_states(
-      s, actor, *txn, at, totals == s.cycle.totals.end() ? nullptr : &totals->second, now, out);
+  const internal::CampaignTotals* held_totals =
+      totals == s.cycle.totals.end() ? nullptr : &totals->second;
+  CloseMarks marks = commercial_states(s, actor, *txn, at, held_totals, now, out);
+  internal::CareerClose career =
+      internal::close_career(s, actor, at, held_totals, marks.inactivated, now, out);
+  // The commercial states after the close, so that the digest covers them.
+  std::vector<std::uint8_t> states(s.index.size(), 0);
+  for (Node v = 0; v < states.size(); ++v)
+    states[v] = v < s.cycle.commercial.size() ? s.cycle.commercial[v] : 0;
+  for (const auto& [v, state] : marks.states) states[v] = state;
+  auto columns = std::move(career.columns);
+  columns.emplace_back("states.commercial", internal::encode_column(states));
+  std::sort(columns.begin(), columns.end());
+  out.digest = internal::close_digest(summary_json(out).dump(), columns);
+  nlohmann::json stored = summary_json(out);
+  stored["digest"] = out.digest;
   internal::EventRow e;
   e.kind = "campaign_closed";
   e.effective_at = e.recorded_at = now;
   e.actor = actor.login;
-  nlohmann::json payload = summary_json(out);
+  nlohmann::json payload = stored;
   payload["campaign"] = c.id;
   e.payload = payload.dump();
   const EventSeq seq = txn->append_event(e);
@@ -623,12 +647,23 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   row.id = c.id;
   row.state = static_cast<std::uint8_t>(CampaignState::closed);
   row.closed_at = now;
-  row.summary_json = summary_json(out).dump();
+  row.summary_json = stored.dump();
   txn->update_campaign(row);
+  for (const auto& [name, data] : columns) txn->put_campaign_column(c.id, name, data);
   EventSeq last = seq;
   if (!marks.events.empty()) {
     txn->append_events(marks.events);
     last = EventSeq{seq.value() + static_cast<std::int64_t>(marks.events.size())};
+  }
+  if (!career.events.empty()) {
+    txn->append_events(career.events);
+    for (std::size_t i = 0; i < career.rank_rows.size(); ++i) {
+      internal::RankChangeRow& r = career.rank_rows[i];
+      r.seq = EventSeq{last.value() + 1 + static_cast<std::int64_t>(i)};
+      txn->set_rank(r.person, career.promoted[i].second);
+      txn->insert_rank_change(r);
+    }
+    last = EventSeq{last.value() + static_cast<std::int64_t>(career.events.size())};
   }
   reading.unlock();
   txn->commit();
@@ -641,6 +676,7 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
     for (const Node v : marks.ordered) s.cycle.last_order[v] = held.starts_at.micros_since_epoch;
     for (const auto& [v, state] : marks.states) s.cycle.commercial[v] = state;
     for (const Node v : marks.inactivated) s.index.set_status(v, Status::inactive);
+    for (const auto& [v, rank] : career.promoted) s.index.set_rank(v, rank);
     s.cycle.totals.erase(held.id);
   }
   s.applied(last.value());
@@ -688,18 +724,14 @@ OrderBatchReport Company::report_orders(const Actor& actor, std::span<const Orde
   return std::move(report(*state_, actor, reports, false, progress).report);
 }
 
-namespace {
-
-// Throws NotFound or PermissionDenied unless the actor sees `person`.
-void check_sees(const CompanyState& s, const Actor& actor, PersonId person, const char* field) {
+void internal::check_sees(const CompanyState& s, const Actor& actor, PersonId person,
+                          const char* field) {
   if (!s.index.contains(person))
     throw NotFound("no person has id " + std::to_string(person.value()), field);
   if (!s.scope_of(actor).sees(s.index, GenealogyIndex::node_of(person)))
     throw PermissionDenied(
         "actor '" + actor.login + "' does not see person " + std::to_string(person.value()), field);
 }
-
-}  // namespace
 
 Order Company::order(const Actor& actor, std::string_view id) const {
   const CompanyState& s = *state_;

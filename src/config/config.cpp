@@ -7,12 +7,14 @@
 #include "rules/rule_book.hpp"
 
 #include <downline/error.hpp>
+#include <downline/money.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <limits>
 #include <set>
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -582,6 +584,76 @@ void parse_commercial_cycle(const json& doc, Config& config) {
   }
 }
 
+// A volume of a rank requirement: a decimal string or an integer, zero or more.
+std::int64_t volume_at(const json& value, const std::string& path) {
+  std::string text;
+  if (value.is_string())
+    text = value.get<std::string>();
+  else if (value.is_number_integer())
+    text = std::to_string(value.get<std::int64_t>());
+  else
+    throw InvalidArgument("expected a volume such as \"100\" or \"99.5\"", path);
+  Decimal d;
+  try {
+    d = Decimal::parse(text);
+  } catch (const Error&) {
+    throw InvalidArgument("expected a volume such as \"100\" or \"99.5\"", path);
+  }
+  if (d.micros() < 0 || d.micros() > std::numeric_limits<std::int64_t>::max())
+    throw InvalidArgument("a volume is zero or more (at most 9223372036854.775807)", path);
+  return static_cast<std::int64_t>(d.micros());
+}
+
+// The career plan: the network ranks are evaluated in, and what each rank
+// of the catalog asks (issue 6 §4).
+void parse_career(const json& doc, Config& config) {
+  const auto& ranks = config.rules->ranks;
+  config.career.ranks.assign(ranks.size(), RankRequirements{});
+  if (auto it = doc.find("career"); it != doc.end()) {
+    check_keys(*it, "career", {"network"});
+    const std::string network = get_string(*it, "network", "career.", "sponsor");
+    const int at = config.network_index(network);
+    if (at < 0) throw InvalidArgument("unknown network '" + network + "'", "career.network");
+    config.career.network = static_cast<std::size_t>(at);
+  }
+  auto list = doc.find("ranks");
+  if (list == doc.end() || !list->is_array()) return;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto req = (*list)[i].find("requirements");
+    if (req == (*list)[i].end()) continue;
+    const std::string path = "ranks[" + std::to_string(i) + "].requirements";
+    check_keys(*req, path,
+               {"personal_volume", "group_volume", "max_per_leg", "active_recruits", "legs",
+                "consecutive_campaigns"});
+    RankRequirements& r = config.career.ranks[i];
+    r.configured = true;
+    if (auto v = req->find("personal_volume"); v != req->end())
+      r.personal_volume = volume_at(*v, path + ".personal_volume");
+    if (auto v = req->find("group_volume"); v != req->end())
+      r.group_volume = volume_at(*v, path + ".group_volume");
+    if (auto v = req->find("max_per_leg"); v != req->end()) {
+      if (!r.group_volume)
+        throw InvalidArgument("max_per_leg caps a group_volume requirement", path + ".max_per_leg");
+      r.max_per_leg = volume_at(*v, path + ".max_per_leg");
+    }
+    if (req->contains("active_recruits"))
+      r.active_recruits = get_count(*req, "active_recruits", path + ".", 0, 0, 1000000);
+    r.consecutive = get_count(*req, "consecutive_campaigns", path + ".", 0, 1, 120);
+    if (auto legs = req->find("legs"); legs != req->end()) {
+      const std::string lp = path + ".legs";
+      check_keys(*legs, lp, {"rank", "count"});
+      const std::string rank = get_string(*legs, "rank", lp + ".", "");
+      for (std::size_t k = 0; k < ranks.size(); ++k)
+        if (ranks[k].id == rank) r.leg_rank = static_cast<std::uint8_t>(k + 1);
+      if (r.leg_rank == 0)
+        throw InvalidArgument("unknown rank '" + rank + "' (declare it in ranks)", lp + ".rank");
+      if (!legs->contains("count"))
+        throw InvalidArgument("expected a number of legs", lp + ".count");
+      r.legs = get_count(*legs, "count", lp + ".", 1, 1, 1000000);
+    }
+  }
+}
+
 }  // namespace
 
 Config parse_config(std::string_view json_text) {
@@ -595,7 +667,7 @@ Config parse_config(std::string_view json_text) {
       doc, "",
       {"company", "networks", "enrollment", "ranks", "segments", "commercial_states", "rules",
        "extended_fields", "document_types", "masks", "attachment_types", "contracts",
-       "blacklist_reasons", "channels", "workflows", "orders", "reinstatement"});
+       "blacklist_reasons", "channels", "workflows", "orders", "reinstatement", "career"});
   Config config;
 
   if (auto it = doc.find("company"); it != doc.end()) {
@@ -714,6 +786,7 @@ Config parse_config(std::string_view json_text) {
   if (config.enrollment.identification == Identification::document && config.document_types.empty())
     throw InvalidArgument("identification by document needs document_types",
                           "enrollment.identification");
+  parse_career(doc, config);
   return config;
 }
 

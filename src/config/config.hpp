@@ -203,6 +203,34 @@ struct ReinstatementConfig {
   std::uint32_t fee_within = 0;   ///< ... back with a fee; beyond: re-appointment
 };
 
+/// What a rank asks of a person in one campaign (issue 6 §4); each set
+/// requirement must hold. Volumes in micro-units.
+struct RankRequirements {
+  bool configured = false;  ///< false: the close never gives this rank
+  std::optional<std::int64_t> personal_volume;
+  std::optional<std::int64_t> group_volume;
+  /// Counts at most this much of each first-level leg's group volume.
+  std::optional<std::int64_t> max_per_leg;
+  std::optional<std::uint32_t> active_recruits;
+  std::uint8_t leg_rank = 0;  ///< legs: the rank number a leg must hold (0 = no such requirement)
+  std::uint32_t legs = 0;     ///< legs: how many
+  /// Campaigns in a row (this one included) in which the other requirements
+  /// held; 0 = no such requirement.
+  std::uint32_t consecutive = 0;
+};
+
+/// The career plan: where and how ranks are evaluated at the close.
+struct CareerConfig {
+  std::size_t network = 0;              ///< position in Config::networks
+  std::vector<RankRequirements> ranks;  ///< by rank number - 1
+  /// True when some rank has requirements (else the close evaluates none).
+  bool configured() const {
+    for (const auto& r : ranks)
+      if (r.configured) return true;
+    return false;
+  }
+};
+
 struct Config {
   std::string name;
   std::string currency = "USD";
@@ -214,6 +242,7 @@ struct Config {
   /// The automatic commercial states, by threshold (`after`, ascending).
   std::vector<CommercialStateRule> state_rules;
   ReinstatementConfig reinstatement;
+  CareerConfig career;
   /// The sponsor network first, the referral network second, then others.
   std::vector<NetworkConfig> networks;
   EnrollmentPolicy enrollment;

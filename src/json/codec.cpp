@@ -995,6 +995,7 @@ std::string to_json(const Person& person) {
   out["credit_limit"] = person.credit_limit.to_string();
   out["vip"] = person.vip;
   out["commercial_state"] = person.commercial_state;
+  out["rank"] = person.rank;
   out["display"] = {{"phone", person.display.phone},
                     {"birth_date", person.display.birth_date},
                     {"document", person.display.document}};
@@ -1500,6 +1501,44 @@ std::string to_json(const CampaignSummary& summary) {
   out["commercial_states"] = std::move(states);
   out["state_changes"] = summary.state_changes;
   out["inactivated"] = summary.inactivated;
+  OrderedJson paid = OrderedJson::object();
+  for (const auto& [rank, n] : summary.paid_as) paid[rank] = n;
+  out["paid_as"] = std::move(paid);
+  out["promotions"] = summary.promotions;
+  out["digest"] = summary.digest;
+  return dump(out);
+}
+
+std::string to_json(const RankReport& report) {
+  OrderedJson out = OrderedJson::object();
+  out["person"] = std::to_string(report.person.value());
+  out["campaign"] = report.campaign;
+  out["evaluated"] = report.evaluated;
+  out["paid_as"] = report.paid_as;
+  out["highest"] = report.highest;
+  OrderedJson ranks = OrderedJson::array();
+  for (const RankEvaluation& e : report.ranks) {
+    OrderedJson requirements = OrderedJson::array();
+    for (const RankRequirementResult& r : e.requirements) {
+      OrderedJson q = OrderedJson::object();
+      q["requirement"] = r.requirement;
+      // Volumes stay decimal strings (exact); counts are integers.
+      const bool volume = r.requirement == "personal_volume" || r.requirement == "group_volume";
+      if (volume) {
+        q["actual"] = r.actual.to_string();
+        q["required"] = r.required.to_string();
+      } else {
+        q["actual"] = static_cast<std::int64_t>(r.actual.micros() / 1'000'000);
+        q["required"] = static_cast<std::int64_t>(r.required.micros() / 1'000'000);
+      }
+      q["met"] = r.met;
+      if (r.max_per_leg) q["max_per_leg"] = r.max_per_leg->to_string();
+      if (!r.leg_rank.empty()) q["rank"] = r.leg_rank;
+      requirements.push_back(std::move(q));
+    }
+    ranks.push_back({{"rank", e.rank}, {"met", e.met}, {"requirements", std::move(requirements)}});
+  }
+  out["ranks"] = std::move(ranks);
   return dump(out);
 }
 

@@ -483,7 +483,7 @@ bool Rule::effective_at(Instant at) const {
 std::shared_ptr<const RuleBookData> parse_rule_book(const Json& doc) {
   check_object(doc, "$", "a rules document");
   auto book = std::make_shared<RuleBookData>();
-  book->ranks = parse_catalog(doc, "ranks");
+  book->ranks = parse_catalog(doc, "ranks", {"requirements"});
   book->segments = parse_catalog(doc, "segments");
   book->commercial_states =
       parse_catalog(doc, "commercial_states", {"after_campaigns_without_order", "inactivates"});

@@ -14,6 +14,7 @@ namespace internal {
 namespace {
 
 struct MemoryData {
+  std::map<std::pair<std::string, std::string>, std::string> columns;  // (campaign, name)
   std::map<std::int64_t, PersonRow> persons;
   std::unordered_map<std::string, PersonId> by_external_id;
   std::map<std::pair<int, std::int64_t>, NodeRow> nodes;
@@ -222,6 +223,10 @@ class MemoryTxn final : public WriteTxn {
     if (!data_.campaigns.count(row.id)) throw Internal("no campaign to change");
     campaign_updates_[row.id] = row;
   }
+  void put_campaign_column(std::string_view campaign, std::string_view name,
+                           std::string_view data) override {
+    columns_[{std::string(campaign), std::string(name)}] = std::string(data);
+  }
   std::optional<OrderRow> find_order(std::string_view id) override {
     if (auto it = staged_order_ids_.find(std::string(id)); it != staged_order_ids_.end())
       return orders_.at(it->second);
@@ -311,6 +316,8 @@ class MemoryTxn final : public WriteTxn {
     campaigns_.clear();
     for (auto& [id, c] : campaign_updates_) data_.campaigns[id] = std::move(c);
     campaign_updates_.clear();
+    for (auto& [key, data] : columns_) data_.columns[key] = std::move(data);
+    columns_.clear();
     // orders_ is by oid: the new ones come in the order they were numbered.
     for (auto& [oid, o] : orders_) {
       const auto at = static_cast<std::size_t>(oid - 1);
@@ -409,6 +416,7 @@ class MemoryTxn final : public WriteTxn {
   std::vector<std::pair<PersonId, std::int64_t>> credit_limits_;
   std::vector<std::pair<PersonId, bool>> vips_;
   std::map<std::string, CampaignRow> campaigns_, campaign_updates_;
+  std::map<std::pair<std::string, std::string>, std::string> columns_;
   std::map<std::int64_t, OrderRow> orders_;  // new and changed, by oid
   std::unordered_map<std::string, std::int64_t> staged_order_ids_;
   std::int64_t new_orders_ = 0;
@@ -578,6 +586,22 @@ class MemoryStore final : public Store {
       return a.starts_at < b.starts_at;
     });
     return out;
+  }
+  std::vector<std::pair<std::string, std::string>> campaign_columns(
+      std::string_view campaign) const override {
+    std::lock_guard lock(mu_);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto it = data_.columns.lower_bound({std::string(campaign), std::string()});
+         it != data_.columns.end() && it->first.first == campaign; ++it)
+      out.emplace_back(it->first.second, it->second);
+    return out;
+  }
+  std::optional<std::string> campaign_column(std::string_view campaign,
+                                             std::string_view name) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.columns.find({std::string(campaign), std::string(name)});
+    if (it == data_.columns.end()) return std::nullopt;
+    return it->second;
   }
   std::optional<OrderRow> get_order(std::string_view id) const override {
     std::lock_guard lock(mu_);

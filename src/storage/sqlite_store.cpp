@@ -26,7 +26,7 @@ namespace {
 
 // Forward migrations: entry i brings the schema from version i to i + 1.
 // Never edit a released entry; append a new one.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE networks (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -245,6 +245,16 @@ ALTER TABLE customers ADD COLUMN first_order TEXT NOT NULL DEFAULT '';
 ALTER TABLE customers ADD COLUMN commercial_state TEXT NOT NULL DEFAULT '';
 ALTER TABLE customers ADD COLUMN last_order_campaign TEXT NOT NULL DEFAULT '';
 )sql",
+    // 8: what a close computed for every person (volumes, ranks and the
+    // measures that explain them), one compact column per figure.
+    R"sql(
+CREATE TABLE campaign_columns (
+  campaign TEXT NOT NULL REFERENCES campaigns (id),
+  name TEXT NOT NULL,
+  data BLOB NOT NULL,
+  UNIQUE (campaign, name)
+);
+)sql",
 };
 
 [[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& what) {
@@ -331,6 +341,8 @@ class SqliteTxn final : public WriteTxn {
   void insert_user(const UserRow& row) override;
   void insert_campaign(const CampaignRow& row) override;
   void update_campaign(const CampaignRow& row) override;
+  void put_campaign_column(std::string_view campaign, std::string_view name,
+                           std::string_view data) override;
   std::optional<OrderRow> find_order(std::string_view id) override;
   void insert_order(OrderRow& row) override;
   void update_order(const OrderRow& row) override;
@@ -624,6 +636,42 @@ class SqliteStore final : public Store {
     }
   }
 
+  std::vector<std::pair<std::string, std::string>> campaign_columns(
+      std::string_view campaign) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT name, data FROM campaign_columns WHERE campaign = ? "
+                           "ORDER BY name");
+      st.bind(1, std::string(campaign));
+      std::vector<std::pair<std::string, std::string>> out;
+      while (st.executeStep()) {
+        const auto& data = st.getColumn(1);
+        out.emplace_back(st.getColumn(0).getString(),
+                         std::string(static_cast<const char*>(data.getBlob()),
+                                     static_cast<std::size_t>(data.getBytes())));
+      }
+      return out;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read a campaign's results");
+    }
+  }
+  std::optional<std::string> campaign_column(std::string_view campaign,
+                                             std::string_view name) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT data FROM campaign_columns WHERE campaign = ? AND name = ?");
+      st.bind(1, std::string(campaign));
+      st.bind(2, std::string(name));
+      if (!st.executeStep()) return std::nullopt;
+      const auto& data = st.getColumn(0);
+      return std::string(static_cast<const char*>(data.getBlob()),
+                         static_cast<std::size_t>(data.getBytes()));
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read a campaign's results");
+    }
+  }
   std::vector<CampaignRow> campaigns() const override {
     std::lock_guard lock(read_mu_);
     try {
@@ -1967,6 +2015,21 @@ void SqliteTxn::insert_order_state(const OrderStateRow& row) {
     st.exec();
   } catch (const SQLite::Exception& e) {
     rethrow_sqlite(e, "cannot record an order's state");
+  }
+}
+
+void SqliteTxn::put_campaign_column(std::string_view campaign, std::string_view name,
+                                    std::string_view data) {
+  try {
+    SQLite::Statement st(s_.db_,
+                         "INSERT OR REPLACE INTO campaign_columns (campaign, name, data) "
+                         "VALUES (?, ?, ?)");
+    st.bind(1, std::string(campaign));
+    st.bind(2, std::string(name));
+    st.bindNoCopy(3, static_cast<const void*>(data.data()), static_cast<int>(data.size()));
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    rethrow_sqlite(e, "cannot store a campaign's results");
   }
 }
 

@@ -310,6 +310,10 @@ class WriteTxn {
   virtual void insert_campaign(const CampaignRow& row) = 0;
   /// Sets a stored campaign's state, closed_at and summary.
   virtual void update_campaign(const CampaignRow& row) = 0;
+  /// Stores (or replaces) one named column of a campaign's per-person
+  /// results, encoded by the cycle (src/cycle/columns.hpp).
+  virtual void put_campaign_column(std::string_view campaign, std::string_view name,
+                                   std::string_view data) = 0;
   /// The order with this host id, written rows included.
   virtual std::optional<OrderRow> find_order(std::string_view id) = 0;
   /// Stores a new order and sets `row.oid`; throws AlreadyExists when the
@@ -395,6 +399,12 @@ class Store {
   virtual std::optional<UserRow> get_user(std::string_view login) const = 0;
   /// Every campaign, by start.
   virtual std::vector<CampaignRow> campaigns() const = 0;
+  /// The named result columns of a campaign, by name; empty when none.
+  virtual std::vector<std::pair<std::string, std::string>> campaign_columns(
+      std::string_view campaign) const = 0;
+  /// One result column of a campaign; std::nullopt when it has none of that name.
+  virtual std::optional<std::string> campaign_column(std::string_view campaign,
+                                                     std::string_view name) const = 0;
   /// The order with this host id.
   virtual std::optional<OrderRow> get_order(std::string_view id) const = 0;
   /// An order's states, oldest first.

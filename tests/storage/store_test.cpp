@@ -402,15 +402,21 @@ TEST(SqliteStore, RecordsItsSchemaVersionAndRefusesANewerOne) {
   open_store("sqlite:" + path, {});
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 7);
+    EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 8);
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
     db.exec("UPDATE schema_version SET version = 99");
   }
   EXPECT_THROW(open_store("sqlite:" + path, {}), DataLoss);
 }
 
+// Turns a current file into a version 7 one: without the result columns.
+void downgrade_to_version_7(SQLite::Database& db) {
+  db.exec("DROP TABLE campaign_columns; UPDATE schema_version SET version = 7");
+}
+
 // Turns a current file into a version 6 one: without the closes' marks.
 void downgrade_to_version_6(SQLite::Database& db) {
+  downgrade_to_version_7(db);
   db.exec(
       "ALTER TABLE customers DROP COLUMN commercial_state; "
       "ALTER TABLE customers DROP COLUMN last_order_campaign; "
@@ -455,7 +461,7 @@ TEST(SqliteStore, AVersion2StoreGainsTheRankHistoryOnOpen) {
   auto s = open_store("sqlite:" + path, {});
   EXPECT_EQ(s->counts().rank_changes, 0u);
   SQLite::Database db(path, SQLite::OPEN_READONLY);
-  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 7);
+  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 8);
 }
 
 TEST(SqliteStore, AVersion3StoreGainsDocumentsAndKeysItsEmailsOnOpen) {
@@ -563,6 +569,39 @@ TEST(SqliteStore, AVersion6StoreGainsTheClosesMarksOnOpen) {
   const auto p = s->get_person(PersonId{1});
   EXPECT_EQ(p->commercial_state, "inactive");
   EXPECT_EQ(p->last_order_campaign, "2026-11");
+}
+
+TEST(SqliteStore, AVersion7StoreGainsTheCampaignResultColumnsOnOpen) {
+  const auto path = testing::temp_db("v7");
+  {
+    auto s = open_store("sqlite:" + path, {});
+    auto txn = s->begin_write();
+    CampaignRow c;
+    c.id = "w1";
+    c.start = LocalDate{2026, 1, 5};
+    c.end = LocalDate{2026, 1, 11};
+    txn->insert_campaign(c);
+    txn->commit();
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    downgrade_to_version_7(db);
+  }
+  auto s = open_store("sqlite:" + path, {});
+  EXPECT_TRUE(s->campaign_columns("w1").empty());
+  auto txn = s->begin_write();
+  txn->put_campaign_column("w1", "b", std::string("\x01\x00", 2));
+  txn->put_campaign_column("w1", "a", "first");
+  txn->put_campaign_column("w1", "a", "second");  // replaces
+  txn->commit();
+  const auto columns = s->campaign_columns("w1");
+  ASSERT_EQ(columns.size(), 2u);
+  EXPECT_EQ(columns[0], (std::pair<std::string, std::string>{"a", "second"}));
+  EXPECT_EQ(columns[1].second, std::string("\x01\x00", 2));  // bytes, NUL included
+  EXPECT_EQ(s->campaign_column("w1", "a"), "second");
+  EXPECT_FALSE(s->campaign_column("w1", "c"));
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 8);
 }
 
 TEST(SqliteStore, SkipsForeignKeysOnlyInTheTransactionThatAsks) {

@@ -1,0 +1,79 @@
+/* Ranks at the close from a plain C99 program: a career plan, a close that
+ * pays a leader as silver, the report card that says why not gold, and the
+ * person's rank; bad input. */
+#include "downline.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+
+static const char kAdmin[] = "{\"login\":\"backend\",\"roles\":[\"admin\"]}";
+
+static const char kConfig[] =
+    "{\"company\":{\"name\":\"C\",\"time_zone\":\"UTC\"},"
+    "\"ranks\":[{\"id\":\"bronze\",\"requirements\":{\"personal_volume\":\"100\"}},"
+    "{\"id\":\"silver\",\"requirements\":{\"personal_volume\":\"100\",\"active_recruits\":2}},"
+    "{\"id\":\"gold\",\"requirements\":{\"group_volume\":\"1000\",\"max_per_leg\":\"400\"}}]}";
+
+static void enroll(downline_company *co, const char *id, const char *sponsor) {
+  char request[512];
+  downline_buf out = DOWNLINE_BUF_INIT;
+  snprintf(request, sizeof request,
+           "{\"type\":\"consultant\",%s%s%s\"person\":{\"external_id\":\"%s\","
+           "\"first_name\":\"%s\",\"last_name\":\"C\",\"email\":\"%s@example.com\"}}",
+           sponsor ? "\"sponsor\":\"" : "", sponsor ? sponsor : "", sponsor ? "\"," : "", id, id,
+           id);
+  CHECK_OK(downline_enroll_json(&out, co, kAdmin, request));
+  downline_buf_dispose(&out);
+}
+
+int main(void) {
+  downline_company *co = NULL;
+  downline_buf out = DOWNLINE_BUF_INIT;
+  CHECK_OK(downline_company_open(&co, "memory:", kConfig, DOWNLINE_NUL_TERMINATED));
+  enroll(co, "ana", NULL);
+  enroll(co, "ben", "1");
+  enroll(co, "cid", "1");
+  CHECK_OK(downline_add_campaigns_json(
+      &out, co, kAdmin, "[{\"id\":\"2026-10\",\"start\":\"2026-10-01\",\"end\":\"2026-10-31\"}]"));
+  downline_buf_dispose(&out);
+  CHECK_OK(downline_report_orders_json(
+      &out, co, kAdmin,
+      "[{\"id\":\"A\",\"owner\":\"1\",\"at\":\"2026-10-10T10:00:00Z\",\"volume\":\"150\"},"
+      "{\"id\":\"B\",\"owner\":\"2\",\"at\":\"2026-10-10T10:00:00Z\",\"volume\":\"600\"},"
+      "{\"id\":\"C\",\"owner\":\"3\",\"at\":\"2026-10-10T10:00:00Z\",\"volume\":\"300\"}]",
+      NULL, NULL));
+  downline_buf_dispose(&out);
+
+  /* Ana: PV 150 and two active recruits (silver); group volume 150 + 400
+   * (Ben's 600, capped) + 300 = 850 of 1000 (not gold). */
+  CHECK_OK(downline_close_campaign_json(&out, co, kAdmin, "2026-10"));
+  CHECK_CONTAINS(out.ptr, "\"paid_as\":{\"bronze\":2,\"silver\":1}");
+  CHECK_CONTAINS(out.ptr, "\"promotions\":3");
+  CHECK_CONTAINS(out.ptr, "\"digest\":\"");
+  downline_buf_dispose(&out);
+  CHECK_OK(downline_rank_report_json(&out, co, kAdmin, 1, "2026-10"));
+  CHECK_CONTAINS(out.ptr, "\"paid_as\":\"silver\"");
+  CHECK_CONTAINS(out.ptr,
+                 "{\"requirement\":\"group_volume\",\"actual\":\"850\",\"required\":\"1000\","
+                 "\"met\":false,\"max_per_leg\":\"400\"}");
+  CHECK_CONTAINS(out.ptr,
+                 "{\"requirement\":\"active_recruits\",\"actual\":2,\"required\":2,\"met\":true}");
+  downline_buf_dispose(&out);
+  CHECK_OK(downline_person_json(&out, co, kAdmin, 1));
+  CHECK_CONTAINS(out.ptr, "\"rank\":\"silver\"");
+  downline_buf_dispose(&out);
+
+  /* Bad input. */
+  CHECK_FAILS(downline_rank_report_json(&out, co, kAdmin, 99, "2026-10"), DOWNLINE_NOT_FOUND,
+              "person");
+  CHECK_FAILS(downline_rank_report_json(&out, co, kAdmin, 1, "nope"), DOWNLINE_NOT_FOUND,
+              "campaign");
+  CHECK_FAILS(downline_rank_report_json(&out, co, kAdmin, 1, NULL), DOWNLINE_INVALID_ARGUMENT,
+              "campaign");
+  CHECK(out.ptr == NULL);
+  downline_company_close(co);
+  puts("career_c_test: ok");
+  return 0;
+}
