@@ -428,8 +428,11 @@ class DOWNLINE_API Company {
   /// kept. Throws PermissionDenied, NotFound (field "campaign"),
   /// FailedPrecondition ("campaign": an earlier campaign is still open, or
   /// it has not ended by the clock), OutOfRange ("pv": a group volume
-  /// overflows); nothing is written then.
-  CampaignSummary close_campaign(const Actor& actor, std::string_view campaign);
+  /// overflows), Aborted (the progress callback threw); nothing is written
+  /// then. `progress` is told (done, 4) after each stage: figures,
+  /// commercial states, ranks, written.
+  CampaignSummary close_campaign(const Actor& actor, std::string_view campaign,
+                                 const ProgressFn& progress = {});
   /// The rank report card of a person the actor sees for a closed
   /// campaign: each rank with requirements, each requirement with the
   /// actual value, the required one and whether it was met, as the close

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -100,6 +101,32 @@ std::string company_config(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+Company open_existing(const std::string& db, const std::string& config) {
+  if (!std::filesystem::exists(db))
+    throw NotFound(
+        "no company database '" + db + "'; create one with `downline demo --db " + db + "`",
+        "--db");
+  return Company::open("sqlite:" + db, config);
+}
+
+PersonId resolve_person(const Company& company, const Actor& actor, const std::string& text,
+                        const char* field) {
+  constexpr std::string_view kExternalPrefix = "ext:";
+  if (std::string_view(text).starts_with(kExternalPrefix)) {
+    const std::string external_id = text.substr(kExternalPrefix.size());
+    if (const auto id = company.find_person(actor, external_id)) return *id;
+    throw NotFound("no person has external id '" + external_id + "'", field);
+  }
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size() || id <= 0) {
+    throw InvalidArgument(
+        std::string(field) + " must be a positive id or ext:<external id>, got '" + text + "'",
+        field);
+  }
+  return PersonId{id};
 }
 
 int run_demo(const DemoOptions& options) {
@@ -229,6 +256,10 @@ int run_demo(const DemoOptions& options) {
             << "  persons ordering   " << closed.persons_with_orders << "\n"
             << "  volume             " << closed.volume.to_string(2) << "\n"
             << "  amount             " << closed.amount.to_string(2) << "\n";
+  for (const auto& [rank, n] : closed.paid_as)
+    std::cout << "  paid as " << std::left << std::setw(11) << rank << std::right << n << "\n";
+  std::cout << "  promotions         " << closed.promotions << "\n"
+            << "  digest             " << closed.digest << "\n";
   std::cout << "\n  recalculated " << recalculated.persons << " persons in " << recalc_ms
             << " ms: personal volume " << recalculated.total_volume.to_string(2) << "\n";
   std::cout << "\n  largest downlines (made directors)\n"
@@ -249,6 +280,10 @@ int run_demo(const DemoOptions& options) {
               << figures.group_volume.to_string(2) << "  " << std::setw(14)
               << reader.downline(d.id, first).total << "  " << p.data.extended["favorite_line"]
               << "\n";
+  }
+  if (!largest.empty()) {
+    // The largest leader's report card: why they were paid as what they were.
+    std::cout << "\n  " << company.rank_report(admin, largest.front().id, campaign.id).text();
   }
   std::cout << "\n  contract terms v1 accepted by " << company.acceptances_of(admin, "terms").size()
             << " persons at registration\n";

@@ -1,6 +1,8 @@
 // The `downline demo` command: the library's main job, end to end.
 #pragma once
 
+#include <downline/downline.hpp>
+
 #include <cstdint>
 #include <string>
 
@@ -27,5 +29,15 @@ const char* sample_config();
 /// the sample when `path` is empty. Throws NotFound (field "--config") when
 /// the file cannot be read.
 std::string company_config(const std::string& path);
+
+/// Opens the company in the SQLite file `db` with `config`. Throws NotFound
+/// (field "--db") when the file does not exist — opening a missing file
+/// would create an empty company — and what Company::open throws.
+Company open_existing(const std::string& db, const std::string& config);
+
+/// "42", or "ext:A-17" for the person with that external id. Throws
+/// NotFound (an unknown external id) or InvalidArgument, both on field `field`.
+PersonId resolve_person(const Company& company, const Actor& actor, const std::string& text,
+                        const char* field = "PERSON");
 
 }  // namespace downline::cli

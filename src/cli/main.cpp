@@ -1,6 +1,7 @@
 // The downline command line.
 #include <downline/downline.hpp>
 
+#include "cli/campaign.hpp"
 #include "cli/demo.hpp"
 #include "cli/import.hpp"
 #include "cli/rules.hpp"
@@ -118,7 +119,33 @@ int main(int argc, char** argv) {
   statuses_cmd->add_option("--reason", statuses.reason, "recorded in the events");
   statuses_cmd->add_option("--show", statuses.show, "rejected rows printed")->capture_default_str();
 
+  downline::cli::CampaignOptions campaign;
+  auto* campaign_cmd = app.add_subcommand("campaign", "the commercial cycle's campaigns");
+  campaign_cmd->require_subcommand(1);
+  auto common = [&campaign](CLI::App* sub) {
+    sub->add_option("--db", campaign.db, "SQLite file of the company")->capture_default_str();
+    sub->add_option("--config", campaign.config_path,
+                    "company configuration JSON (default: the sample the demo uses)");
+    sub->add_flag("--json", campaign.json, "print JSON");
+  };
+  auto* campaign_list = campaign_cmd->add_subcommand("list", "print the calendar");
+  common(campaign_list);
+  auto* campaign_close = campaign_cmd->add_subcommand(
+      "close",
+      "close a campaign that has ended: commercial states, ranks and their explanations, the "
+      "result digest, in one transaction; print the summary");
+  campaign_close->add_option("ID", campaign.campaign, "the campaign")->required();
+  common(campaign_close);
+  bool campaign_no_progress = false;
+  campaign_close->add_flag("--no-progress", campaign_no_progress, "do not draw the progress bar");
+  auto* campaign_rank = campaign_cmd->add_subcommand(
+      "rank", "print a person's rank report card for a closed campaign");
+  campaign_rank->add_option("ID", campaign.campaign, "the campaign")->required();
+  campaign_rank->add_option("PERSON", campaign.person, "a person id, or ext:ID")->required();
+  common(campaign_rank);
+
   CLI11_PARSE(app, argc, argv);
+  campaign.progress = !campaign_no_progress && isatty(STDERR_FILENO);
   import.progress = !import_no_progress && isatty(STDERR_FILENO);
   demo.progress = !no_progress && isatty(STDERR_FILENO);
   // Exit status: 0 done, 1 a rule test failed, verify found violations or an
@@ -130,6 +157,9 @@ int main(int argc, char** argv) {
     if (tree_cmd->parsed()) return downline::cli::run_tree(tree);
     if (verify_cmd->parsed()) return downline::cli::run_verify(verify);
     if (statuses_cmd->parsed()) return downline::cli::run_statuses(statuses);
+    if (campaign_list->parsed()) return downline::cli::run_campaign_list(campaign);
+    if (campaign_close->parsed()) return downline::cli::run_campaign_close(campaign);
+    if (campaign_rank->parsed()) return downline::cli::run_campaign_rank(campaign);
     if (import_cmd->parsed()) {
       for (const std::string& m : maps) {
         const std::size_t eq = m.find('=');

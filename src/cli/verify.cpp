@@ -10,14 +10,7 @@
 namespace downline::cli {
 
 int run_verify(const VerifyOptions& options) {
-  // Opening a missing file would create an empty company.
-  if (!std::filesystem::exists(options.db)) {
-    throw NotFound("no company database '" + options.db +
-                       "'; create one with `downline demo --db " + options.db + "`",
-                   "--db");
-  }
-  const std::string config = company_config(options.config_path);
-  const Company company = Company::open("sqlite:" + options.db, config);
+  const Company company = open_existing(options.db, company_config(options.config_path));
   const Actor actor = Actor::staff("cli", {"admin"});
   const VerifyReport report = company.verify(actor);
   if (options.json) {

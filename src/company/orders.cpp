@@ -570,7 +570,8 @@ CloseMarks commercial_states(const CompanyState& s, const Actor& actor, internal
 
 }  // namespace
 
-CampaignSummary Company::close_campaign(const Actor& actor, std::string_view campaign) {
+CampaignSummary Company::close_campaign(const Actor& actor, std::string_view campaign,
+                                        const ProgressFn& progress) {
   internal::require_staff(actor, "close campaigns");
   CompanyState& s = *state_;
   std::lock_guard writer(s.writer_mu);
@@ -618,12 +619,26 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   }
   out.volume = Decimal::from_micros(volume);
   out.amount = Decimal::from_micros(amount);
+  // A throwing callback leaves nothing written: the transaction is not
+  // committed until every stage has run.
+  const auto stage = [&progress](std::size_t done) {
+    if (!progress) return;
+    try {
+      progress(done, 4);
+    } catch (const std::exception& e) {
+      throw Aborted(std::string("the campaign was not closed: the progress callback threw: ") +
+                    e.what());
+    }
+  };
+  stage(1);
   const auto totals = s.cycle.totals.find(c.id);
   const internal::CampaignTotals* held_totals =
       totals == s.cycle.totals.end() ? nullptr : &totals->second;
   CloseMarks marks = commercial_states(s, actor, *txn, at, held_totals, now, out);
+  stage(2);
   internal::CareerClose career =
       internal::close_career(s, actor, at, held_totals, marks.inactivated, now, out);
+  stage(3);
   // The commercial states after the close, so that the digest covers them.
   std::vector<std::uint8_t> states(s.index.size(), 0);
   for (Node v = 0; v < states.size(); ++v)
@@ -665,6 +680,7 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
     }
     last = EventSeq{last.value() + static_cast<std::int64_t>(career.events.size())};
   }
+  stage(4);
   reading.unlock();
   txn->commit();
   std::lock_guard apply(s.apply_mu);

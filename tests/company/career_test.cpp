@@ -10,6 +10,7 @@
 
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace downline::testing {
@@ -294,6 +295,29 @@ TEST(Ranks, SurviveAReopenAndKeepTheirStreak) {
   const RankReport r = reopened.rank_report(admin(), ana, "w2");
   expect_requirement(r, "gold", "consecutive_campaigns", "0", "2", false);
   EXPECT_EQ(reopened.person(admin(), ana).rank, "silver");
+}
+
+TEST(Ranks, TheCloseReportsItsStagesAndAThrowingCallbackWritesNothing) {
+  Career c;
+  c.clock->set(c.weeks[0].ends_at);
+  const EventSeq before = c.company.last_event();
+  try {
+    c.company.close_campaign(admin(), "w1", [](std::size_t done, std::size_t) {
+      if (done == 3) throw std::runtime_error("stop");
+    });
+    ADD_FAILURE() << "the close went on";
+  } catch (const Aborted& e) {
+    EXPECT_NE(std::string(e.what()).find("stop"), std::string::npos);
+  }
+  EXPECT_EQ(c.company.last_event(), before);
+  EXPECT_EQ(c.company.campaigns()[0].state, CampaignState::open);
+  std::vector<std::size_t> stages;
+  c.company.close_campaign(admin(), "w1", [&](std::size_t done, std::size_t total) {
+    EXPECT_EQ(total, 4u);
+    stages.push_back(done);
+  });
+  EXPECT_EQ(stages, (std::vector<std::size_t>{1, 2, 3, 4}));
+  EXPECT_EQ(c.company.campaigns()[0].state, CampaignState::closed);
 }
 
 TEST(Ranks, RefuseABadCareerPlanNamingTheField) {

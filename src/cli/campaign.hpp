@@ -1,0 +1,37 @@
+// The `downline campaign` commands: list the calendar, close a campaign
+// (pre-calculation, commercial states, ranks, digest in one transaction) and
+// print a person's rank report card.
+#pragma once
+
+#include "cli/demo.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace downline::cli {
+
+struct CampaignOptions {
+  std::string db = DemoOptions{}.db;  ///< the SQLite file; the demo's by default
+  std::string config_path;            ///< empty: the sample configuration built in
+  std::string campaign;               ///< close, rank: the campaign's id
+  std::string person;                 ///< rank: a person id, or ext:ID
+  bool json = false;                  ///< print JSON instead of a table
+  bool progress = true;               ///< draw the progress bar (close)
+};
+
+/// Prints the calendar: id, local dates, state (or a JSON array); returns 0.
+/// Throws downline::Error: NotFound (no such file), and what opening throws.
+int run_campaign_list(const CampaignOptions& options);
+
+/// Closes the campaign as the staff actor "cli" and prints its summary as
+/// a table (or JSON); returns 0, also when it was closed already. Throws
+/// downline::Error: NotFound (file, campaign), FailedPrecondition, and what
+/// opening throws.
+int run_campaign_close(const CampaignOptions& options);
+
+/// Prints a person's rank report card for a closed campaign (or its JSON);
+/// returns 0. Throws downline::Error: NotFound (file, person, campaign),
+/// FailedPrecondition (not closed), InvalidArgument (a bad person).
+int run_campaign_rank(const CampaignOptions& options);
+
+}  // namespace downline::cli
