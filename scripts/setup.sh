@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git
   libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libboost-dev
   libphonenumber-dev libhowardhinnant-date-dev tzdata libcli11-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
-  pybind11-dev python3-pybind11 python3-dev python3-pytest graphviz
+  pybind11-dev python3-pybind11 python3-dev python3-pytest python3-pandas graphviz
 )
 
 missing=()

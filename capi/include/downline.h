@@ -1181,6 +1181,21 @@ DOWNLINE_C_API downline_status downline_close_campaign_json(downline_buf *out,
                                                             const char *campaign);
 
 /**
+ * Scores transactions by RFM with the R rfm package's semantics (type-7
+ * quantile bins, or fixed thresholds) and writes {"rows": [{"customer",
+ * "most_recent", "recency_days", "transactions", "amount", "recency_score",
+ * "frequency_score", "monetary_score", "rfm_score", "segment"}], "bins":
+ * {...}} into `out`. `transactions_json` (of `transactions_json_len` bytes,
+ * or DOWNLINE_NUL_TERMINATED) is an array of {"customer", "date", "revenue"};
+ * `options_json` is {"analysis_date", "bins"?, "thresholds"?, "segments"?}
+ * (docs/segments.md). Needs no company. Fails with DOWNLINE_INVALID_ARGUMENT
+ * (the field names the fault), DOWNLINE_OUT_OF_RANGE or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_rfm_json(downline_buf *out, const char *transactions_json,
+                                                 size_t transactions_json_len,
+                                                 const char *options_json);
+
+/**
  * Writes into `out` the rank report card of a person in a closed campaign:
  * {"person", "campaign", "evaluated", "paid_as", "highest", "ranks": [{"rank",
  * "met", "requirements": [{"requirement", "actual", "required", "met",

@@ -746,6 +746,18 @@ downline_status downline_rules_test_json(downline_buf* out, const downline_rules
   DOWNLINE_C_CATCH
 }
 
+downline_status downline_rfm_json(downline_buf* out, const char* transactions_json,
+                                  size_t transactions_json_len, const char* options_json) {
+  DOWNLINE_C_TRY
+  OutBuf result(out);
+  const auto transactions = downline::json::parse_rfm_transactions(
+      text_arg(transactions_json, transactions_json_len, "transactions_json"));
+  const auto options = downline::json::parse_rfm_options(
+      text_arg(options_json, DOWNLINE_NUL_TERMINATED, "options_json"));
+  return result.set(downline::json::to_json(downline::rfm_table(transactions, options)));
+  DOWNLINE_C_CATCH
+}
+
 downline_status downline_add_campaigns_json(downline_buf* out, downline_company* company,
                                             const char* actor_json, const char* campaigns_json) {
   return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {

@@ -12,5 +12,6 @@
 #include <downline/money.hpp>
 #include <downline/person.hpp>
 #include <downline/rules.hpp>
+#include <downline/segments.hpp>
 #include <downline/time.hpp>
 #include <downline/version.hpp>

@@ -13,6 +13,7 @@
 #include <downline/genealogy.hpp>
 #include <downline/person.hpp>
 #include <downline/rules.hpp>
+#include <downline/segments.hpp>
 
 #include <string>
 #include <string_view>
@@ -172,6 +173,13 @@ DOWNLINE_API std::vector<CampaignSpec> parse_campaign_specs(std::string_view tex
 DOWNLINE_API OrderReport parse_order_report(std::string_view text);
 /// An array of order reports (fields named "[i].amount").
 DOWNLINE_API std::vector<OrderReport> parse_order_reports(std::string_view text);
+/// An array of transactions, each {"customer", "date": "YYYY-MM-DD",
+/// "revenue": "12.5"}; the field of a fault is "[i].revenue".
+DOWNLINE_API std::vector<RfmTransaction> parse_rfm_transactions(std::string_view text);
+/// {"analysis_date", "bins"?: {"recency", "frequency", "monetary"},
+/// "thresholds"?: {"recency": ["115", ...], ...}, "segments"?: [{"name",
+/// "recency": [lower, upper], "frequency": [...], "monetary": [...]}]}.
+DOWNLINE_API RfmOptions parse_rfm_options(std::string_view text);
 /// {"id", "start", "end", "starts_at", "ends_at", "state", "closed_at"}.
 DOWNLINE_API std::string to_json(const Campaign& campaign);
 /// An array of campaigns.
@@ -197,6 +205,11 @@ DOWNLINE_API std::string to_json(const CampaignSummary& summary);
 /// "met", "requirements": [{"requirement", "actual", "required", "met",
 /// "max_per_leg"?, "rank"?}]}]}: volumes as decimal strings, counts as integers.
 DOWNLINE_API std::string to_json(const RankReport& report);
+/// {"rows": [{"customer", "most_recent", "recency_days", "transactions",
+/// "amount", "recency_score", "frequency_score", "monetary_score",
+/// "rfm_score", "segment"}], "bins": {"recency": [{"lower", "upper",
+/// "score"}], "frequency": [...], "monetary": [...]}}.
+DOWNLINE_API std::string to_json(const RfmResult& result);
 
 }  // namespace json
 

@@ -70,6 +70,7 @@ __version__: str = _native.__version__
 
 __all__ = [
     "open",
+    "rfm",
     "Company",
     "Actor",
     "Money",
@@ -285,6 +286,65 @@ class Money:
 def money(amount: str | int | _decimal.Decimal, currency: str) -> Money:
     """``money("12.345", "USD")`` → ``Money(amount=Decimal('12.345'), currency='USD')``."""
     return Money(amount, currency)  # type: ignore[arg-type]
+
+
+# --- segmentation -----------------------------------------------------------------
+
+
+def _transactions(transactions: Any) -> list[dict[str, Any]]:
+    # A DataFrame (columns customer, date, revenue), or dicts, or tuples.
+    if hasattr(transactions, "itertuples") and hasattr(transactions, "columns"):
+        frame = transactions[["customer", "date", "revenue"]]
+        transactions = frame.itertuples(index=False, name=None)
+    out = []
+    for t in transactions:
+        customer, date, revenue = (
+            (t["customer"], t["date"], t["revenue"]) if isinstance(t, Mapping) else t
+        )
+        if hasattr(date, "date") and callable(date.date):  # a datetime or pandas Timestamp
+            date = date.date()
+        out.append({"customer": customer, "date": date, "revenue": _amount_text(revenue)})
+    return out
+
+
+def rfm(
+    transactions: Any,
+    analysis_date: _datetime.date | str,
+    *,
+    bins: Mapping[str, int] | None = None,
+    thresholds: Mapping[str, list[Any]] | None = None,
+    segments: list[Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """RFM scores with the R ``rfm`` package's semantics (docs/segments.md).
+
+    ``transactions``: a DataFrame with columns ``customer``, ``date``,
+    ``revenue``, or an iterable of such dicts or ``(customer, date,
+    revenue)`` tuples; revenue as str, int or Decimal (never a float).
+    ``bins``: ``{"recency": 5, "frequency": 5, "monetary": 5}``;
+    ``thresholds``: fixed ascending cuts per measure instead of quantiles;
+    ``segments``: ``[{"name", "recency": [lo, hi], "frequency": [...],
+    "monetary": [...]}]`` checked in order. Returns ``{"rows": [...],
+    "bins": {...}}``, a row per customer in byte order with ``amount`` a
+    Decimal and ``most_recent`` a date. Raises InvalidArgument naming the
+    field, OutOfRange."""
+    options: dict[str, Any] = {"analysis_date": analysis_date}
+    if bins is not None:
+        options["bins"] = dict(bins)
+    if thresholds is not None:
+        options["thresholds"] = {k: [_amount_text(v) for v in vs] for k, vs in thresholds.items()}
+    if segments is not None:
+        options["segments"] = [dict(s) for s in segments]
+    x: dict[str, Any] = _json.loads(
+        _native.rfm_json(_to_json(_transactions(transactions)), _to_json(options))
+    )
+    for row in x["rows"]:
+        row["amount"] = _decimal.Decimal(row["amount"])
+        row["most_recent"] = _datetime.date.fromisoformat(row["most_recent"])
+    for measure in x["bins"].values():
+        for b in measure:
+            b["lower"] = _decimal.Decimal(b["lower"])
+            b["upper"] = _decimal.Decimal(b["upper"])
+    return x
 
 
 # --- figures and ranks ------------------------------------------------------------

@@ -345,6 +345,14 @@ class RuleBook:
     ) -> RuleTestReport: ...
     def __len__(self) -> int: ...
 
+def rfm(
+    transactions: Any,
+    analysis_date: datetime.date | str,
+    *,
+    bins: Mapping[str, int] | None = None,
+    thresholds: Mapping[str, list[Any]] | None = None,
+    segments: list[Mapping[str, Any]] | None = None,
+) -> dict[str, Any]: ...
 def open(
     uri: str | os.PathLike[str],
     config: str | Mapping[str, Any] | os.PathLike[str],

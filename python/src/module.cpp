@@ -261,6 +261,16 @@ PYBIND11_MODULE(_downline, m) {
       "Parses an amount in a currency with downline::Money::parse; returns the canonical\n"
       "(amount text, currency). Raises InvalidArgument or OutOfRange.");
 
+  m.def(
+      "rfm_json",
+      [](const std::string& transactions, const std::string& options) {
+        return text(dl::json::to_json(dl::rfm_table(dl::json::parse_rfm_transactions(transactions),
+                                                    dl::json::parse_rfm_options(options))));
+      },
+      py::arg("transactions_json"), py::arg("options_json"),
+      "RFM scores of transactions (downline::rfm_table) in their JSON form. Raises\n"
+      "InvalidArgument (the field names the fault) or OutOfRange.");
+
   // --- Actor ---------------------------------------------------------------------
   py::class_<dl::Actor>(m, "Actor",
                         "Who a call runs for. The host authenticates; downline authorises.")

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -1420,6 +1421,120 @@ std::vector<OrderReport> parse_order_reports(std::string_view text) {
   for (std::size_t i = 0; i < document.size(); ++i)
     out.push_back(read_order_report(document[i], element("", i)));
   return out;
+}
+
+std::vector<RfmTransaction> parse_rfm_transactions(std::string_view text) {
+  const Json document = parse_document(text);
+  if (!document.is_array()) throw_expected("an array of transactions", document, "");
+  std::vector<RfmTransaction> out;
+  out.reserve(document.size());
+  for (std::size_t i = 0; i < document.size(); ++i) {
+    const Json& t = document[i];
+    const std::string path = element("", i);
+    require_object(t, path, "a transaction object");
+    reject_unknown_keys(t, path, {"customer", "date", "revenue"});
+    RfmTransaction r;
+    r.customer = read_string(required_member(t, path, "customer"), child(path, "customer"));
+    r.date = read_date(required_member(t, path, "date"), child(path, "date"));
+    r.revenue = read_decimal(required_member(t, path, "revenue"), child(path, "revenue"));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+RfmOptions parse_rfm_options(std::string_view text) {
+  const Json document = parse_document(text);
+  require_object(document, "", "an RFM options object");
+  reject_unknown_keys(document, "", {"analysis_date", "bins", "thresholds", "segments"});
+  RfmOptions o;
+  o.analysis_date =
+      read_date(required_member(document, "", "analysis_date"), child("", "analysis_date"));
+  const std::pair<const char*, std::uint32_t*> bins[] = {{"recency", &o.recency_bins},
+                                                         {"frequency", &o.frequency_bins},
+                                                         {"monetary", &o.monetary_bins}};
+  if (const Json* b = member(document, "bins")) {
+    require_object(*b, "bins", "an object of bin counts");
+    reject_unknown_keys(*b, "bins", {"recency", "frequency", "monetary"});
+    for (auto [key, target] : bins)
+      if (const Json* v = member(*b, key)) {
+        const std::uint64_t n = read_count(*v, child("bins", key));
+        if (n > 9) throw InvalidArgument("expected 1 to 9 bins", child("bins", key));
+        *target = static_cast<std::uint32_t>(n);
+      }
+  }
+  const std::pair<const char*, std::vector<Decimal>*> fixed[] = {
+      {"recency", &o.recency_thresholds},
+      {"frequency", &o.frequency_thresholds},
+      {"monetary", &o.monetary_thresholds}};
+  if (const Json* t = member(document, "thresholds")) {
+    require_object(*t, "thresholds", "an object of threshold lists");
+    reject_unknown_keys(*t, "thresholds", {"recency", "frequency", "monetary"});
+    for (auto [key, target] : fixed)
+      if (const Json* v = member(*t, key)) {
+        const std::string at = child("thresholds", key);
+        if (!v->is_array()) throw_expected("an array of thresholds", *v, at);
+        for (std::size_t i = 0; i < v->size(); ++i)
+          target->push_back(read_decimal((*v)[i], element(at, i)));
+      }
+  }
+  if (const Json* list = member(document, "segments")) {
+    if (!list->is_array()) throw_expected("an array of segments", *list, "segments");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const Json& e = (*list)[i];
+      const std::string path = element("segments", i);
+      require_object(e, path, "a segment object");
+      reject_unknown_keys(e, path, {"name", "recency", "frequency", "monetary"});
+      RfmSegment seg;
+      seg.name = read_string(required_member(e, path, "name"), child(path, "name"));
+      const std::tuple<const char*, std::uint8_t*, std::uint8_t*> ranges[] = {
+          {"recency", &seg.recency_lower, &seg.recency_upper},
+          {"frequency", &seg.frequency_lower, &seg.frequency_upper},
+          {"monetary", &seg.monetary_lower, &seg.monetary_upper}};
+      for (auto [key, lo, hi] : ranges)
+        if (const Json* r = member(e, key)) {
+          const std::string at = child(path, key);
+          if (!r->is_array() || r->size() != 2) throw_expected("[lower, upper]", *r, at);
+          const std::uint64_t a = read_count((*r)[0], element(at, 0));
+          const std::uint64_t b = read_count((*r)[1], element(at, 1));
+          if (a > 9 || b > 9) throw InvalidArgument("scores go from 1 to 9", at);
+          *lo = static_cast<std::uint8_t>(a);
+          *hi = static_cast<std::uint8_t>(b);
+        }
+      o.segments.push_back(std::move(seg));
+    }
+  }
+  return o;
+}
+
+std::string to_json(const RfmResult& result) {
+  OrderedJson rows = OrderedJson::array();
+  for (const RfmRow& r : result.rows) {
+    OrderedJson row = OrderedJson::object();
+    row["customer"] = r.customer;
+    row["most_recent"] = r.most_recent.to_string();
+    row["recency_days"] = r.recency_days;
+    row["transactions"] = r.transactions;
+    row["amount"] = r.amount.to_string();
+    row["recency_score"] = r.recency_score;
+    row["frequency_score"] = r.frequency_score;
+    row["monetary_score"] = r.monetary_score;
+    row["rfm_score"] = r.rfm_score;
+    row["segment"] = r.segment;
+    rows.push_back(std::move(row));
+  }
+  auto bins = [](const std::vector<RfmBin>& list) {
+    OrderedJson out = OrderedJson::array();
+    for (const RfmBin& b : list)
+      out.push_back(
+          {{"lower", b.lower.to_string()}, {"upper", b.upper.to_string()}, {"score", b.score}});
+    return out;
+  };
+  OrderedJson out = OrderedJson::object();
+  out["rows"] = std::move(rows);
+  out["bins"] = {{"recency", bins(result.recency)},
+                 {"frequency", bins(result.frequency)},
+                 {"monetary", bins(result.monetary)}};
+  return dump(out);
 }
 
 std::string to_json(const Campaign& campaign) {

@@ -1,6 +1,6 @@
-/* Ranks at the close from a plain C99 program: a career plan, a close that
- * pays a leader as silver, the report card that says why not gold, and the
- * person's rank; bad input. */
+/* Ranks and segments from a plain C99 program: a career plan, a close that
+ * pays a leader as silver, the report card that says why not gold, the
+ * person's rank; RFM scores of a few transactions; bad input. */
 #include "downline.h"
 
 #include <stdio.h>
@@ -72,6 +72,35 @@ int main(void) {
               "campaign");
   CHECK_FAILS(downline_rank_report_json(&out, co, kAdmin, 1, NULL), DOWNLINE_INVALID_ARGUMENT,
               "campaign");
+  CHECK(out.ptr == NULL);
+
+  /* RFM needs no company: two bins, Ann recent and big, Bob neither. The
+   * package's thresholds are the quantile plus one: the frequency cut is
+   * 1.5 + 1, so Ann's two orders still score 1. */
+  CHECK_OK(
+      downline_rfm_json(&out,
+                        "[{\"customer\":\"ann\",\"date\":\"2026-11-20\",\"revenue\":\"90\"},"
+                        "{\"customer\":\"ann\",\"date\":\"2026-11-25\",\"revenue\":\"60\"},"
+                        "{\"customer\":\"bob\",\"date\":\"2026-06-01\",\"revenue\":\"10\"}]",
+                        DOWNLINE_NUL_TERMINATED,
+                        "{\"analysis_date\":\"2026-11-30\",\"bins\":{\"recency\":2,\"frequency\":2,"
+                        "\"monetary\":2},\"segments\":[{\"name\":\"best\",\"recency\":[2,2],"
+                        "\"monetary\":[2,2]}]}"));
+  CHECK_CONTAINS(out.ptr,
+                 "{\"customer\":\"ann\",\"most_recent\":\"2026-11-25\",\"recency_days\":5,"
+                 "\"transactions\":2,\"amount\":\"150\",\"recency_score\":2,"
+                 "\"frequency_score\":1,\"monetary_score\":2,\"rfm_score\":212,"
+                 "\"segment\":\"best\"}");
+  CHECK_CONTAINS(out.ptr, "\"rfm_score\":111,\"segment\":\"Others\"");
+  downline_buf_dispose(&out);
+  CHECK_FAILS(downline_rfm_json(&out,
+                                "[{\"customer\":\"x\",\"date\":\"2026-13-01\","
+                                "\"revenue\":\"1\"}]",
+                                DOWNLINE_NUL_TERMINATED, "{\"analysis_date\":\"2026-11-30\"}"),
+              DOWNLINE_INVALID_ARGUMENT, "[0].date");
+  CHECK_FAILS(downline_rfm_json(&out, "[]", DOWNLINE_NUL_TERMINATED,
+                                "{\"analysis_date\":\"2026-11-30\",\"bins\":{\"recency\":0}}"),
+              DOWNLINE_INVALID_ARGUMENT, "recency_bins");
   CHECK(out.ptr == NULL);
   downline_company_close(co);
   puts("career_c_test: ok");
