@@ -1169,9 +1169,9 @@ DOWNLINE_C_API downline_status downline_activity_json(downline_buf *out, downlin
  * {"campaign", "orders", "persons_with_orders", "drafts", "volume",
  * "amount", "closed_at", "already_closed", "commercial_states": {"id": n},
  * "state_changes", "inactivated", "paid_as": {"rank": n}, "promotions",
- * "digest"}; the close gives consultants their commercial states and, with
- * a career plan, their ranks. Closing a closed campaign changes nothing.
- * Fails with DOWNLINE_NOT_FOUND, DOWNLINE_FAILED_PRECONDITION (an earlier
+ * "segments": {"segment": n}, "digest"}; the close gives consultants their commercial states and,
+ * with a career plan, their ranks and, with a segmentation, their segments. Closing a closed
+ * campaign changes nothing. Fails with DOWNLINE_NOT_FOUND, DOWNLINE_FAILED_PRECONDITION (an earlier
  * campaign open, or not ended yet), DOWNLINE_OUT_OF_RANGE,
  * DOWNLINE_PERMISSION_DENIED, DOWNLINE_UNAVAILABLE or DOWNLINE_INTERNAL.
  */

@@ -193,6 +193,8 @@ struct CampaignSummary {
   /// without anyone left out); empty without a career plan.
   std::vector<std::pair<std::string, std::uint64_t>> paid_as;
   std::uint64_t promotions = 0;  ///< persons whose highest rank rose at this close
+  /// Persons per segment the segmentation gave at this close, by segment id.
+  std::vector<std::pair<std::string, std::uint64_t>> segments;
   /// SHA-256 (64 hex digits) of the summary and every per-person result
   /// column: two stores closing the same inputs show the same digest.
   std::string digest;

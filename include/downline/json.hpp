@@ -199,7 +199,8 @@ DOWNLINE_API std::string to_json(const std::vector<Order>& orders);
 DOWNLINE_API std::string to_json(const CampaignActivity& activity);
 /// {"campaign", "orders", "persons_with_orders", "drafts", "volume",
 ///  "amount", "closed_at", "already_closed", "commercial_states": {"id": n},
-///  "state_changes", "inactivated", "paid_as": {"rank": n}, "promotions", "digest"}.
+///  "state_changes", "inactivated", "paid_as": {"rank": n}, "promotions", "segments": {"segment":
+///  n}, "digest"}.
 DOWNLINE_API std::string to_json(const CampaignSummary& summary);
 /// {"person", "campaign", "evaluated", "paid_as", "highest", "ranks": [{"rank",
 /// "met", "requirements": [{"requirement", "actual", "required", "met",

@@ -90,6 +90,8 @@ struct Person {
   /// The rank held: the highest a close's career plan gave, or the last
   /// Company::change_rank ("" none).
   std::string rank;
+  /// The segment the last close's segmentation gave them ("" none; seed 002 §7.3.1).
+  std::string segment;
 };
 
 /// Who a call runs for. The host authenticates; the library authorises.

@@ -381,6 +381,7 @@ PYBIND11_MODULE(_downline, m) {
       .def_property_readonly("commercial_state",
                              [](const dl::Person& p) { return text(p.commercial_state); })
       .def_property_readonly("rank", [](const dl::Person& p) { return text(p.rank); })
+      .def_property_readonly("segment", [](const dl::Person& p) { return text(p.segment); })
       .def_property_readonly("display",
                              [](const dl::Person& p) {
                                py::dict out;

@@ -96,6 +96,9 @@ CAREER = {
     "ranks": [{"id": "bronze", "requirements": {"personal_volume": "100"}},
               {"id": "silver", "requirements": {"personal_volume": "100", "active_recruits": 2}},
               {"id": "gold", "requirements": {"group_volume": "1000", "max_per_leg": "400"}}],
+    "segments": [{"id": "big"}, {"id": "small"}],
+    "segmentation": [{"segment": "big", "average_order": {"above": "400"}},
+                     {"segment": "small", "consecutive_campaigns": {"at_least": 1}}],
 }
 
 
@@ -113,12 +116,14 @@ def test_the_close_ranks_and_explains(admin):
         ben, cid = consultant("ben", ana), consultant("cid", ana)
         co.add_campaigns(admin, [{"id": "oct", "start": "2026-10-01", "end": "2026-10-31"}])
         when = dt.datetime(2026, 10, 10, tzinfo=UTC)
-        co.report_orders(admin, [{"id": "A", "owner": ana, "at": when, "volume": "150"},
-                                 {"id": "B", "owner": ben, "at": when, "volume": "600"},
-                                 {"id": "C", "owner": cid, "at": when, "volume": "300"}])
+        co.report_orders(admin, [
+            {"id": "A", "owner": ana, "at": when, "volume": "150", "amount": Decimal("150")},
+            {"id": "B", "owner": ben, "at": when, "volume": "600", "amount": Decimal("600")},
+            {"id": "C", "owner": cid, "at": when, "volume": "300", "amount": Decimal("300")}])
         summary = co.close_campaign(admin, "oct")
         assert summary["paid_as"] == {"bronze": 2, "silver": 1}
         assert summary["promotions"] == 3
+        assert summary["segments"] == {"big": 1, "small": 2}
         assert len(summary["digest"]) == 64
 
         card = co.rank_report(admin, ana, "oct")
@@ -131,6 +136,7 @@ def test_the_close_ranks_and_explains(admin):
         assert gv["max_per_leg"] == Decimal("400")
         assert co.person(admin, ana).rank == "silver"
         assert co.person(admin, ben).rank == "bronze"
+        assert (co.person(admin, ben).segment, co.person(admin, ana).segment) == ("big", "small")
         with pytest.raises(downline.NotFound) as e:
             co.rank_report(admin, 99, "oct")
         assert e.value.field == "person"

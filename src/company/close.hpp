@@ -32,6 +32,19 @@ CareerClose close_career(const CompanyState& s, const Actor& actor, std::size_t 
                          const CampaignTotals* totals, std::span<const Node> inactivated,
                          Instant now, CampaignSummary& out);
 
+/// What the segmentation decided at a close.
+struct SegmentClose {
+  std::vector<std::pair<std::string, std::string>> columns;
+  std::vector<std::uint8_t> assigned;  ///< by node: 0 none, 1 + catalog position
+};
+
+/// Gives every person the first configured segment whose bounds their
+/// campaign holds (average order of the counted orders, campaigns in a row
+/// with one), and fills out.segments. Nothing without a segmentation.
+/// Throws DataLoss for an unreadable earlier result.
+SegmentClose close_segments(const CompanyState& s, std::size_t k, const CampaignTotals* totals,
+                            CampaignSummary& out);
+
 /// The digest of a close: SHA-256 over the summary's JSON and every result
 /// column in name order; never fails.
 std::string close_digest(const std::string& summary_json,

@@ -2,6 +2,7 @@
 
 #include "company/bulk.hpp"
 #include "company/company_state.hpp"
+#include "cycle/columns.hpp"
 #include "cycle/orders.hpp"
 #include "enrollment/masks.hpp"
 #include "enrollment/validation.hpp"
@@ -198,8 +199,19 @@ void CompanyState::load_cycle(std::vector<std::uint8_t> purchased) const {
     store->scan_campaign_orders(c.id,
                                 [&](const OrderRow& o) { t.apply(o, config.counted_from, 1); });
   }
+  // The segments of the last close that gave any.
+  std::vector<std::uint8_t> segment;
+  for (auto c = calendar.campaigns.rbegin(); c != calendar.campaigns.rend(); ++c) {
+    if (c->state != CampaignState::closed) continue;
+    if (auto column = store->campaign_column(c->id, "segments.assigned")) {
+      for (const std::int64_t n : decode_column(*column))
+        segment.push_back(static_cast<std::uint8_t>(n));
+      break;
+    }
+  }
   cycle.calendar = std::move(calendar);
   cycle.totals = std::move(totals);
+  cycle.segment = std::move(segment);
   if (!purchased.empty()) cycle.purchased = std::move(purchased);
 }
 
@@ -528,6 +540,14 @@ Person Company::person(const Actor& actor, PersonId id) const {
   p.commercial_state = row->commercial_state;
   if (row->rank > 0 && row->rank <= state_->config.rules->ranks.size())
     p.rank = state_->config.rules->ranks[row->rank - 1u].id;
+  {
+    std::shared_lock lock(state_->index_mu);
+    const auto v = static_cast<std::size_t>(GenealogyIndex::node_of(id));
+    const auto& segments = state_->config.rules->segments;
+    if (v < state_->cycle.segment.size() && state_->cycle.segment[v] > 0 &&
+        state_->cycle.segment[v] <= segments.size())
+      p.segment = segments[state_->cycle.segment[v] - 1u].id;
+  }
   return p;
 }
 

@@ -79,12 +79,15 @@ struct CycleState {
   /// counted order; kNever when none.
   std::vector<std::int64_t> last_order;
   static constexpr std::int64_t kNever = INT64_MIN;
+  /// By node: the segment the last close gave (0 none, 1 + catalog position).
+  std::vector<std::uint8_t> segment;
 
   /// Records a newcomer enrolled at `at`; never fails (but for memory).
   void add_person(Instant at) {
     enrolled.push_back(at.micros_since_epoch);
     commercial.resize(enrolled.size(), 0);
     last_order.resize(enrolled.size(), kNever);
+    if (!segment.empty()) segment.resize(enrolled.size(), 0);
   }
   /// Campaigns in a row without a counted order of node `v` up to calendar
   /// position `k` inclusive, counted from the campaign after their last

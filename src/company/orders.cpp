@@ -437,6 +437,8 @@ nlohmann::json summary_json(const CampaignSummary& s) {
   for (const auto& [state, n] : s.commercial_states) states.push_back({state, n});
   nlohmann::json paid = nlohmann::json::array();
   for (const auto& [rank, n] : s.paid_as) paid.push_back({rank, n});
+  nlohmann::json segments = nlohmann::json::array();
+  for (const auto& [segment, n] : s.segments) segments.push_back({segment, n});
   return {{"orders", s.orders},
           {"persons_with_orders", s.persons_with_orders},
           {"drafts", s.drafts},
@@ -446,7 +448,8 @@ nlohmann::json summary_json(const CampaignSummary& s) {
           {"state_changes", s.state_changes},
           {"inactivated", s.inactivated},
           {"paid_as", std::move(paid)},
-          {"promotions", s.promotions}};
+          {"promotions", s.promotions},
+          {"segments", std::move(segments)}};
 }
 
 CampaignSummary summary_of(const std::string& campaign, const std::string& json, Instant at) {
@@ -469,6 +472,8 @@ CampaignSummary summary_of(const std::string& campaign, const std::string& json,
     for (const auto& pair : doc.value("paid_as", nlohmann::json::array()))
       out.paid_as.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::uint64_t>());
     out.promotions = doc.value("promotions", std::uint64_t{0});
+    for (const auto& pair : doc.value("segments", nlohmann::json::array()))
+      out.segments.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::uint64_t>());
     out.digest = doc.value("digest", std::string());
   } catch (const std::exception& e) {
     throw DataLoss("campaign '" + campaign + "' keeps a malformed summary: " + e.what());
@@ -638,6 +643,7 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   stage(2);
   internal::CareerClose career =
       internal::close_career(s, actor, at, held_totals, marks.inactivated, now, out);
+  internal::SegmentClose segments = internal::close_segments(s, at, held_totals, out);
   stage(3);
   // The commercial states after the close, so that the digest covers them.
   std::vector<std::uint8_t> states(s.index.size(), 0);
@@ -645,6 +651,7 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
     states[v] = v < s.cycle.commercial.size() ? s.cycle.commercial[v] : 0;
   for (const auto& [v, state] : marks.states) states[v] = state;
   auto columns = std::move(career.columns);
+  for (auto& c : segments.columns) columns.push_back(std::move(c));
   columns.emplace_back("states.commercial", internal::encode_column(states));
   std::sort(columns.begin(), columns.end());
   out.digest = internal::close_digest(summary_json(out).dump(), columns);
@@ -693,6 +700,7 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
     for (const auto& [v, state] : marks.states) s.cycle.commercial[v] = state;
     for (const Node v : marks.inactivated) s.index.set_status(v, Status::inactive);
     for (const auto& [v, rank] : career.promoted) s.index.set_rank(v, rank);
+    if (!segments.assigned.empty()) s.cycle.segment = std::move(segments.assigned);
     s.cycle.totals.erase(held.id);
   }
   s.applied(last.value());

@@ -654,6 +654,56 @@ void parse_career(const json& doc, Config& config) {
   }
 }
 
+// The bounds of one measure: {"above": x, "at_least": x, "below": x, "at_most": x}.
+std::vector<SegmentBound> bounds_at(const json& obj, const std::string& path, bool volume) {
+  check_keys(obj, path, {"above", "at_least", "below", "at_most"});
+  std::vector<SegmentBound> out;
+  const std::pair<const char*, SegmentBound::Op> ops[] = {{"above", SegmentBound::Op::above},
+                                                          {"at_least", SegmentBound::Op::at_least},
+                                                          {"below", SegmentBound::Op::below},
+                                                          {"at_most", SegmentBound::Op::at_most}};
+  for (auto [key, op] : ops) {
+    auto v = obj.find(key);
+    if (v == obj.end()) continue;
+    SegmentBound b;
+    b.op = op;
+    b.value =
+        volume ? volume_at(*v, path + "." + key) : get_count(obj, key, path + ".", 0, 0, 10000);
+    out.push_back(b);
+  }
+  if (out.empty())
+    throw InvalidArgument("expected a bound: above, at_least, below or at_most", path);
+  return out;
+}
+
+// The close's segments (seed 002 §7.3.1): by average order and campaigns in
+// a row with an order, checked in order.
+void parse_segmentation(const json& doc, Config& config) {
+  auto list = doc.find("segmentation");
+  if (list == doc.end()) return;
+  if (!list->is_array())
+    throw InvalidArgument("expected an array of segment rules", "segmentation");
+  const auto& catalog = config.rules->segments;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const json& e = (*list)[i];
+    const std::string path = "segmentation[" + std::to_string(i) + "]";
+    check_keys(e, path, {"segment", "average_order", "consecutive_campaigns"});
+    SegmentRule rule;
+    rule.id = get_string(e, "segment", path + ".", "");
+    for (std::size_t k = 0; k < catalog.size(); ++k)
+      if (catalog[k].id == rule.id) rule.number = static_cast<std::uint8_t>(k + 1);
+    if (rule.number == 0)
+      throw InvalidArgument("unknown segment '" + rule.id + "' (declare it in segments)",
+                            path + ".segment");
+    if (auto a = e.find("average_order"); a != e.end())
+      rule.average_order = bounds_at(*a, path + ".average_order", true);
+    if (auto c = e.find("consecutive_campaigns"); c != e.end())
+      rule.consecutive = bounds_at(*c, path + ".consecutive_campaigns", false);
+    config.segmentation.push_back(std::move(rule));
+  }
+  if (catalog.size() > 254) throw InvalidArgument("at most 254 segments", "segments");
+}
+
 }  // namespace
 
 Config parse_config(std::string_view json_text) {
@@ -663,11 +713,11 @@ Config parse_config(std::string_view json_text) {
   } catch (const json::parse_error& e) {
     throw InvalidArgument(std::string("the configuration is not valid JSON: ") + e.what(), "$");
   }
-  check_keys(
-      doc, "",
-      {"company", "networks", "enrollment", "ranks", "segments", "commercial_states", "rules",
-       "extended_fields", "document_types", "masks", "attachment_types", "contracts",
-       "blacklist_reasons", "channels", "workflows", "orders", "reinstatement", "career"});
+  check_keys(doc, "",
+             {"company", "networks", "enrollment", "ranks", "segments", "commercial_states",
+              "rules", "extended_fields", "document_types", "masks", "attachment_types",
+              "contracts", "blacklist_reasons", "channels", "workflows", "orders", "reinstatement",
+              "career", "segmentation"});
   Config config;
 
   if (auto it = doc.find("company"); it != doc.end()) {
@@ -787,6 +837,7 @@ Config parse_config(std::string_view json_text) {
     throw InvalidArgument("identification by document needs document_types",
                           "enrollment.identification");
   parse_career(doc, config);
+  parse_segmentation(doc, config);
   return config;
 }
 

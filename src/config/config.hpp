@@ -231,6 +231,22 @@ struct CareerConfig {
   }
 };
 
+/// One bound of a segmentation measure: value OP threshold.
+struct SegmentBound {
+  enum class Op : std::uint8_t { above, at_least, below, at_most };
+  Op op = Op::above;
+  std::int64_t value = 0;  ///< micro-units for the average order, a count of campaigns
+};
+
+/// A segment the close gives (seed 002 §7.3.1, "AA: average order above
+/// 300,000 and 6 consecutive campaigns or more"): every bound must hold.
+struct SegmentRule {
+  std::string id;
+  std::uint8_t number = 0;  ///< 1 + position in the segments catalog
+  std::vector<SegmentBound> average_order;
+  std::vector<SegmentBound> consecutive;
+};
+
 struct Config {
   std::string name;
   std::string currency = "USD";
@@ -243,6 +259,8 @@ struct Config {
   std::vector<CommercialStateRule> state_rules;
   ReinstatementConfig reinstatement;
   CareerConfig career;
+  /// Checked in order at each close; empty: the close assigns no segment.
+  std::vector<SegmentRule> segmentation;
   /// The sponsor network first, the referral network second, then others.
   std::vector<NetworkConfig> networks;
   EnrollmentPolicy enrollment;

@@ -997,6 +997,7 @@ std::string to_json(const Person& person) {
   out["vip"] = person.vip;
   out["commercial_state"] = person.commercial_state;
   out["rank"] = person.rank;
+  out["segment"] = person.segment;
   out["display"] = {{"phone", person.display.phone},
                     {"birth_date", person.display.birth_date},
                     {"document", person.display.document}};
@@ -1620,6 +1621,9 @@ std::string to_json(const CampaignSummary& summary) {
   for (const auto& [rank, n] : summary.paid_as) paid[rank] = n;
   out["paid_as"] = std::move(paid);
   out["promotions"] = summary.promotions;
+  OrderedJson segments = OrderedJson::object();
+  for (const auto& [segment, n] : summary.segments) segments[segment] = n;
+  out["segments"] = std::move(segments);
   out["digest"] = summary.digest;
   return dump(out);
 }

@@ -14,7 +14,10 @@ static const char kConfig[] =
     "{\"company\":{\"name\":\"C\",\"time_zone\":\"UTC\"},"
     "\"ranks\":[{\"id\":\"bronze\",\"requirements\":{\"personal_volume\":\"100\"}},"
     "{\"id\":\"silver\",\"requirements\":{\"personal_volume\":\"100\",\"active_recruits\":2}},"
-    "{\"id\":\"gold\",\"requirements\":{\"group_volume\":\"1000\",\"max_per_leg\":\"400\"}}]}";
+    "{\"id\":\"gold\",\"requirements\":{\"group_volume\":\"1000\",\"max_per_leg\":\"400\"}}],"
+    "\"segments\":[{\"id\":\"big\"},{\"id\":\"small\"}],"
+    "\"segmentation\":[{\"segment\":\"big\",\"average_order\":{\"above\":\"400\"}},"
+    "{\"segment\":\"small\",\"consecutive_campaigns\":{\"at_least\":1}}]}";
 
 static void enroll(downline_company *co, const char *id, const char *sponsor) {
   char request[512];
@@ -38,12 +41,14 @@ int main(void) {
   CHECK_OK(downline_add_campaigns_json(
       &out, co, kAdmin, "[{\"id\":\"2026-10\",\"start\":\"2026-10-01\",\"end\":\"2026-10-31\"}]"));
   downline_buf_dispose(&out);
-  CHECK_OK(downline_report_orders_json(
-      &out, co, kAdmin,
-      "[{\"id\":\"A\",\"owner\":\"1\",\"at\":\"2026-10-10T10:00:00Z\",\"volume\":\"150\"},"
-      "{\"id\":\"B\",\"owner\":\"2\",\"at\":\"2026-10-10T10:00:00Z\",\"volume\":\"600\"},"
-      "{\"id\":\"C\",\"owner\":\"3\",\"at\":\"2026-10-10T10:00:00Z\",\"volume\":\"300\"}]",
-      NULL, NULL));
+  CHECK_OK(downline_report_orders_json(&out, co, kAdmin,
+                                       "[{\"id\":\"A\",\"amount\":\"150\",\"owner\":\"1\",\"at\":"
+                                       "\"2026-10-10T10:00:00Z\",\"volume\":\"150\"},"
+                                       "{\"id\":\"B\",\"amount\":\"600\",\"owner\":\"2\",\"at\":"
+                                       "\"2026-10-10T10:00:00Z\",\"volume\":\"600\"},"
+                                       "{\"id\":\"C\",\"amount\":\"300\",\"owner\":\"3\",\"at\":"
+                                       "\"2026-10-10T10:00:00Z\",\"volume\":\"300\"}]",
+                                       NULL, NULL));
   downline_buf_dispose(&out);
 
   /* Ana: PV 150 and two active recruits (silver); group volume 150 + 400
@@ -51,6 +56,8 @@ int main(void) {
   CHECK_OK(downline_close_campaign_json(&out, co, kAdmin, "2026-10"));
   CHECK_CONTAINS(out.ptr, "\"paid_as\":{\"bronze\":2,\"silver\":1}");
   CHECK_CONTAINS(out.ptr, "\"promotions\":3");
+  /* Ben's one order averages 600, above 400: big; Ana and Cid: small. */
+  CHECK_CONTAINS(out.ptr, "\"segments\":{\"big\":1,\"small\":2}");
   CHECK_CONTAINS(out.ptr, "\"digest\":\"");
   downline_buf_dispose(&out);
   CHECK_OK(downline_rank_report_json(&out, co, kAdmin, 1, "2026-10"));
@@ -63,6 +70,10 @@ int main(void) {
   downline_buf_dispose(&out);
   CHECK_OK(downline_person_json(&out, co, kAdmin, 1));
   CHECK_CONTAINS(out.ptr, "\"rank\":\"silver\"");
+  CHECK_CONTAINS(out.ptr, "\"segment\":\"small\"");
+  downline_buf_dispose(&out);
+  CHECK_OK(downline_person_json(&out, co, kAdmin, 2));
+  CHECK_CONTAINS(out.ptr, "\"segment\":\"big\"");
   downline_buf_dispose(&out);
 
   /* Bad input. */

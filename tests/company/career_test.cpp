@@ -264,7 +264,9 @@ TEST(Ranks, TwoStoresClosingTheSameInputsShowTheSameDigest) {
     changed["hal"] = w == 1 ? "151" : "150";  // one order differs by one unit in week 1
     const CampaignSummary d = other.week(w, changed);
     EXPECT_EQ(a.digest, b.digest) << w;
-    if (w == 1) EXPECT_NE(a.digest, d.digest);
+    if (w == 1) {
+      EXPECT_NE(a.digest, d.digest);
+    }
     // Closing again changes nothing and returns the same digest.
     const CampaignSummary again = sqlite.company.close_campaign(admin(), sqlite.weeks[w - 1].id);
     EXPECT_TRUE(again.already_closed);
@@ -318,6 +320,91 @@ TEST(Ranks, TheCloseReportsItsStagesAndAThrowingCallbackWritesNothing) {
   });
   EXPECT_EQ(stages, (std::vector<std::size_t>{1, 2, 3, 4}));
   EXPECT_EQ(c.company.campaigns()[0].state, CampaignState::closed);
+}
+
+// Seed 002 §7.3.1: AA an average order above 300,000 and 6 consecutive
+// campaigns or more; A above 300,000 and fewer; B below 300,000 and 6 or
+// more; C below and fewer.
+constexpr const char* kSegments = R"({"company": {"name": "Seg", "time_zone": "UTC"},
+  "segments": [{"id": "AA"}, {"id": "A"}, {"id": "B"}, {"id": "C"}],
+  "segmentation": [
+    {"segment": "AA", "average_order": {"above": "300000"}, "consecutive_campaigns": {"at_least": 6}},
+    {"segment": "A", "average_order": {"above": "300000"}, "consecutive_campaigns": {"below": 6}},
+    {"segment": "B", "average_order": {"below": "300000"}, "consecutive_campaigns": {"at_least": 6}},
+    {"segment": "C", "average_order": {"below": "300000"}, "consecutive_campaigns": {"below": 6}}]})";
+
+TEST(Segments, TheSeedsAaABCExampleWalkedOverSixCampaigns) {
+  Career c("memory:", kSegments);
+  int next = 0;
+  // Orders of `who` in week `w`, one per amount; then the close.
+  auto week = [&](int w, const std::map<std::string, std::vector<const char*>>& amounts) {
+    const Instant when{c.weeks[w - 1].starts_at.micros_since_epoch + 86400LL * 1'000'000};
+    c.clock->set(when);
+    std::vector<OrderReport> reports;
+    for (const auto& [who, list] : amounts)
+      for (const char* amount : list) {
+        OrderReport r;
+        r.id = "s" + std::to_string(++next);
+        r.owner = c.p.at(who);
+        r.at = when;
+        r.amount = Decimal::parse(amount);
+        r.volume = Decimal::parse("1");
+        reports.push_back(r);
+      }
+    EXPECT_TRUE(c.company.report_orders(admin(), reports).rejected.empty());
+    c.clock->set(c.weeks[w - 1].ends_at);
+    return c.company.close_campaign(admin(), c.weeks[w - 1].id);
+  };
+  auto segment = [&](const char* who) { return c.company.person(admin(), c.p.at(who)).segment; };
+  for (int w = 1; w <= 6; ++w) {
+    std::map<std::string, std::vector<const char*>> amounts = {
+        {"ana", {"400000"}},            // above 300,000 every week
+        {"ben", {"200000", "300000"}},  // an average of 250,000 every week
+        {"dan", {"300000"}}};           // exactly 300,000: neither above nor below
+    if (w != 4) amounts["cid"] = {"500000", "300000.000001"};  // skips week 4
+    const CampaignSummary s = week(w, amounts);
+    SCOPED_TRACE(w);
+    if (w < 6) {
+      EXPECT_EQ(segment("ana"), "A");
+      EXPECT_EQ(segment("ben"), "C");
+    }
+    if (w == 4) {
+      EXPECT_EQ(segment("cid"), "");  // no order: no average
+    }
+    EXPECT_EQ(segment("dan"), "");
+    EXPECT_EQ(segment("eve"), "");
+    if (w == 6) {
+      EXPECT_EQ(s.segments, (std::vector<std::pair<std::string, std::uint64_t>>{
+                                {"AA", 1}, {"A", 1}, {"B", 1}}));
+    }
+  }
+  EXPECT_EQ(segment("ana"), "AA");  // six in a row
+  EXPECT_EQ(segment("ben"), "B");
+  EXPECT_EQ(segment("cid"), "A");  // two in a row since week 4
+}
+
+TEST(Segments, SurviveAReopenAndRefuseBadRules) {
+  const std::string uri = "sqlite:" + temp_db("segments");
+  std::vector<Campaign> weeks;
+  {
+    Career c(uri, kSegments);
+    weeks = c.weeks;
+    c.week(1, {{"ana", "1"}});  // an order of 10 (below): C
+    EXPECT_EQ(c.company.person(admin(), c.p["ana"]).segment, "C");
+  }
+  auto clock = std::make_shared<ManualClock>(weeks[0].ends_at);
+  Company reopened = Company::open(uri, kSegments, OpenOptions{clock});
+  EXPECT_EQ(reopened.person(admin(), *reopened.find_person(admin(), "ext-ana")).segment, "C");
+  expect_config_error(R"({"segmentation": [{"segment": "Z"}]})", "segmentation[0].segment");
+  expect_config_error(
+      R"({"segments": [{"id": "A"}], "segmentation": [{"segment": "A", "average_order": {}}]})",
+      "segmentation[0].average_order");
+  expect_config_error(
+      R"({"segments": [{"id": "A"}], "segmentation": [{"segment": "A", "average_order": {"over": "1"}}]})",
+      "segmentation[0].average_order.over");
+  expect_config_error(
+      R"({"segments": [{"id": "A"}], "segmentation": [{"segment": "A", "consecutive_campaigns": {"below": -1}}]})",
+      "segmentation[0].consecutive_campaigns.below");
 }
 
 TEST(Ranks, RefuseABadCareerPlanNamingTheField) {

@@ -787,7 +787,7 @@ TEST(JsonCodec, WritesAPerson) {
       R"("sponsor":"1","referrer":"2","channel":"web",)"
       R"("enrolled_at":"2026-11-23T10:54:00.000000Z","document_type":"CC",)"
       R"("document_number":"1234567890","extended":{"children":"2","co_debtor":"Luis"},)"
-      R"("site":"","credit_limit":"0","vip":false,"commercial_state":"","rank":"","display":{"phone":"300 000 00 00","birth_date":"28/02/1990",)"
+      R"("site":"","credit_limit":"0","vip":false,"commercial_state":"","rank":"","segment":"","display":{"phone":"300 000 00 00","birth_date":"28/02/1990",)"
       R"("document":"1.234.567.890"}})");
 }
 
