@@ -1209,6 +1209,48 @@ DOWNLINE_C_API downline_status downline_rank_report_json(downline_buf *out,
                                                          const char *actor_json, int64_t person_id,
                                                          const char *campaign);
 
+/**
+ * Writes into `out` the KPIs of a campaign for a person's network or the
+ * whole company. `query_json` is {"campaign", "root"?, "network"?, "top"?};
+ * the answer {"campaign", "root", "closed", "persons", "consultants",
+ * "customers", "active", "inactive", "new_consultants", "new_customers",
+ * "reentries", "with_orders", "without_orders", "orders", "with_drafts",
+ * "personal_volume", "group_volume", "amount", "levels", "ranks",
+ * "commercial_states", "segments", "traffic_lights", "top_sellers",
+ * "top_recruiters", "zones"} (docs/cycle.md). Fails with
+ * DOWNLINE_INVALID_ARGUMENT (a bad query: its field), DOWNLINE_NOT_FOUND
+ * ("campaign", "root", "network"), DOWNLINE_PERMISSION_DENIED or
+ * DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_kpis_json(downline_buf *out, downline_company *company,
+                                                  const char *actor_json, const char *query_json);
+
+/**
+ * Writes into `out` the persons of a campaign's network with their figures,
+ * filtered: `query_json` is {"campaign", "root"?, "network"?, "with_orders"?
+ * (false: the active consultants without an order), "lights"?: ["red", ...],
+ * "max_depth"?, "limit"?}; the answer {"entries": [{"person", "level",
+ * "type", "status", "orders", "drafts", "personal_volume", "amount",
+ * "light", "commercial_state", "rank", "segment"}], "total"}. Fails like
+ * downline_kpis_json.
+ */
+DOWNLINE_C_API downline_status downline_genealogy_list_json(downline_buf *out,
+                                                            downline_company *company,
+                                                            const char *actor_json,
+                                                            const char *query_json);
+
+/**
+ * Writes into `out` the closes that changed a person's commercial state,
+ * oldest first: [{"campaign", "state", "previous_state",
+ * "campaigns_without_order", "effective_at"}]. Fails with
+ * DOWNLINE_NOT_FOUND, DOWNLINE_PERMISSION_DENIED ("person") or
+ * DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_commercial_state_history_json(downline_buf *out,
+                                                                      downline_company *company,
+                                                                      const char *actor_json,
+                                                                      int64_t person_id);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

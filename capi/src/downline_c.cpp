@@ -822,4 +822,26 @@ downline_status downline_rank_report_json(downline_buf* out, downline_company* c
   });
 }
 
+downline_status downline_kpis_json(downline_buf* out, downline_company* company,
+                                   const char* actor_json, const char* query_json) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.kpis(actor, parse_arg(query_json, "query_json", downline::json::parse_kpi_query));
+  });
+}
+
+downline_status downline_genealogy_list_json(downline_buf* out, downline_company* company,
+                                             const char* actor_json, const char* query_json) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.genealogy_list(
+        actor, parse_arg(query_json, "query_json", downline::json::parse_genealogy_list_query));
+  });
+}
+
+downline_status downline_commercial_state_history_json(downline_buf* out, downline_company* company,
+                                                       const char* actor_json, int64_t person_id) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.commercial_state_history(actor, downline::PersonId{person_id});
+  });
+}
+
 }  // extern "C"

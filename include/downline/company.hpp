@@ -471,6 +471,19 @@ class DOWNLINE_API Company {
   std::vector<Order> orders(const Actor& actor, PersonId person, std::string_view campaign) const;
   /// What a person's orders add up to in a campaign. Throws like orders().
   CampaignActivity activity(const Actor& actor, PersonId person, std::string_view campaign) const;
+  /// The KPIs of a campaign for a person's network or the whole company
+  /// (issue 6 §5). Throws NotFound ("campaign", "root", "network"),
+  /// InvalidArgument ("top" above 1000), PermissionDenied (a root the actor
+  /// does not see; the company for a consultant without a person).
+  CampaignKpis kpis(const Actor& actor, const KpiQuery& query) const;
+  /// The closes that changed a person's commercial state, oldest first.
+  /// Throws NotFound, PermissionDenied (field "person").
+  std::vector<CommercialStateChange> commercial_state_history(const Actor& actor,
+                                                              PersonId person) const;
+  /// The persons of a campaign's network with their campaign figures,
+  /// filtered by orders and traffic light (the consultants without an order
+  /// to call, seed 000 §7.3.1). Throws like kpis().
+  GenealogyList genealogy_list(const Actor& actor, const GenealogyListQuery& query) const;
 
   /// Registers a user of the host: a unique login, lower-case role names
   /// ("admin", "operator", "seller", "leader", ...), optionally the person

@@ -11,6 +11,7 @@
 #include <downline/export.hpp>
 #include <downline/ids.hpp>
 #include <downline/money.hpp>
+#include <downline/person.hpp>
 #include <downline/rules.hpp>
 #include <downline/time.hpp>
 
@@ -233,6 +234,127 @@ struct RankReport {
   /// A printable report card: one line per rank, one per requirement
   /// ("  [ ] group_volume  3200 of 5000 (at most 2000 per leg)"). Never fails.
   DOWNLINE_API std::string text() const;
+};
+
+/// A close that changed a consultant's commercial state (the closes keep
+/// the states as per-campaign columns; reinstatements between closes are
+/// `reinstated` events).
+struct CommercialStateChange {
+  std::string campaign;
+  std::string state, previous_state;  ///< ids; "" none
+  std::uint32_t campaigns_without_order = 0;
+  Instant effective_at;  ///< the campaign's end
+};
+
+/// A consultant's traffic light in a campaign (seed 002 §7.2.1.3): the
+/// configured thresholds over their measure; `none` without a configuration
+/// or for someone it does not judge (customers, inactive consultants).
+enum class TrafficLight : std::uint8_t { none, red, yellow, green };
+
+/// "none", "red", "yellow" or "green"; never fails.
+DOWNLINE_API std::string_view to_string(TrafficLight light);
+/// The light of a name; none for an unknown name.
+DOWNLINE_API std::optional<TrafficLight> parse_traffic_light(std::string_view name);
+
+/// Which campaign and which part of the network a KPI question covers.
+struct KpiQuery {
+  std::string campaign;
+  /// The person whose network is measured, them included. None: the whole
+  /// company for staff, the actor's own network for a consultant.
+  std::optional<PersonId> root;
+  std::string network = "sponsor";
+  std::size_t top = 10;  ///< entries of each top list (at most 1000)
+};
+
+/// Figures of one level of the measured network.
+struct KpiLevel {
+  std::uint32_t level = 0;  ///< below the root (0: the root); absolute for the company
+  std::uint64_t persons = 0, consultants = 0;
+  std::uint64_t active = 0;       ///< active consultants
+  std::uint64_t with_orders = 0;  ///< persons with a counted order
+  Decimal volume;                 ///< of the counted orders
+};
+
+/// A person in a top list: the sellers by personal volume (then amount), the
+/// recruiters by the persons they sponsored who enrolled in the campaign.
+struct KpiLeader {
+  PersonId person;
+  std::string zone;
+  Decimal volume, amount;
+  std::uint64_t recruits = 0;
+};
+
+/// Figures of one zone of the measured network.
+struct KpiZone {
+  std::string zone;  ///< "" for persons without a zone
+  std::uint64_t consultants = 0, with_orders = 0;
+  Decimal volume;
+  std::optional<PersonId> top_seller;  ///< highest personal volume, lowest id on a tie
+};
+
+/// The KPIs of a campaign for a part of the network (issue 6 §5): counts by
+/// type, status and activity, volumes, levels, distributions and top lists.
+/// A closed campaign answers as its close decided (volumes, types,
+/// statuses, states, ranks and segments as the close kept them) over the
+/// persons its close saw, in the tree as it stands now.
+struct CampaignKpis {
+  std::string campaign;
+  PersonId root;  ///< unset for the whole company
+  std::string network;
+  bool closed = false;
+  std::uint64_t persons = 0, consultants = 0, customers = 0;  ///< registered
+  std::uint64_t active = 0, inactive = 0;                     ///< consultants by status
+  std::uint64_t new_consultants = 0, new_customers = 0;       ///< enrolled in the campaign
+  /// Consultants back in the campaign: reinstated by an order or rejoined.
+  std::uint64_t reentries = 0;
+  /// Active consultants with and without a counted order (the opportunity
+  /// list of seed 000 §7.3.1 is Company::genealogy_list with orders = without).
+  std::uint64_t with_orders = 0, without_orders = 0;
+  std::uint64_t persons_with_orders = 0;  ///< anyone with a counted order
+  std::uint64_t orders = 0;               ///< counted orders
+  std::uint64_t with_drafts = 0;          ///< persons with an order still in draft
+  Decimal personal_volume;                ///< the root's own (0 for the company)
+  Decimal group_volume, amount;           ///< everyone measured
+  std::vector<KpiLevel> levels;
+  /// Consultants by rank held, commercial state and segment (ids; "" for
+  /// none is left out), and active consultants by traffic light.
+  std::vector<std::pair<std::string, std::uint64_t>> ranks, commercial_states, segments,
+      traffic_lights;
+  std::vector<KpiLeader> top_sellers, top_recruiters;
+  std::vector<KpiZone> zones;
+};
+
+/// Which persons of a campaign's network to list (seed 002 §7.2.1.3: the
+/// genealogy list filtered by orders and traffic light, with a record limit).
+struct GenealogyListQuery {
+  std::string campaign;
+  std::optional<PersonId> root;  ///< as in KpiQuery
+  std::string network = "sponsor";
+  /// true: only persons with a counted order; false: only active
+  /// consultants without one (the opportunity list); none: everyone.
+  std::optional<bool> with_orders;
+  std::vector<TrafficLight> lights;        ///< only these lights (empty: any)
+  std::optional<std::uint32_t> max_depth;  ///< deepest level below the root
+  std::uint64_t limit = 1000;              ///< the record limit
+};
+
+/// One person of a genealogy list with their campaign.
+struct GenealogyListEntry {
+  PersonId person;
+  std::uint32_t level = 0;  ///< as in KpiLevel
+  CustomerType type = CustomerType::customer;
+  Status status = Status::active;
+  std::uint32_t orders = 0, drafts = 0;
+  Decimal personal_volume, amount;
+  TrafficLight light = TrafficLight::none;
+  std::string commercial_state, rank, segment;
+};
+
+/// A genealogy list: the matching persons in pre-order (the tree read top
+/// to bottom), at most the limit, and how many matched.
+struct GenealogyList {
+  std::vector<GenealogyListEntry> entries;
+  std::uint64_t total = 0;
 };
 
 DOWNLINE_END_NAMESPACE

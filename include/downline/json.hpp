@@ -206,6 +206,29 @@ DOWNLINE_API std::string to_json(const CampaignSummary& summary);
 /// "met", "requirements": [{"requirement", "actual", "required", "met",
 /// "max_per_leg"?, "rank"?}]}]}: volumes as decimal strings, counts as integers.
 DOWNLINE_API std::string to_json(const RankReport& report);
+/// Parses {"campaign", "root"?, "network"?, "top"?}; throws InvalidArgument
+/// naming the field ("campaign" when missing).
+DOWNLINE_API KpiQuery parse_kpi_query(std::string_view text);
+/// Parses {"campaign", "root"?, "network"?, "with_orders"?: bool, "lights"?:
+/// ["red", ...], "max_depth"?, "limit"?}; throws InvalidArgument naming the field.
+DOWNLINE_API GenealogyListQuery parse_genealogy_list_query(std::string_view text);
+/// {"campaign", "root" (null: the company), "network", "closed", "persons",
+/// "consultants", "customers", "active", "inactive", "new_consultants",
+/// "new_customers", "reentries", "with_orders", "without_orders",
+/// "persons_with_orders", "orders", "with_drafts", "personal_volume",
+/// "group_volume", "amount", "levels": [{"level", "persons", "consultants",
+/// "active", "with_orders", "volume"}], "ranks", "commercial_states",
+/// "segments", "traffic_lights": {"id": n}, "top_sellers": [{"person",
+/// "zone", "volume", "amount"}], "top_recruiters": [{..., "recruits"}],
+/// "zones": [{"zone", "consultants", "with_orders", "volume", "top_seller"}]};
+/// volumes and amounts as decimal strings.
+DOWNLINE_API std::string to_json(const CampaignKpis& kpis);
+/// {"entries": [{"person", "level", "type", "status", "orders", "drafts",
+/// "personal_volume", "amount", "light", "commercial_state", "rank",
+/// "segment"}], "total"}.
+DOWNLINE_API std::string to_json(const GenealogyList& list);
+/// [{"campaign", "state", "previous_state", "campaigns_without_order", "effective_at"}].
+DOWNLINE_API std::string to_json(const std::vector<CommercialStateChange>& history);
 /// {"rows": [{"customer", "most_recent", "recency_days", "transactions",
 /// "amount", "recency_score", "frequency_score", "monetary_score",
 /// "rfm_score", "segment"}], "bins": {"recency": [{"lower", "upper",

@@ -1009,6 +1009,103 @@ class Company:
                     q["max_per_leg"] = _decimal.Decimal(q["max_per_leg"])
         return x
 
+    def kpis(
+        self,
+        actor: Actor,
+        campaign: str,
+        *,
+        root: int | None = None,
+        network: str = SPONSOR,
+        top: int = 10,
+    ) -> dict[str, Any]:
+        """The KPIs of ``campaign`` for ``root``'s network (them included) or,
+        without a root, the whole company (a consultant: their own network):
+        ``persons``, ``consultants``, ``customers``, ``active``, ``inactive``,
+        ``new_consultants``, ``new_customers``, ``reentries``,
+        ``with_orders`` / ``without_orders`` (active consultants),
+        ``orders``, ``with_drafts``, ``personal_volume``, ``group_volume``,
+        ``amount`` (Decimal), ``levels``, ``ranks``, ``commercial_states``,
+        ``segments``, ``traffic_lights`` (counts by id), ``top_sellers``,
+        ``top_recruiters`` and ``zones``. A closed campaign answers as its
+        close decided. Raises NotFound, PermissionDenied, InvalidArgument."""
+        query: dict[str, Any] = {
+            "campaign": _str(campaign, "campaign"),
+            "network": _str(network, "network"),
+            "top": _int(top, "top"),
+        }
+        if root is not None:
+            query["root"] = str(_int(root, "root"))
+        x: dict[str, Any] = _json.loads(self._native.kpis_json(actor, _json.dumps(query)))
+        if x["root"] is not None:
+            x["root"] = int(x["root"])
+        for key in ("personal_volume", "group_volume", "amount"):
+            x[key] = _decimal.Decimal(x[key])
+        for level in x["levels"]:
+            level["volume"] = _decimal.Decimal(level["volume"])
+        for leader in x["top_sellers"] + x["top_recruiters"]:
+            leader["person"] = int(leader["person"])
+            leader["volume"] = _decimal.Decimal(leader["volume"])
+            leader["amount"] = _decimal.Decimal(leader["amount"])
+        for zone in x["zones"]:
+            zone["volume"] = _decimal.Decimal(zone["volume"])
+            if zone["top_seller"] is not None:
+                zone["top_seller"] = int(zone["top_seller"])
+        return x
+
+    def genealogy_list(
+        self,
+        actor: Actor,
+        campaign: str,
+        *,
+        root: int | None = None,
+        network: str = SPONSOR,
+        with_orders: bool | None = None,
+        lights: Iterable[str] | str | None = None,
+        max_depth: int | None = None,
+        limit: int = 1000,
+    ) -> dict[str, Any]:
+        """The persons of ``campaign``'s network with their figures, in
+        pre-order: ``with_orders=False`` lists the active consultants without
+        a counted order (the ones to call), ``True`` those with one;
+        ``lights`` keeps those traffic lights ("red", "yellow", "green",
+        "none"); ``limit`` is the record limit. Returns ``entries`` (each
+        ``person``, ``level``, ``type``, ``status``, ``orders``, ``drafts``,
+        ``personal_volume``, ``amount``, ``light``, ``commercial_state``,
+        ``rank``, ``segment``) and ``total``. Raises like kpis()."""
+        query: dict[str, Any] = {
+            "campaign": _str(campaign, "campaign"),
+            "network": _str(network, "network"),
+            "limit": _int(limit, "limit"),
+        }
+        if root is not None:
+            query["root"] = str(_int(root, "root"))
+        if with_orders is not None:
+            if not isinstance(with_orders, bool):
+                raise TypeError(f"with_orders must be a bool, not {_type_name(with_orders)}")
+            query["with_orders"] = with_orders
+        if lights is not None:
+            query["lights"] = [lights] if isinstance(lights, str) else [_str(l, "lights") for l in lights]
+        if max_depth is not None:
+            query["max_depth"] = _int(max_depth, "max_depth")
+        x: dict[str, Any] = _json.loads(self._native.genealogy_list_json(actor, _json.dumps(query)))
+        for e in x["entries"]:
+            e["person"] = int(e["person"])
+            e["personal_volume"] = _decimal.Decimal(e["personal_volume"])
+            e["amount"] = _decimal.Decimal(e["amount"])
+        return x
+
+    def commercial_state_history(self, actor: Actor, person: int) -> list[dict[str, Any]]:
+        """The closes that changed ``person``'s commercial state, oldest
+        first: ``campaign``, ``state``, ``previous_state``,
+        ``campaigns_without_order``, ``effective_at`` (datetime). Raises
+        NotFound, PermissionDenied."""
+        history: list[dict[str, Any]] = _json.loads(
+            self._native.commercial_state_history_json(actor, _int(person, "person"))
+        )
+        for change in history:
+            change["effective_at"] = _instant(change["effective_at"])
+        return history
+
     def set_vip(self, actor: Actor, person: int, vip: bool, *, reason: str = "") -> int:
         """Marks ``person`` a VIP (exempt from automatic inactivation) or not;
         returns the event's sequence. Staff only. Raises FailedPrecondition

@@ -888,6 +888,32 @@ PYBIND11_MODULE(_downline, m) {
           },
           py::arg("actor"), py::arg("campaign"))
       .def(
+          "kpis_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& query_json) {
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.kpis(actor, dl::json::parse_kpi_query(query_json)));
+            }));
+          },
+          py::arg("actor"), py::arg("query_json"))
+      .def(
+          "genealogy_list_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& query_json) {
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(
+                  c.genealogy_list(actor, dl::json::parse_genealogy_list_query(query_json)));
+            }));
+          },
+          py::arg("actor"), py::arg("query_json"))
+      .def(
+          "commercial_state_history_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, py::handle person) {
+            const auto pid = person_arg(person, "person");
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.commercial_state_history(actor, pid));
+            }));
+          },
+          py::arg("actor"), py::arg("person"))
+      .def(
           "rank_report_json",
           [](const CompanyHandle& h, const dl::Actor& actor, py::handle person,
              const std::string& campaign) {

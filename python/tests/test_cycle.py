@@ -72,6 +72,10 @@ def test_orders_follow_the_calendar_and_the_kit_activates(admin):
         assert summary["commercial_states"] == {"active": 1}
         assert co.person(admin, pid).commercial_state == "active"
         assert co.close_campaign(admin, "2026-11")["already_closed"] is True
+        (change,) = co.commercial_state_history(admin, pid)
+        assert (change["campaign"], change["previous_state"], change["state"]) == (
+            "2026-11", "", "active")
+        assert change["effective_at"] == dt.datetime(2026, 12, 1, 5, tzinfo=UTC)
         with pytest.raises(downline.FailedPrecondition) as e:
             co.report_order(admin, {"id": "B-1", "state": "cancelled",
                                     "at": dt.datetime(2026, 12, 3, tzinfo=UTC)})
@@ -137,6 +141,31 @@ def test_the_close_ranks_and_explains(admin):
         assert co.person(admin, ana).rank == "silver"
         assert co.person(admin, ben).rank == "bronze"
         assert (co.person(admin, ben).segment, co.person(admin, ana).segment) == ("big", "small")
+
+        # The closed October's KPIs, as the close decided them.
+        k = co.kpis(admin, "oct")
+        assert (k["closed"], k["root"], k["persons"], k["consultants"]) == (True, None, 3, 3)
+        assert (k["with_orders"], k["without_orders"], k["orders"]) == (3, 0, 3)
+        assert k["group_volume"] == Decimal("1050") and k["amount"] == Decimal("1050")
+        assert k["ranks"] == {"bronze": 2, "silver": 1}
+        assert k["segments"] == {"big": 1, "small": 2}
+        assert [(t["person"], t["volume"]) for t in k["top_sellers"]] == [
+            (ben, Decimal("600")), (cid, Decimal("300")), (ana, Decimal("150"))]
+        assert [lv["persons"] for lv in k["levels"]] == [1, 2]
+        mine = co.kpis(admin, "oct", root=cid, top=1)
+        assert (mine["root"], mine["persons"], mine["personal_volume"]) == (cid, 1, Decimal("300"))
+        listed = co.genealogy_list(admin, "oct", root=ana, with_orders=True, max_depth=1)
+        assert listed["total"] == 3
+        assert [(e["person"], e["level"], e["rank"]) for e in listed["entries"]] == [
+            (ana, 0, "silver"), (ben, 1, "bronze"), (cid, 1, "bronze")]
+        assert co.genealogy_list(admin, "oct", with_orders=False)["total"] == 0
+        assert co.commercial_state_history(admin, ana) == []
+        with pytest.raises(downline.NotFound):
+            co.kpis(admin, "nope")
+        with pytest.raises(downline.InvalidArgument):
+            co.genealogy_list(admin, "oct", lights=["blue"])
+        with pytest.raises(TypeError):
+            co.genealogy_list(admin, "oct", with_orders=1)
         with pytest.raises(downline.NotFound) as e:
             co.rank_report(admin, 99, "oct")
         assert e.value.field == "person"

@@ -1,11 +1,12 @@
 // The `downline campaign` commands: list the calendar, close a campaign
 // (pre-calculation, commercial states, ranks, digest in one transaction) and
-// print a person's rank report card.
+// print a person's rank report card, the KPIs and the consultants to call.
 #pragma once
 
 #include "cli/demo.hpp"
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 
 namespace downline::cli {
@@ -14,7 +15,8 @@ struct CampaignOptions {
   std::string db = DemoOptions{}.db;  ///< the SQLite file; the demo's by default
   std::string config_path;            ///< empty: the sample configuration built in
   std::string campaign;               ///< close, rank: the campaign's id
-  std::string person;                 ///< rank: a person id, or ext:ID
+  std::string person;                 ///< rank, kpis, calls: a person id, or ext:ID
+  std::uint64_t limit = 50;           ///< calls: the most persons printed
   bool json = false;                  ///< print JSON instead of a table
   bool progress = true;               ///< draw the progress bar (close)
 };
@@ -28,6 +30,18 @@ int run_campaign_list(const CampaignOptions& options);
 /// downline::Error: NotFound (file, campaign), FailedPrecondition, and what
 /// opening throws.
 int run_campaign_close(const CampaignOptions& options);
+
+/// Prints a campaign's KPIs (as a table) to `out`; never fails.
+void print_kpis(std::ostream& out, const CampaignKpis& kpis);
+
+/// Prints the KPIs of a campaign for the company or a person's network (or
+/// their JSON); returns 0. Throws downline::Error: NotFound (file, person,
+/// campaign), InvalidArgument (a bad person), and what opening throws.
+int run_campaign_kpis(const CampaignOptions& options);
+
+/// Prints the active consultants without an order in a campaign, the
+/// opportunity list (or its JSON); returns 0. Throws like run_campaign_kpis.
+int run_campaign_calls(const CampaignOptions& options);
 
 /// Prints a person's rank report card for a closed campaign (or its JSON);
 /// returns 0. Throws downline::Error: NotFound (file, person, campaign),

@@ -1,5 +1,7 @@
 #include "cli/demo.hpp"
 
+#include "cli/campaign.hpp"
+
 #include "cli/progress.hpp"
 
 #include <downline/downline.hpp>
@@ -258,6 +260,8 @@ int run_demo(const DemoOptions& options) {
             << "  amount             " << closed.amount.to_string(2) << "\n";
   for (const auto& [rank, n] : closed.paid_as)
     std::cout << "  paid as " << std::left << std::setw(11) << rank << std::right << n << "\n";
+  for (const auto& [segment, n] : closed.segments)
+    std::cout << "  segment " << std::left << std::setw(11) << segment << std::right << n << "\n";
   std::cout << "  promotions         " << closed.promotions << "\n"
             << "  digest             " << closed.digest << "\n";
   std::cout << "\n  recalculated " << recalculated.persons << " persons in " << recalc_ms
@@ -285,6 +289,12 @@ int run_demo(const DemoOptions& options) {
     // The largest leader's report card: why they were paid as what they were.
     std::cout << "\n  " << company.rank_report(admin, largest.front().id, campaign.id).text();
   }
+  // The campaign's KPIs as the close left them, and the first to call.
+  KpiQuery kpis;
+  kpis.campaign = campaign.id;
+  kpis.top = 5;
+  std::cout << "\n";
+  print_kpis(std::cout, company.kpis(admin, kpis));
   std::cout << "\n  contract terms v1 accepted by " << company.acceptances_of(admin, "terms").size()
             << " persons at registration\n";
   return 0;

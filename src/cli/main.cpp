@@ -143,6 +143,18 @@ int main(int argc, char** argv) {
   campaign_rank->add_option("ID", campaign.campaign, "the campaign")->required();
   campaign_rank->add_option("PERSON", campaign.person, "a person id, or ext:ID")->required();
   common(campaign_rank);
+  auto* campaign_kpis = campaign_cmd->add_subcommand(
+      "kpis", "print a campaign's KPIs for the company or a person's network");
+  campaign_kpis->add_option("ID", campaign.campaign, "the campaign")->required();
+  campaign_kpis->add_option("--root", campaign.person, "a person id, or ext:ID: their network");
+  common(campaign_kpis);
+  auto* campaign_calls = campaign_cmd->add_subcommand(
+      "calls", "list the active consultants without an order in a campaign");
+  campaign_calls->add_option("ID", campaign.campaign, "the campaign")->required();
+  campaign_calls->add_option("--root", campaign.person, "a person id, or ext:ID: their network");
+  campaign_calls->add_option("--limit", campaign.limit, "the most persons printed")
+      ->capture_default_str();
+  common(campaign_calls);
 
   CLI11_PARSE(app, argc, argv);
   campaign.progress = !campaign_no_progress && isatty(STDERR_FILENO);
@@ -160,6 +172,8 @@ int main(int argc, char** argv) {
     if (campaign_list->parsed()) return downline::cli::run_campaign_list(campaign);
     if (campaign_close->parsed()) return downline::cli::run_campaign_close(campaign);
     if (campaign_rank->parsed()) return downline::cli::run_campaign_rank(campaign);
+    if (campaign_kpis->parsed()) return downline::cli::run_campaign_kpis(campaign);
+    if (campaign_calls->parsed()) return downline::cli::run_campaign_calls(campaign);
     if (import_cmd->parsed()) {
       for (const std::string& m : maps) {
         const std::size_t eq = m.find('=');

@@ -227,6 +227,46 @@ void CompanyState::assign_marks(StoredIndex& st) const {
   cycle.last_order.resize(st.last_order.size());
   for (std::size_t v = 0; v < st.last_order.size(); ++v)
     cycle.last_order[v] = starts[st.last_order[v]];
+  marks_from_close();
+}
+
+void CompanyState::marks_from_close() const {
+  const auto& list = cycle.calendar.campaigns;
+  std::size_t k = list.size();
+  while (k > 0 && list[k - 1].state != CampaignState::closed) --k;
+  if (k == 0) return;
+  const Campaign& c = list[k - 1];
+  // Closes before these columns kept the marks in the persons' rows.
+  const auto last_order = store->campaign_column(c.id, "states.last_order");
+  if (!last_order) return;
+  const std::vector<std::int64_t> seconds = internal::decode_column(*last_order);
+  const auto states_data = store->campaign_column(c.id, "states.commercial");
+  const std::vector<std::int64_t> states =
+      states_data ? internal::decode_column(*states_data) : std::vector<std::int64_t>{};
+  const std::size_t n = std::max(seconds.size(), states.size());
+  if (n > cycle.last_order.size()) cycle.last_order.resize(n, CycleState::kNever);
+  if (n > cycle.commercial.size()) cycle.commercial.resize(n, 0);
+  const std::size_t states_in_catalog = config.rules->commercial_states.size();
+  for (std::size_t v = 0; v < seconds.size(); ++v)
+    cycle.last_order[v] = seconds[v] < 0 ? CycleState::kNever
+                                         : c.starts_at.micros_since_epoch - seconds[v] * 1'000'000;
+  for (std::size_t v = 0; v < states.size(); ++v)
+    cycle.commercial[v] = states[v] >= 0 && static_cast<std::size_t>(states[v]) <= states_in_catalog
+                              ? static_cast<std::uint8_t>(states[v])
+                              : std::uint8_t{0};
+  // The orders since the close that brought someone back.
+  std::int64_t after = 0;
+  for (const internal::CampaignRow& row : store->campaigns())
+    if (row.id == c.id) {
+      auto summary = nlohmann::json::parse(row.summary_json, nullptr, false);
+      if (summary.is_object()) after = summary.value("seq", std::int64_t{0});
+    }
+  for (const internal::EventRow& e : store->events_of_kind_after("reinstated", EventSeq{after})) {
+    auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+    const auto v = static_cast<std::size_t>(GenealogyIndex::node_of(e.person));
+    if (payload.is_object() && v < cycle.commercial.size())
+      cycle.commercial[v] = commercial_number(config, payload.value("state", ""));
+  }
 }
 
 void CompanyState::reload_marks() const {
@@ -237,6 +277,7 @@ void CompanyState::reload_marks() const {
     const Campaign* c = cycle.calendar.find(p.last_order_campaign);
     cycle.last_order[v] = c ? c->starts_at.micros_since_epoch : CycleState::kNever;
   });
+  marks_from_close();
 }
 
 void CompanyState::load_totals(const std::string& campaign) const {
@@ -537,12 +578,16 @@ Person Company::person(const Actor& actor, PersonId id) const {
   p.channel = std::move(row->channel);
   p.enrolled_at = row->enrolled_at;
   p.vip = row->vip;
-  p.commercial_state = row->commercial_state;
   if (row->rank > 0 && row->rank <= state_->config.rules->ranks.size())
     p.rank = state_->config.rules->ranks[row->rank - 1u].id;
   {
     std::shared_lock lock(state_->index_mu);
     const auto v = static_cast<std::size_t>(GenealogyIndex::node_of(id));
+    // The closes keep the commercial states in the index, not in the rows.
+    const auto& states = state_->config.rules->commercial_states;
+    if (v < state_->cycle.commercial.size() && state_->cycle.commercial[v] > 0 &&
+        state_->cycle.commercial[v] <= states.size())
+      p.commercial_state = states[state_->cycle.commercial[v] - 1u].id;
     const auto& segments = state_->config.rules->segments;
     if (v < state_->cycle.segment.size() && state_->cycle.segment[v] > 0 &&
         state_->cycle.segment[v] <= segments.size())

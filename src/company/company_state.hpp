@@ -196,6 +196,11 @@ class CompanyState {
   /// Re-reads every person's cycle columns from the store (another
   /// process closed a campaign); needs index_mu exclusive.
   void reload_marks() const;
+  /// Takes the commercial states and who last ordered when from the last
+  /// close's columns ("states.commercial"; "states.last_order": seconds
+  /// before its start, -1 never), when it has them, then the reinstatements
+  /// recorded since.
+  void marks_from_close() const;
   mutable std::atomic<std::int64_t> last_applied{0};
   /// The subscribers to committed events (declared after `store`, which
   /// it reads: it stops first).

@@ -251,9 +251,10 @@ void run_reports(CompanyState& s, const Actor& actor, internal::WriteTxn& txn,
       if (!person) throw Internal("person " + std::to_string(row.owner.value()) + " is not stored");
       if (auto it = run.persons.find(row.owner.value()); it != run.persons.end())
         std::tie(person->type, person->status) = it->second;
-      if (auto it = run.states.find(row.owner.value()); it != run.states.end())
-        person->commercial_state =
-            it->second ? s.config.rules->commercial_states[it->second - 1].id : "";
+      // The close keeps the states in the index, not in the person's row.
+      std::uint8_t state = v < s.cycle.commercial.size() ? s.cycle.commercial[v] : 0;
+      if (auto it = run.states.find(row.owner.value()); it != run.states.end()) state = it->second;
+      person->commercial_state = state ? s.config.rules->commercial_states[state - 1].id : "";
       const Node up = s.index.tree(0).parent(v);
       std::int64_t pv = 0, orders = 0;
       if (auto t = s.cycle.totals.find(row.campaign); t != s.cycle.totals.end()) {
@@ -488,6 +489,7 @@ namespace {
 // What a close decides of the persons, applied once it commits.
 struct CloseMarks {
   std::vector<Node> ordered;                          // a counted order in the campaign
+  std::vector<std::uint32_t> without;                 // by node: campaigns without an order
   std::vector<std::pair<Node, std::uint8_t>> states;  // new commercial states
   std::vector<Node> inactivated;
   std::vector<internal::EventRow> events;
@@ -502,11 +504,12 @@ CloseMarks commercial_states(const CompanyState& s, const Actor& actor, internal
                              std::size_t k, const internal::CampaignTotals* totals, Instant now,
                              CampaignSummary& out) {
   CloseMarks marks;
+  marks.without.assign(s.index.size(), 0);
   const internal::Config& config = s.config;
   const auto& catalog = config.rules->commercial_states;
   const Campaign& campaign = s.cycle.calendar.campaigns[k];
-  const auto state_id = [&](std::uint8_t n) { return n ? catalog[n - 1].id : std::string(); };
   std::vector<std::uint64_t> counts(catalog.size() + 1);
+  const std::string quoted_campaign = nlohmann::json(campaign.id).dump();
   for (Node v = 0; v < s.index.size(); ++v) {
     std::uint8_t state = v < s.cycle.commercial.size() ? s.cycle.commercial[v] : 0;
     const Status status = s.index.status(v);
@@ -522,28 +525,16 @@ CloseMarks commercial_states(const CompanyState& s, const Actor& actor, internal
         const std::uint8_t next = rule ? rule->number : state;
         const PersonId person = GenealogyIndex::id_of(v);
         if (ordered) marks.ordered.push_back(v);
-        if (next != state || ordered)
-          txn.set_cycle_marks(person, state_id(next), ordered ? campaign.id : std::string());
+        marks.without[v] = static_cast<std::uint32_t>(std::min<std::int64_t>(without, UINT32_MAX));
+        // A close's states and who ordered are kept as its columns
+        // ("states.commercial", "states.without", "states.last_order"), not as
+        // a row and an event per person: hundreds of thousands change at
+        // every close (Company::commercial_state_history reads them back).
         if (next != state) {
-          internal::EventRow e;
-          e.kind = "commercial_state_changed";
-          e.person = person;
-          e.effective_at = campaign.ends_at;
-          e.recorded_at = now;
-          e.actor = actor.login;
-          e.reason = "campaign close";
-          e.payload = nlohmann::json{
-              {"state", state_id(next)},
-              {"previous_state", state_id(state)},
-              {"campaign", campaign.id},
-              {"campaigns_without_order",
-               without}}.dump();
-          marks.events.push_back(std::move(e));
           marks.states.emplace_back(v, next);
           ++out.state_changes;
           if (rule && rule->inactivates && status == Status::active) {
-            const auto row = s.store->get_person(person);
-            if (row && !row->vip) {
+            if (!s.store->is_vip(person)) {
               txn.set_status(person, Status::inactive);
               internal::EventRow off;
               off.kind = "inactivated";
@@ -552,11 +543,8 @@ CloseMarks commercial_states(const CompanyState& s, const Actor& actor, internal
               off.recorded_at = now;
               off.actor = actor.login;
               off.reason = "commercial state " + rule->id;
-              off.payload = nlohmann::json{
-                  {"status", "inactive"},
-                  {"previous_status", "active"},
-                  {"campaign",
-                   campaign.id}}.dump();
+              off.payload = "{\"campaign\":" + quoted_campaign +
+                            ",\"previous_status\":\"active\",\"status\":\"inactive\"}";
               marks.events.push_back(std::move(off));
               marks.inactivated.push_back(v);
               ++out.inactivated;
@@ -653,6 +641,44 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   auto columns = std::move(career.columns);
   for (auto& c : segments.columns) columns.push_back(std::move(c));
   columns.emplace_back("states.commercial", internal::encode_column(states));
+  // Who last ordered when, as seconds before this campaign's start (-1:
+  // never): the next open reads it instead of a row per person.
+  {
+    std::vector<std::int64_t> seconds(s.index.size(), -1);
+    for (Node v = 0; v < seconds.size() && v < s.cycle.last_order.size(); ++v)
+      if (s.cycle.last_order[v] != internal::CycleState::kNever)
+        seconds[v] = (c.starts_at.micros_since_epoch - s.cycle.last_order[v]) / 1'000'000;
+    for (const Node v : marks.ordered) seconds[v] = 0;
+    columns.emplace_back("states.last_order", internal::encode_column(seconds));
+  }
+  columns.emplace_back("states.without", internal::encode_column(marks.without));
+  // What the KPIs of a closed campaign read: its totals and who was what.
+  {
+    const std::size_t n = s.index.size();
+    std::vector<std::int64_t> pv(n, 0), amount(n, 0);
+    std::vector<std::uint32_t> orders(n, 0), drafts(n, 0);
+    const auto take = [n](const auto& from, auto& to) {
+      std::copy_n(from.begin(), std::min(from.size(), n), to.begin());
+    };
+    if (held_totals) {
+      take(held_totals->pv, pv);
+      take(held_totals->amount, amount);
+      take(held_totals->orders, orders);
+      take(held_totals->drafts, drafts);
+    }
+    std::vector<std::uint8_t> status(n), type(n);
+    for (Node v = 0; v < n; ++v) {
+      status[v] = static_cast<std::uint8_t>(s.index.status(v));
+      type[v] = static_cast<std::uint8_t>(s.index.type(v));
+    }
+    for (const Node v : marks.inactivated) status[v] = static_cast<std::uint8_t>(Status::inactive);
+    columns.emplace_back("totals.pv", internal::encode_column(pv));
+    columns.emplace_back("totals.amount", internal::encode_column(amount));
+    columns.emplace_back("totals.orders", internal::encode_column(orders));
+    columns.emplace_back("totals.drafts", internal::encode_column(drafts));
+    columns.emplace_back("persons.status", internal::encode_column(status));
+    columns.emplace_back("persons.type", internal::encode_column(type));
+  }
   std::sort(columns.begin(), columns.end());
   out.digest = internal::close_digest(summary_json(out).dump(), columns);
   nlohmann::json stored = summary_json(out);
@@ -665,6 +691,8 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   payload["campaign"] = c.id;
   e.payload = payload.dump();
   const EventSeq seq = txn->append_event(e);
+  // Where the next open takes the reinstatements after this close from.
+  stored["seq"] = seq.value();
   internal::CampaignRow row;
   row.id = c.id;
   row.state = static_cast<std::uint8_t>(CampaignState::closed);

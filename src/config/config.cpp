@@ -704,6 +704,36 @@ void parse_segmentation(const json& doc, Config& config) {
   if (catalog.size() > 254) throw InvalidArgument("at most 254 segments", "segments");
 }
 
+// {"measure": "personal_volume", "green": "100", "yellow": "50"}.
+void parse_traffic_light(const json& doc, Config& config) {
+  auto it = doc.find("traffic_light");
+  if (it == doc.end()) return;
+  const std::string path = "traffic_light";
+  if (!it->is_object()) throw InvalidArgument("expected an object", path);
+  check_keys(*it, path, {"measure", "green", "yellow"});
+  TrafficLightConfig& t = config.traffic_light;
+  const std::string measure = get_string(*it, "measure", path + ".", "personal_volume");
+  if (measure == "personal_volume")
+    t.measure = TrafficLightConfig::Measure::personal_volume;
+  else if (measure == "amount")
+    t.measure = TrafficLightConfig::Measure::amount;
+  else if (measure == "orders")
+    t.measure = TrafficLightConfig::Measure::orders;
+  else
+    throw InvalidArgument("unknown measure '" + measure + "' (personal_volume, amount or orders)",
+                          path + ".measure");
+  for (const char* key : {"green", "yellow"})
+    if (!it->contains(key)) throw InvalidArgument("missing threshold", path + "." + key);
+  const bool count = t.measure == TrafficLightConfig::Measure::orders;
+  t.green = count ? get_count(*it, "green", path + ".", 0, 0, 1000000)
+                  : volume_at(it->at("green"), path + ".green");
+  t.yellow = count ? get_count(*it, "yellow", path + ".", 0, 0, 1000000)
+                   : volume_at(it->at("yellow"), path + ".yellow");
+  if (t.yellow > t.green)
+    throw InvalidArgument("the yellow threshold is above the green one", path + ".yellow");
+  t.configured = true;
+}
+
 }  // namespace
 
 Config parse_config(std::string_view json_text) {
@@ -714,10 +744,26 @@ Config parse_config(std::string_view json_text) {
     throw InvalidArgument(std::string("the configuration is not valid JSON: ") + e.what(), "$");
   }
   check_keys(doc, "",
-             {"company", "networks", "enrollment", "ranks", "segments", "commercial_states",
-              "rules", "extended_fields", "document_types", "masks", "attachment_types",
-              "contracts", "blacklist_reasons", "channels", "workflows", "orders", "reinstatement",
-              "career", "segmentation"});
+             {"company",
+              "networks",
+              "enrollment",
+              "ranks",
+              "segments",
+              "commercial_states",
+              "rules",
+              "extended_fields",
+              "document_types",
+              "masks",
+              "attachment_types",
+              "contracts",
+              "blacklist_reasons",
+              "channels",
+              "workflows",
+              "orders",
+              "reinstatement",
+              "career",
+              "segmentation",
+              "traffic_light"});
   Config config;
 
   if (auto it = doc.find("company"); it != doc.end()) {
@@ -838,6 +884,7 @@ Config parse_config(std::string_view json_text) {
                           "enrollment.identification");
   parse_career(doc, config);
   parse_segmentation(doc, config);
+  parse_traffic_light(doc, config);
   return config;
 }
 

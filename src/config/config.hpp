@@ -247,6 +247,16 @@ struct SegmentRule {
   std::vector<SegmentBound> consecutive;
 };
 
+/// The traffic light of seed 002 §7.2.1.3: an active consultant's measure
+/// in the campaign against two thresholds (green at least `green`, yellow
+/// at least `yellow`, red below).
+struct TrafficLightConfig {
+  enum class Measure : std::uint8_t { personal_volume, amount, orders };
+  bool configured = false;
+  Measure measure = Measure::personal_volume;
+  std::int64_t green = 0, yellow = 0;  ///< micro-units, or a count of orders
+};
+
 struct Config {
   std::string name;
   std::string currency = "USD";
@@ -261,6 +271,7 @@ struct Config {
   CareerConfig career;
   /// Checked in order at each close; empty: the close assigns no segment.
   std::vector<SegmentRule> segmentation;
+  TrafficLightConfig traffic_light;
   /// The sponsor network first, the referral network second, then others.
   std::vector<NetworkConfig> networks;
   EnrollmentPolicy enrollment;

@@ -1507,6 +1507,169 @@ RfmOptions parse_rfm_options(std::string_view text) {
   return o;
 }
 
+namespace {
+
+TrafficLight read_traffic_light(const Json& value, const std::string& path) {
+  if (value.is_string())
+    if (auto light = parse_traffic_light(value.get<std::string>())) return *light;
+  throw_expected("a traffic light: none, red, yellow or green", value, path);
+}
+
+}  // namespace
+
+KpiQuery parse_kpi_query(std::string_view text) {
+  const Json document = parse_document(text);
+  require_object(document, "", "a KPI query object");
+  reject_unknown_keys(document, "", {"campaign", "root", "network", "top"});
+  KpiQuery query;
+  const Json* campaign = member(document, "campaign");
+  if (!campaign) throw InvalidArgument("a KPI query needs a campaign", "campaign");
+  query.campaign = read_string(*campaign, "campaign");
+  if (const Json* v = member(document, "root")) query.root = read_id(*v, "root");
+  if (const Json* v = member(document, "network")) query.network = read_string(*v, "network");
+  if (const Json* v = member(document, "top")) query.top = read_count(*v, "top");
+  return query;
+}
+
+GenealogyListQuery parse_genealogy_list_query(std::string_view text) {
+  const Json document = parse_document(text);
+  require_object(document, "", "a genealogy list query object");
+  reject_unknown_keys(
+      document, "", {"campaign", "root", "network", "with_orders", "lights", "max_depth", "limit"});
+  GenealogyListQuery query;
+  const Json* campaign = member(document, "campaign");
+  if (!campaign) throw InvalidArgument("a genealogy list query needs a campaign", "campaign");
+  query.campaign = read_string(*campaign, "campaign");
+  if (const Json* v = member(document, "root")) query.root = read_id(*v, "root");
+  if (const Json* v = member(document, "network")) query.network = read_string(*v, "network");
+  if (const Json* v = member(document, "with_orders"))
+    query.with_orders = read_bool(*v, "with_orders");
+  if (const Json* v = member(document, "lights")) {
+    if (!v->is_array()) throw_expected("an array of traffic lights", *v, "lights");
+    for (std::size_t i = 0; i < v->size(); ++i)
+      query.lights.push_back(read_traffic_light((*v)[i], element("lights", i)));
+  }
+  if (const Json* v = member(document, "max_depth")) query.max_depth = read_depth(*v, "max_depth");
+  if (const Json* v = member(document, "limit")) query.limit = read_count(*v, "limit");
+  return query;
+}
+
+namespace {
+
+OrderedJson counts_object(const std::vector<std::pair<std::string, std::uint64_t>>& counts) {
+  OrderedJson out = OrderedJson::object();
+  for (const auto& [key, n] : counts) out[key] = n;
+  return out;
+}
+
+OrderedJson leader_json(const KpiLeader& l, bool recruiter) {
+  OrderedJson out = OrderedJson::object();
+  out["person"] = std::to_string(l.person.value());
+  out["zone"] = l.zone;
+  out["volume"] = l.volume.to_string();
+  out["amount"] = l.amount.to_string();
+  if (recruiter) out["recruits"] = l.recruits;
+  return out;
+}
+
+}  // namespace
+
+std::string to_json(const CampaignKpis& k) {
+  OrderedJson out = OrderedJson::object();
+  out["campaign"] = k.campaign;
+  out["root"] = k.root ? OrderedJson(std::to_string(k.root.value())) : OrderedJson(nullptr);
+  out["network"] = k.network;
+  out["closed"] = k.closed;
+  out["persons"] = k.persons;
+  out["consultants"] = k.consultants;
+  out["customers"] = k.customers;
+  out["active"] = k.active;
+  out["inactive"] = k.inactive;
+  out["new_consultants"] = k.new_consultants;
+  out["new_customers"] = k.new_customers;
+  out["reentries"] = k.reentries;
+  out["with_orders"] = k.with_orders;
+  out["without_orders"] = k.without_orders;
+  out["persons_with_orders"] = k.persons_with_orders;
+  out["orders"] = k.orders;
+  out["with_drafts"] = k.with_drafts;
+  out["personal_volume"] = k.personal_volume.to_string();
+  out["group_volume"] = k.group_volume.to_string();
+  out["amount"] = k.amount.to_string();
+  OrderedJson levels = OrderedJson::array();
+  for (const KpiLevel& l : k.levels) {
+    OrderedJson level = OrderedJson::object();
+    level["level"] = l.level;
+    level["persons"] = l.persons;
+    level["consultants"] = l.consultants;
+    level["active"] = l.active;
+    level["with_orders"] = l.with_orders;
+    level["volume"] = l.volume.to_string();
+    levels.push_back(std::move(level));
+  }
+  out["levels"] = std::move(levels);
+  out["ranks"] = counts_object(k.ranks);
+  out["commercial_states"] = counts_object(k.commercial_states);
+  out["segments"] = counts_object(k.segments);
+  out["traffic_lights"] = counts_object(k.traffic_lights);
+  OrderedJson sellers = OrderedJson::array(), recruiters = OrderedJson::array(),
+              zones = OrderedJson::array();
+  for (const KpiLeader& l : k.top_sellers) sellers.push_back(leader_json(l, false));
+  for (const KpiLeader& l : k.top_recruiters) recruiters.push_back(leader_json(l, true));
+  for (const KpiZone& z : k.zones) {
+    OrderedJson zone = OrderedJson::object();
+    zone["zone"] = z.zone;
+    zone["consultants"] = z.consultants;
+    zone["with_orders"] = z.with_orders;
+    zone["volume"] = z.volume.to_string();
+    zone["top_seller"] =
+        z.top_seller ? OrderedJson(std::to_string(z.top_seller->value())) : OrderedJson(nullptr);
+    zones.push_back(std::move(zone));
+  }
+  out["top_sellers"] = std::move(sellers);
+  out["top_recruiters"] = std::move(recruiters);
+  out["zones"] = std::move(zones);
+  return dump(out);
+}
+
+std::string to_json(const GenealogyList& list) {
+  OrderedJson entries = OrderedJson::array();
+  for (const GenealogyListEntry& e : list.entries) {
+    OrderedJson entry = OrderedJson::object();
+    entry["person"] = std::to_string(e.person.value());
+    entry["level"] = e.level;
+    entry["type"] = std::string(to_string(e.type));
+    entry["status"] = std::string(to_string(e.status));
+    entry["orders"] = e.orders;
+    entry["drafts"] = e.drafts;
+    entry["personal_volume"] = e.personal_volume.to_string();
+    entry["amount"] = e.amount.to_string();
+    entry["light"] = std::string(to_string(e.light));
+    entry["commercial_state"] = e.commercial_state;
+    entry["rank"] = e.rank;
+    entry["segment"] = e.segment;
+    entries.push_back(std::move(entry));
+  }
+  OrderedJson out = OrderedJson::object();
+  out["entries"] = std::move(entries);
+  out["total"] = list.total;
+  return dump(out);
+}
+
+std::string to_json(const std::vector<CommercialStateChange>& history) {
+  OrderedJson out = OrderedJson::array();
+  for (const CommercialStateChange& c : history) {
+    OrderedJson change = OrderedJson::object();
+    change["campaign"] = c.campaign;
+    change["state"] = c.state;
+    change["previous_state"] = c.previous_state;
+    change["campaigns_without_order"] = c.campaigns_without_order;
+    change["effective_at"] = c.effective_at.to_rfc3339();
+    out.push_back(std::move(change));
+  }
+  return dump(out);
+}
+
 std::string to_json(const RfmResult& result) {
   OrderedJson rows = OrderedJson::array();
   for (const RfmRow& r : result.rows) {

@@ -477,6 +477,11 @@ class MemoryStore final : public Store {
     });
     for (const auto& c : rows) fn(c);
   }
+  bool is_vip(PersonId id) const override {
+    std::lock_guard lock(mu_);
+    auto it = data_.persons.find(id.value());
+    return it != data_.persons.end() && it->second.vip;
+  }
   std::optional<PersonRow> get_person(PersonId id) const override {
     std::lock_guard lock(mu_);
     auto it = data_.persons.find(id.value());
@@ -558,6 +563,24 @@ class MemoryStore final : public Store {
     for (auto i = static_cast<std::size_t>(std::max<std::int64_t>(after.value(), 0));
          i < data_.events.size() && out.size() < limit; ++i)
       out.push_back(data_.events[i]);
+    return out;
+  }
+  std::vector<EventRow> events_of_kind_after(std::string_view kind, EventSeq after) const override {
+    std::lock_guard lock(mu_);
+    std::vector<EventRow> out;
+    for (auto i = static_cast<std::size_t>(std::max<std::int64_t>(after.value(), 0));
+         i < data_.events.size(); ++i)
+      if (data_.events[i].kind == kind) out.push_back(data_.events[i]);
+    return out;
+  }
+  std::vector<PersonId> persons_with_events(std::span<const std::string_view> kinds, Instant from,
+                                            Instant to) const override {
+    std::lock_guard lock(mu_);
+    std::vector<PersonId> out;
+    for (const EventRow& e : data_.events)
+      if (e.effective_at >= from && e.effective_at < to &&
+          std::find(kinds.begin(), kinds.end(), e.kind) != kinds.end())
+        out.push_back(e.person);
     return out;
   }
   StoreCounts counts() const override {

@@ -280,6 +280,21 @@ void bind_text_or_null(SQLite::Statement& st, int index, const std::string& text
     st.bindNoCopy(index, text);
 }
 
+// The event of the current row of a SELECT seq, kind, person_id,
+// effective_at_us, recorded_at_us, actor, reason, payload.
+EventRow event_at(SQLite::Statement& st) {
+  EventRow e;
+  e.seq = EventSeq{st.getColumn(0).getInt64()};
+  e.kind = st.getColumn(1).getString();
+  e.person = PersonId{st.getColumn(2).getInt64()};
+  e.effective_at = Instant{st.getColumn(3).getInt64()};
+  e.recorded_at = Instant{st.getColumn(4).getInt64()};
+  e.actor = st.getColumn(5).getString();
+  e.reason = st.getColumn(6).getString();
+  e.payload = st.getColumn(7).getString();
+  return e;
+}
+
 void pragmas(SQLite::Database& db) {
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA synchronous=NORMAL");
@@ -413,6 +428,7 @@ class SqliteStore final : public Store {
                           "SELECT id FROM persons WHERE document_type = ? AND document_number = ? "
                           "AND document_number <> '' LIMIT 1");
       r_last_seq_.emplace(rdb_, "SELECT coalesce(max(seq), 0) FROM events");
+      r_vip_.emplace(rdb_, "SELECT vip FROM customers WHERE person_id = ?");
       r_events_.emplace(rdb_,
                         "SELECT seq, kind, person_id, effective_at_us, recorded_at_us, actor, "
                         "reason, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
@@ -441,6 +457,11 @@ class SqliteStore final : public Store {
       ins_order_state_.emplace(
           db_, "INSERT INTO order_states (oid, seq, state, at_us) VALUES (?,?,?,?)");
       upd_first_order_.emplace(db_, "UPDATE customers SET first_order = ? WHERE person_id = ?");
+      upd_rank_.emplace(db_, "UPDATE customers SET rank = ? WHERE person_id = ?");
+      upd_status_.emplace(db_, "UPDATE customers SET status = ? WHERE person_id = ?");
+      ins_rank_change_.emplace(db_,
+                               "INSERT INTO rank_history (person_id, effective_at_us, seq, "
+                               "previous_rank, rank, campaign) VALUES (?,?,?,?,?,?)");
       upd_cycle_marks_.emplace(db_,
                                "UPDATE customers SET commercial_state = ?, "
                                "last_order_campaign = coalesce(?, last_order_campaign) "
@@ -810,18 +831,64 @@ class SqliteStore final : public Store {
       st.bind(1, after.value());
       st.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
       while (st.executeStep()) {
-        EventRow e;
-        e.seq = EventSeq{st.getColumn(0).getInt64()};
-        e.kind = st.getColumn(1).getString();
-        e.person = PersonId{st.getColumn(2).getInt64()};
-        e.effective_at = Instant{st.getColumn(3).getInt64()};
-        e.recorded_at = Instant{st.getColumn(4).getInt64()};
-        e.actor = st.getColumn(5).getString();
-        e.reason = st.getColumn(6).getString();
-        e.payload = st.getColumn(7).getString();
-        out.push_back(std::move(e));
+        out.push_back(event_at(st));
       }
       st.tryReset();
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read events");
+    }
+    return out;
+  }
+
+  std::vector<EventRow> events_of_kind_after(std::string_view kind, EventSeq after) const override {
+    std::lock_guard lock(read_mu_);
+    std::vector<EventRow> out;
+    try {
+      SQLite::Statement st(rdb_,
+                           "SELECT seq, kind, person_id, effective_at_us, recorded_at_us, actor, "
+                           "reason, payload FROM events WHERE seq > ? AND kind = ? ORDER BY seq");
+      st.bind(1, after.value());
+      st.bind(2, std::string(kind));
+      while (st.executeStep()) {
+        out.push_back(event_at(st));
+      }
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read events");
+    }
+    return out;
+  }
+
+  bool is_vip(PersonId person) const override {
+    std::lock_guard lock(read_mu_);
+    try {
+      auto& st = *r_vip_;
+      st.tryReset();
+      st.bind(1, person.value());
+      const bool vip = st.executeStep() && st.getColumn(0).getInt() != 0;
+      st.tryReset();
+      return vip;
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, "cannot read a person");
+    }
+  }
+
+  std::vector<PersonId> persons_with_events(std::span<const std::string_view> kinds, Instant from,
+                                            Instant to) const override {
+    std::lock_guard lock(read_mu_);
+    std::vector<PersonId> out;
+    if (kinds.empty()) return out;
+    try {
+      std::string sql =
+          "SELECT person_id FROM events WHERE effective_at_us >= ? AND effective_at_us < ? AND "
+          "person_id IS NOT NULL AND kind IN (?";
+      for (std::size_t i = 1; i < kinds.size(); ++i) sql += ", ?";
+      sql += ") ORDER BY seq";
+      SQLite::Statement st(rdb_, sql);
+      st.bind(1, from.micros_since_epoch);
+      st.bind(2, to.micros_since_epoch);
+      for (std::size_t i = 0; i < kinds.size(); ++i)
+        st.bind(static_cast<int>(i + 3), std::string(kinds[i]));
+      while (st.executeStep()) out.push_back(PersonId{st.getColumn(0).getInt64()});
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot read events");
     }
@@ -1295,13 +1362,14 @@ class SqliteStore final : public Store {
   std::optional<SQLite::Statement> ins_person_, ins_customer_, ins_node_, ins_event_, w_ext_,
       w_email_, w_document_, w_blacklisted_, ins_acceptance_, ins_attachment_, upd_node_,
       ins_change_, last_seq_, ins_event_seq_, ins_events_, ins_changes_, w_order_, ins_order_,
-      upd_order_, ins_order_state_, upd_first_order_, upd_cycle_marks_;
+      upd_order_, ins_order_state_, upd_first_order_, upd_cycle_marks_, upd_rank_, upd_status_,
+      ins_rank_change_;
   // The write connection's PRAGMA foreign_keys, switched only between
   // transactions (SQLite ignores it inside one) and only when a
   // transaction asks for the other setting.
   bool foreign_keys_ = true;
   mutable std::optional<SQLite::Statement> r_person_, r_ext_, r_events_, r_version_, r_email_,
-      r_document_, r_last_seq_, r_order_;
+      r_document_, r_last_seq_, r_order_, r_vip_;
   mutable std::int64_t data_version_ = -1;
   // look_up_keys' own connection, opened on first use.
   mutable std::mutex keys_mu_;
@@ -1482,7 +1550,8 @@ void SqliteTxn::insert_change(const ChangeRow& row) {
 
 void SqliteTxn::set_rank(PersonId person, std::uint8_t rank) {
   try {
-    SQLite::Statement st(s_.db_, "UPDATE customers SET rank = ? WHERE person_id = ?");
+    auto& st = *s_.upd_rank_;
+    st.tryReset();
     st.bind(1, static_cast<int>(rank));
     st.bind(2, person.value());
     if (st.exec() != 1) throw Internal("no person to rank");
@@ -1493,7 +1562,8 @@ void SqliteTxn::set_rank(PersonId person, std::uint8_t rank) {
 
 void SqliteTxn::set_status(PersonId person, Status status) {
   try {
-    SQLite::Statement st(s_.db_, "UPDATE customers SET status = ? WHERE person_id = ?");
+    auto& st = *s_.upd_status_;
+    st.tryReset();
     st.bind(1, static_cast<int>(status));
     st.bind(2, person.value());
     if (st.exec() != 1) throw Internal("no person to change");
@@ -1515,9 +1585,8 @@ void SqliteTxn::set_type(PersonId person, CustomerType type) {
 
 void SqliteTxn::insert_rank_change(const RankChangeRow& row) {
   try {
-    SQLite::Statement st(s_.db_,
-                         "INSERT INTO rank_history (person_id, effective_at_us, seq, "
-                         "previous_rank, rank, campaign) VALUES (?,?,?,?,?,?)");
+    auto& st = *s_.ins_rank_change_;
+    st.tryReset();
     st.bind(1, row.person.value());
     st.bind(2, row.effective_at.micros_since_epoch);
     st.bind(3, row.seq.value());

@@ -365,6 +365,8 @@ class Store {
   /// time, then sequence.
   virtual void scan_changes(int network, const std::function<void(const ChangeRow&)>& fn) const = 0;
   virtual std::optional<PersonRow> get_person(PersonId id) const = 0;
+  /// True when the person exists and is a VIP (the close's cheap question).
+  virtual bool is_vip(PersonId id) const = 0;
   /// A person's rank changes, by effective time, then sequence.
   virtual std::vector<RankChangeRow> rank_history(PersonId person) const = 0;
   virtual std::optional<PersonId> find_external_id(std::string_view external_id) const = 0;
@@ -415,6 +417,13 @@ class Store {
   /// A person's orders in a campaign, by oid.
   virtual std::vector<OrderRow> orders_of(PersonId owner, std::string_view campaign) const = 0;
   virtual std::vector<EventRow> events_after(EventSeq after, std::size_t limit) const = 0;
+  /// The events of one kind after `after`, by sequence.
+  virtual std::vector<EventRow> events_of_kind_after(std::string_view kind,
+                                                     EventSeq after) const = 0;
+  /// The persons of the events of these kinds effective in [from, to), by
+  /// event sequence (a person once per event).
+  virtual std::vector<PersonId> persons_with_events(std::span<const std::string_view> kinds,
+                                                    Instant from, Instant to) const = 0;
   virtual StoreCounts counts() const = 0;
   /// The sequence of the last committed event (0 when none).
   virtual EventSeq last_event_seq() const = 0;

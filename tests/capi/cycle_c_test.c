@@ -115,6 +115,35 @@ int main(void) {
   CHECK_OK(downline_person_json(&out, co, kAdmin, 1));
   CHECK_CONTAINS(out.ptr, "\"commercial_state\":\"active\"");
   downline_buf_dispose(&out);
+  /* The closed November's KPIs, the list of who ordered, Ana's states. */
+  CHECK_OK(downline_kpis_json(&out, co, kAdmin, "{\"campaign\":\"2026-11\"}"));
+  CHECK_CONTAINS(out.ptr, "\"closed\":true");
+  CHECK_CONTAINS(out.ptr, "\"persons\":1,\"consultants\":1");
+  CHECK_CONTAINS(out.ptr, "\"with_orders\":1,\"without_orders\":0");
+  CHECK_CONTAINS(out.ptr, "\"group_volume\":\"24\"");
+  CHECK_CONTAINS(out.ptr, "\"commercial_states\":{\"active\":1}");
+  CHECK_CONTAINS(out.ptr, "\"top_sellers\":[{\"person\":\"1\",\"zone\":\"\",\"volume\":\"24\"");
+  downline_buf_dispose(&out);
+  CHECK_OK(downline_genealogy_list_json(&out, co, kAdmin,
+                                        "{\"campaign\":\"2026-11\",\"with_orders\":true}"));
+  CHECK_CONTAINS(out.ptr, "\"entries\":[{\"person\":\"1\",\"level\":0");
+  CHECK_CONTAINS(out.ptr, "\"orders\":2");
+  CHECK_CONTAINS(out.ptr, "\"total\":1");
+  downline_buf_dispose(&out);
+  CHECK_OK(downline_commercial_state_history_json(&out, co, kAdmin, 1));
+  CHECK_CONTAINS(out.ptr,
+                 "[{\"campaign\":\"2026-11\",\"state\":\"active\",\"previous_state\":\"\"");
+  downline_buf_dispose(&out);
+  CHECK_FAILS(downline_kpis_json(&out, co, kAdmin, "{\"root\":\"1\"}"), DOWNLINE_INVALID_ARGUMENT,
+              "campaign");
+  CHECK_FAILS(downline_kpis_json(&out, co, kAdmin, "{\"campaign\":\"nope\"}"), DOWNLINE_NOT_FOUND,
+              "campaign");
+  CHECK_FAILS(downline_genealogy_list_json(&out, co, kAdmin,
+                                           "{\"campaign\":\"2026-11\",\"lights\":[\"blue\"]}"),
+              DOWNLINE_INVALID_ARGUMENT, "lights[0]");
+  CHECK_FAILS(downline_commercial_state_history_json(&out, co, kAdmin, 7), DOWNLINE_NOT_FOUND,
+              "person");
+
   CHECK_FAILS(downline_report_order_json(&out, co, kAdmin,
                                          "{\"id\":\"B-1\",\"state\":\"cancelled\","
                                          "\"at\":\"2026-12-02T10:00:00Z\"}"),
