@@ -1167,7 +1167,7 @@ DOWNLINE_C_API downline_status downline_activity_json(downline_buf *out, downlin
 /**
  * Closes a campaign (staff actors only) and writes its summary into `out`:
  * {"campaign", "orders", "persons_with_orders", "drafts", "volume",
- * "amount", "closed_at", "already_closed", "commercial_states": {"id": n},
+ * "amount", "closed_at", "already_closed", "pre_calculated", "commercial_states": {"id": n},
  * "state_changes", "inactivated", "paid_as": {"rank": n}, "promotions",
  * "segments": {"segment": n}, "digest"}; the close gives consultants their commercial states and,
  * with a career plan, their ranks and, with a segmentation, their segments. Closing a closed
@@ -1179,6 +1179,21 @@ DOWNLINE_C_API downline_status downline_close_campaign_json(downline_buf *out,
                                                             downline_company *company,
                                                             const char *actor_json,
                                                             const char *campaign);
+
+/**
+ * Pre-calculates a campaign (staff only): the close's figures, states,
+ * ranks and segments as they would be now, kept without changing anyone or
+ * locking the campaign (it becomes "pre_calculated"; rank reports explain
+ * it; run again, or close, to replace it). Writes the summary into `out`
+ * as downline_close_campaign_json does, with "pre_calculated": true. Fails
+ * with DOWNLINE_NOT_FOUND, DOWNLINE_FAILED_PRECONDITION ("campaign":
+ * closed, or an earlier campaign open), DOWNLINE_PERMISSION_DENIED,
+ * DOWNLINE_INVALID_ARGUMENT (no campaign) or DOWNLINE_INTERNAL.
+ */
+DOWNLINE_C_API downline_status downline_precalculate_json(downline_buf *out,
+                                                          downline_company *company,
+                                                          const char *actor_json,
+                                                          const char *campaign);
 
 /**
  * Scores transactions by RFM with the R rfm package's semantics (type-7

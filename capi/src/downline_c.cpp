@@ -814,6 +814,13 @@ downline_status downline_close_campaign_json(downline_buf* out, downline_company
   });
 }
 
+downline_status downline_precalculate_json(downline_buf* out, downline_company* company,
+                                           const char* actor_json, const char* campaign) {
+  return answer(out, company, actor_json, [&](downline::Company& co, const downline::Actor& actor) {
+    return co.precalculate(actor, require(campaign, "campaign"));
+  });
+}
+
 downline_status downline_rank_report_json(downline_buf* out, downline_company* company,
                                           const char* actor_json, int64_t person_id,
                                           const char* campaign) {

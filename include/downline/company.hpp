@@ -433,6 +433,17 @@ class DOWNLINE_API Company {
   /// commercial states, ranks, written.
   CampaignSummary close_campaign(const Actor& actor, std::string_view campaign,
                                  const ProgressFn& progress = {});
+  /// Pre-calculates a campaign (staff only): the close's figures, commercial
+  /// states, ranks with their explanations and segments as they would be
+  /// now, kept as its summary and columns, without changing anyone or
+  /// locking it (orders still come in); the campaign becomes
+  /// pre_calculated, rank_report explains it, and a later pre-calculation
+  /// or the close replaces the result. Also before the campaign ends.
+  /// Throws NotFound, FailedPrecondition ("campaign": closed, or an earlier
+  /// campaign open), PermissionDenied, Aborted (the callback threw: nothing
+  /// is written).
+  CampaignSummary precalculate(const Actor& actor, std::string_view campaign,
+                               const ProgressFn& progress = {});
   /// The rank report card of a person the actor sees for a closed
   /// campaign: each rank with requirements, each requirement with the
   /// actual value, the required one and whether it was met, as the close

@@ -184,8 +184,11 @@ struct CampaignSummary {
   std::uint64_t persons_with_orders = 0;  ///< persons with a counted order
   std::uint64_t drafts = 0;               ///< orders left in draft
   Decimal volume, amount;                 ///< of the counted orders
-  Instant closed_at;
+  Instant closed_at;                      ///< when the close (or the pre-calculation) ran
   bool already_closed = false;  ///< the campaign was closed before this call: nothing changed
+  /// A pre-calculation's figures (Company::precalculate): nothing of the
+  /// persons changed and the campaign stays open to orders.
+  bool pre_calculated = false;
   /// Consultants per commercial state after the close, by state id.
   std::vector<std::pair<std::string, std::uint64_t>> commercial_states;
   std::uint64_t state_changes = 0;  ///< consultants whose commercial state changed

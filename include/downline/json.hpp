@@ -198,7 +198,7 @@ DOWNLINE_API std::string to_json(const std::vector<Order>& orders);
 /// {"campaign", "orders", "personal_volume", "amount", "drafts"}.
 DOWNLINE_API std::string to_json(const CampaignActivity& activity);
 /// {"campaign", "orders", "persons_with_orders", "drafts", "volume",
-///  "amount", "closed_at", "already_closed", "commercial_states": {"id": n},
+///  "amount", "closed_at", "already_closed", "pre_calculated", "commercial_states": {"id": n},
 ///  "state_changes", "inactivated", "paid_as": {"rank": n}, "promotions", "segments": {"segment":
 ///  n}, "digest"}.
 DOWNLINE_API std::string to_json(const CampaignSummary& summary);

@@ -982,9 +982,22 @@ class Company:
         again changes nothing (``already_closed``). Returns ``orders``,
         ``persons_with_orders``, ``drafts``, ``volume``, ``amount``,
         ``closed_at``, ``commercial_states``, ``paid_as`` (consultants per
-        rank), ``promotions`` and ``digest``. Raises NotFound, FailedPrecondition (an earlier
+        rank), ``promotions``, ``segments`` and ``digest``. Raises NotFound, FailedPrecondition (an earlier
         campaign open, or it has not ended), PermissionDenied."""
         x: dict[str, Any] = _json.loads(self._native.close_campaign_json(actor, _str(campaign, "campaign")))
+        x["volume"] = _decimal.Decimal(x["volume"])
+        x["amount"] = _decimal.Decimal(x["amount"])
+        x["closed_at"] = _instant(x["closed_at"])
+        return x
+
+    def precalculate(self, actor: Actor, campaign: str) -> dict[str, Any]:
+        """Pre-calculates ``campaign`` (staff only): the close's summary as it
+        would be now (``pre_calculated`` True), kept with its explanations
+        for rank_report, without changing anyone or locking the campaign;
+        run it again or close to replace it. Raises NotFound,
+        FailedPrecondition (closed, or an earlier campaign open),
+        PermissionDenied."""
+        x: dict[str, Any] = _json.loads(self._native.precalculate_json(actor, _str(campaign, "campaign")))
         x["volume"] = _decimal.Decimal(x["volume"])
         x["amount"] = _decimal.Decimal(x["amount"])
         x["closed_at"] = _instant(x["closed_at"])

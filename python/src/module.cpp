@@ -888,6 +888,14 @@ PYBIND11_MODULE(_downline, m) {
           },
           py::arg("actor"), py::arg("campaign"))
       .def(
+          "precalculate_json",
+          [](const CompanyHandle& h, const dl::Actor& actor, const std::string& campaign) {
+            return text(with_company(h, [&](dl::Company& c) {
+              return dl::json::to_json(c.precalculate(actor, campaign));
+            }));
+          },
+          py::arg("actor"), py::arg("campaign"))
+      .def(
           "kpis_json",
           [](const CompanyHandle& h, const dl::Actor& actor, const std::string& query_json) {
             return text(with_company(h, [&](dl::Company& c) {

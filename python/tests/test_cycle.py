@@ -124,7 +124,12 @@ def test_the_close_ranks_and_explains(admin):
             {"id": "A", "owner": ana, "at": when, "volume": "150", "amount": Decimal("150")},
             {"id": "B", "owner": ben, "at": when, "volume": "600", "amount": Decimal("600")},
             {"id": "C", "owner": cid, "at": when, "volume": "300", "amount": Decimal("300")}])
+        preview = co.precalculate(admin, "oct")
+        assert preview["pre_calculated"] is True and preview["paid_as"] == {"bronze": 2, "silver": 1}
+        assert co.rank_report(admin, ana, "oct")["paid_as"] == "silver"
+        assert co.person(admin, ana).rank == ""
         summary = co.close_campaign(admin, "oct")
+        assert summary["pre_calculated"] is False and summary["digest"] != ""
         assert summary["paid_as"] == {"bronze": 2, "silver": 1}
         assert summary["promotions"] == 3
         assert summary["segments"] == {"big": 1, "small": 2}

@@ -35,10 +35,12 @@ int run_campaign_list(const CampaignOptions& options) {
 
 int run_campaign_close(const CampaignOptions& options) {
   Company company = open_existing(options.db, company_config(options.config_path));
-  ProgressBar bar(options.progress, "closing " + options.campaign);
-  const CampaignSummary s = company.close_campaign(
-      cli_actor(), options.campaign,
-      [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
+  ProgressBar bar(options.progress,
+                  (options.precalculate ? "pre-calculating " : "closing ") + options.campaign);
+  const auto progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+  const CampaignSummary s = options.precalculate
+                                ? company.precalculate(cli_actor(), options.campaign, progress)
+                                : company.close_campaign(cli_actor(), options.campaign, progress);
   if (options.json) {
     std::cout << json::to_json(s) << "\n" << std::flush;
     return 0;
@@ -47,8 +49,10 @@ int run_campaign_close(const CampaignOptions& options) {
     std::cout << "  " << std::left << std::setw(22) << label << std::right << value << "\n";
   };
   std::cout << "campaign " << s.campaign
-            << (s.already_closed ? " (closed before: nothing changed)" : " closed") << " at "
-            << s.closed_at.to_rfc3339() << "\n";
+            << (s.pre_calculated   ? " pre-calculated (nothing changed: close it to apply)"
+                : s.already_closed ? " (closed before: nothing changed)"
+                                   : " closed")
+            << " at " << s.closed_at.to_rfc3339() << "\n";
   row("orders", s.orders);
   row("persons with orders", s.persons_with_orders);
   row("drafts left", s.drafts);

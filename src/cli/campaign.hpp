@@ -19,15 +19,16 @@ struct CampaignOptions {
   std::uint64_t limit = 50;           ///< calls: the most persons printed
   bool json = false;                  ///< print JSON instead of a table
   bool progress = true;               ///< draw the progress bar (close)
+  bool precalculate = false;          ///< close: pre-calculate instead
 };
 
 /// Prints the calendar: id, local dates, state (or a JSON array); returns 0.
 /// Throws downline::Error: NotFound (no such file), and what opening throws.
 int run_campaign_list(const CampaignOptions& options);
 
-/// Closes the campaign as the staff actor "cli" and prints its summary as
-/// a table (or JSON); returns 0, also when it was closed already. Throws
-/// downline::Error: NotFound (file, campaign), FailedPrecondition, and what
+/// Closes (or, with `precalculate`, pre-calculates) the campaign as the
+/// staff actor "cli" and prints its summary as a table (or JSON); returns 0, also when it was
+/// closed already. Throws downline::Error: NotFound (file, campaign), FailedPrecondition, and what
 /// opening throws.
 int run_campaign_close(const CampaignOptions& options);
 

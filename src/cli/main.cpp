@@ -138,6 +138,14 @@ int main(int argc, char** argv) {
   common(campaign_close);
   bool campaign_no_progress = false;
   campaign_close->add_flag("--no-progress", campaign_no_progress, "do not draw the progress bar");
+  auto* campaign_precalculate = campaign_cmd->add_subcommand(
+      "precalculate",
+      "pre-calculate a campaign: the close's figures, states, ranks and segments as they would be "
+      "now, without changing anyone");
+  campaign_precalculate->add_option("ID", campaign.campaign, "the campaign")->required();
+  common(campaign_precalculate);
+  campaign_precalculate->add_flag("--no-progress", campaign_no_progress,
+                                  "do not draw the progress bar");
   auto* campaign_rank = campaign_cmd->add_subcommand(
       "rank", "print a person's rank report card for a closed campaign");
   campaign_rank->add_option("ID", campaign.campaign, "the campaign")->required();
@@ -171,6 +179,10 @@ int main(int argc, char** argv) {
     if (statuses_cmd->parsed()) return downline::cli::run_statuses(statuses);
     if (campaign_list->parsed()) return downline::cli::run_campaign_list(campaign);
     if (campaign_close->parsed()) return downline::cli::run_campaign_close(campaign);
+    if (campaign_precalculate->parsed()) {
+      campaign.precalculate = true;
+      return downline::cli::run_campaign_close(campaign);
+    }
     if (campaign_rank->parsed()) return downline::cli::run_campaign_rank(campaign);
     if (campaign_kpis->parsed()) return downline::cli::run_campaign_kpis(campaign);
     if (campaign_calls->parsed()) return downline::cli::run_campaign_calls(campaign);

@@ -107,9 +107,11 @@ RankReport Company::rank_report(const Actor& actor, PersonId person,
     check_sees(s, actor, person, "person");
     const Campaign* c = s.cycle.calendar.find(campaign);
     if (!c) throw NotFound("unknown campaign '" + std::string(campaign) + "'", "campaign");
-    if (c->state != CampaignState::closed)
-      throw FailedPrecondition(
-          "campaign '" + c->id + "' is not closed: ranks are decided at the close", "campaign");
+    if (c->state == CampaignState::open)
+      throw FailedPrecondition("campaign '" + c->id +
+                                   "' is neither closed nor pre-calculated: ranks are decided "
+                                   "at the close",
+                               "campaign");
   }
   const auto columns = s.store->campaign_columns(campaign);
   auto plan_at = std::find_if(columns.begin(), columns.end(),

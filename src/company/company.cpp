@@ -377,7 +377,8 @@ void CompanyState::apply_events(const std::vector<EventRow>& events) const {
       if (!type || !status) corrupt(e);
       index.set_type(GenealogyIndex::node_of(e.person), *type);
       index.set_status(GenealogyIndex::node_of(e.person), *status);
-    } else if (e.kind == "campaigns_added" || e.kind == "campaign_closed") {
+    } else if (e.kind == "campaigns_added" || e.kind == "campaign_closed" ||
+               e.kind == "campaign_pre_calculated") {
       // Another process changed the calendar: read it again, with the
       // totals of what is still open (and what its close decided).
       load_cycle({});

@@ -498,10 +498,10 @@ struct CloseMarks {
 // The commercial states of the consultants at the close of the campaign at
 // calendar position `k` (seed 004 §6.3.3, §7.2.1.4): the state whose
 // threshold of campaigns without an order they reached; one that
-// inactivates inactivates them (a VIP excepted). Writes the marks and
-// queues the events; fills the summary's counts.
-CloseMarks commercial_states(const CompanyState& s, const Actor& actor, internal::WriteTxn& txn,
-                             std::size_t k, const internal::CampaignTotals* totals, Instant now,
+// inactivates inactivates them (a VIP excepted). Decides the marks and
+// queues the events, writing nothing; fills the summary's counts.
+CloseMarks commercial_states(const CompanyState& s, const Actor& actor, std::size_t k,
+                             const internal::CampaignTotals* totals, Instant now,
                              CampaignSummary& out) {
   CloseMarks marks;
   marks.without.assign(s.index.size(), 0);
@@ -535,7 +535,6 @@ CloseMarks commercial_states(const CompanyState& s, const Actor& actor, internal
           ++out.state_changes;
           if (rule && rule->inactivates && status == Status::active) {
             if (!s.store->is_vip(person)) {
-              txn.set_status(person, Status::inactive);
               internal::EventRow off;
               off.kind = "inactivated";
               off.person = person;
@@ -561,12 +560,14 @@ CloseMarks commercial_states(const CompanyState& s, const Actor& actor, internal
   return marks;
 }
 
-}  // namespace
-
-CampaignSummary Company::close_campaign(const Actor& actor, std::string_view campaign,
-                                        const ProgressFn& progress) {
-  internal::require_staff(actor, "close campaigns");
-  CompanyState& s = *state_;
+// A close (`closing`) or a pre-calculation of a campaign: the same figures,
+// states, ranks and segments; a close writes and applies what it decided
+// and locks the campaign, a pre-calculation keeps only the summary and the
+// columns (re-runnable, orders still come in, nothing of the persons
+// changes).
+CampaignSummary settle(CompanyState& s, const Actor& actor, std::string_view campaign,
+                       const ProgressFn& progress, bool closing) {
+  internal::require_staff(actor, closing ? "close campaigns" : "pre-calculate campaigns");
   std::lock_guard writer(s.writer_mu);
   auto txn = s.store->begin_write();
   s.sync();
@@ -575,6 +576,8 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   if (at == SIZE_MAX)
     throw NotFound("unknown campaign '" + std::string(campaign) + "'", "campaign");
   const Campaign& c = s.cycle.calendar.campaigns[at];
+  if (c.state == CampaignState::closed && !closing)
+    throw FailedPrecondition("campaign '" + c.id + "' is closed", "campaign");
   if (c.state == CampaignState::closed) {
     for (const internal::CampaignRow& row : s.store->campaigns())
       if (row.id == c.id) {
@@ -591,13 +594,14 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
           "campaign '" + s.cycle.calendar.campaigns[i].id + "' comes first and is not closed",
           "campaign");
   const Instant now = s.clock->now();
-  if (now < c.ends_at)
+  if (closing && now < c.ends_at)
     throw FailedPrecondition("campaign '" + c.id + "' runs until " + c.ends_at.to_rfc3339() +
                                  ": it closes after it ends",
                              "campaign");
   CampaignSummary out;
   out.campaign = c.id;
   out.closed_at = now;
+  out.pre_calculated = !closing;
   // 128-bit sums: a company's campaign may exceed 64-bit micro-units.
   Decimal::Rep volume = 0, amount = 0;
   if (auto t = s.cycle.totals.find(c.id); t != s.cycle.totals.end()) {
@@ -614,20 +618,21 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   out.amount = Decimal::from_micros(amount);
   // A throwing callback leaves nothing written: the transaction is not
   // committed until every stage has run.
-  const auto stage = [&progress](std::size_t done) {
+  const auto stage = [&progress, closing](std::size_t done) {
     if (!progress) return;
     try {
       progress(done, 4);
     } catch (const std::exception& e) {
-      throw Aborted(std::string("the campaign was not closed: the progress callback threw: ") +
-                    e.what());
+      throw Aborted(std::string(closing ? "the campaign was not closed"
+                                        : "the campaign was not pre-calculated") +
+                    ": the progress callback threw: " + e.what());
     }
   };
   stage(1);
   const auto totals = s.cycle.totals.find(c.id);
   const internal::CampaignTotals* held_totals =
       totals == s.cycle.totals.end() ? nullptr : &totals->second;
-  CloseMarks marks = commercial_states(s, actor, *txn, at, held_totals, now, out);
+  CloseMarks marks = commercial_states(s, actor, at, held_totals, now, out);
   stage(2);
   internal::CareerClose career =
       internal::close_career(s, actor, at, held_totals, marks.inactivated, now, out);
@@ -684,7 +689,7 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   nlohmann::json stored = summary_json(out);
   stored["digest"] = out.digest;
   internal::EventRow e;
-  e.kind = "campaign_closed";
+  e.kind = closing ? "campaign_closed" : "campaign_pre_calculated";
   e.effective_at = e.recorded_at = now;
   e.actor = actor.login;
   nlohmann::json payload = stored;
@@ -695,12 +700,27 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   stored["seq"] = seq.value();
   internal::CampaignRow row;
   row.id = c.id;
-  row.state = static_cast<std::uint8_t>(CampaignState::closed);
-  row.closed_at = now;
+  row.state =
+      static_cast<std::uint8_t>(closing ? CampaignState::closed : CampaignState::pre_calculated);
+  if (closing) row.closed_at = now;
   row.summary_json = stored.dump();
   txn->update_campaign(row);
   for (const auto& [name, data] : columns) txn->put_campaign_column(c.id, name, data);
   EventSeq last = seq;
+  if (!closing) {
+    stage(4);
+    reading.unlock();
+    txn->commit();
+    std::lock_guard apply(s.apply_mu);
+    {
+      std::unique_lock lock(s.index_mu);
+      s.cycle.calendar.campaigns[at].state = CampaignState::pre_calculated;
+    }
+    s.applied(last.value());
+    return out;
+  }
+  for (const Node v : marks.inactivated)
+    txn->set_status(GenealogyIndex::id_of(v), Status::inactive);
   if (!marks.events.empty()) {
     txn->append_events(marks.events);
     last = EventSeq{seq.value() + static_cast<std::int64_t>(marks.events.size())};
@@ -733,6 +753,18 @@ CampaignSummary Company::close_campaign(const Actor& actor, std::string_view cam
   }
   s.applied(last.value());
   return out;
+}
+
+}  // namespace
+
+CampaignSummary Company::close_campaign(const Actor& actor, std::string_view campaign,
+                                        const ProgressFn& progress) {
+  return settle(*state_, actor, campaign, progress, true);
+}
+
+CampaignSummary Company::precalculate(const Actor& actor, std::string_view campaign,
+                                      const ProgressFn& progress) {
+  return settle(*state_, actor, campaign, progress, false);
 }
 
 namespace {

@@ -1775,6 +1775,7 @@ std::string to_json(const CampaignSummary& summary) {
   out["amount"] = summary.amount.to_string();
   out["closed_at"] = summary.closed_at.to_rfc3339();
   out["already_closed"] = summary.already_closed;
+  out["pre_calculated"] = summary.pre_calculated;
   OrderedJson states = OrderedJson::object();
   for (const auto& [state, n] : summary.commercial_states) states[state] = n;
   out["commercial_states"] = std::move(states);

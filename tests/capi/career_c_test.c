@@ -53,7 +53,16 @@ int main(void) {
 
   /* Ana: PV 150 and two active recruits (silver); group volume 150 + 400
    * (Ben's 600, capped) + 300 = 850 of 1000 (not gold). */
+  CHECK_OK(downline_precalculate_json(&out, co, kAdmin, "2026-10"));
+  CHECK_CONTAINS(out.ptr, "\"pre_calculated\":true");
+  CHECK_CONTAINS(out.ptr, "\"paid_as\":{\"bronze\":2,\"silver\":1}");
+  downline_buf_dispose(&out);
+  CHECK_OK(downline_person_json(&out, co, kAdmin, 1));
+  CHECK_CONTAINS(out.ptr, "\"rank\":\"\"");
+  downline_buf_dispose(&out);
+  CHECK_FAILS(downline_precalculate_json(&out, co, kAdmin, "nope"), DOWNLINE_NOT_FOUND, "campaign");
   CHECK_OK(downline_close_campaign_json(&out, co, kAdmin, "2026-10"));
+  CHECK_CONTAINS(out.ptr, "\"pre_calculated\":false");
   CHECK_CONTAINS(out.ptr, "\"paid_as\":{\"bronze\":2,\"silver\":1}");
   CHECK_CONTAINS(out.ptr, "\"promotions\":3");
   /* Ben's one order averages 600, above 400: big; Ana and Cid: small. */

@@ -434,5 +434,102 @@ TEST(Ranks, RefuseABadCareerPlanNamingTheField) {
                       "career.network");
 }
 
+// Pre-calculation (issue 6 §1): the close's figures and report cards ahead
+// of the close, re-runnable, changing no one; orders still come in; the
+// close after it decides exactly as a close without it.
+TEST(PreCalculation, PreviewsTheCloseAndChangesNoOne) {
+  Career c, plain;
+  const auto report_week1 = [](Career& k, const std::map<std::string, const char*>& volumes) {
+    const Instant when{k.weeks[0].starts_at.micros_since_epoch + 86400LL * 1'000'000};
+    k.clock->set(when);
+    std::vector<OrderReport> reports;
+    for (const auto& [who, volume] : volumes) {
+      OrderReport r;
+      r.id = "o-" + who;
+      r.owner = k.p.at(who);
+      r.at = when;
+      r.volume = Decimal::parse(volume);
+      reports.push_back(r);
+    }
+    EXPECT_TRUE(k.company.report_orders(admin(), reports).rejected.empty());
+  };
+  std::map<std::string, const char*> early = kWeek1;
+  early.erase("hal");  // Hal orders after the first pre-calculation
+  report_week1(c, early);
+  report_week1(plain, early);
+
+  // Mid-campaign: Cid's group lacks Hal's 150, so Cid (GV 900, one active
+  // recruit) is bronze; Ana and Ben are silver.
+  CampaignSummary pre = c.company.precalculate(admin(), "w1");
+  EXPECT_TRUE(pre.pre_calculated);
+  EXPECT_FALSE(pre.already_closed);
+  EXPECT_EQ(pre.paid_as,
+            (std::vector<std::pair<std::string, std::uint64_t>>{{"bronze", 4}, {"silver", 2}}));
+  EXPECT_EQ(c.company.campaigns()[0].state, CampaignState::pre_calculated);
+  EXPECT_EQ(c.report("cid", 1).paid_as, "bronze");
+  expect_requirement(c.report("cid", 1), "silver", "group_volume", "900", "1000", false);
+  // No one changed: no rank, no promotion event.
+  EXPECT_EQ(c.company.person(admin(), c.p["ben"]).rank, "");
+  for (const Event& e : c.company.events(admin(), EventSeq{}, 1000))
+    EXPECT_NE(e.kind, "rank_changed");
+
+  // Hal's order still comes in; the pre-calculation runs again and sees it.
+  std::map<std::string, const char*> hal = {{"hal", "150"}};
+  report_week1(c, hal);
+  report_week1(plain, hal);
+  pre = c.company.precalculate(admin(), "w1");
+  EXPECT_EQ(pre.paid_as,
+            (std::vector<std::pair<std::string, std::uint64_t>>{{"bronze", 4}, {"silver", 3}}));
+  EXPECT_EQ(c.report("cid", 1).paid_as, "silver");
+  KpiQuery q;
+  q.campaign = "w1";
+  EXPECT_FALSE(c.company.kpis(admin(), q).closed);
+  EXPECT_EQ(c.company.kpis(admin(), q).orders, 7u);
+
+  // The close decides as if there had been no pre-calculation.
+  c.clock->set(c.weeks[0].ends_at);
+  plain.clock->set(plain.weeks[0].ends_at);
+  const CampaignSummary closed = c.company.close_campaign(admin(), "w1");
+  const CampaignSummary reference = plain.company.close_campaign(admin(), "w1");
+  EXPECT_FALSE(closed.pre_calculated);
+  EXPECT_EQ(closed.digest, reference.digest);
+  EXPECT_EQ(closed.promotions, 7u);
+  EXPECT_EQ(c.company.person(admin(), c.p["ben"]).rank, "silver");
+  EXPECT_THROW(c.company.precalculate(admin(), "w1"), FailedPrecondition);
+  // An earlier campaign must be closed first; staff only.
+  EXPECT_THROW(plain.company.precalculate(admin(), "w3"), FailedPrecondition);
+  EXPECT_THROW(c.company.precalculate(Actor::of_person(c.p["ana"], "ana"), "w2"), PermissionDenied);
+  EXPECT_THROW(c.company.precalculate(admin(), "nope"), NotFound);
+  EXPECT_THROW(c.company.rank_report(admin(), c.p["ana"], "w2"), FailedPrecondition);
+}
+
+TEST(PreCalculation, SurvivesAReopenAndAThrowingCallbackWritesNothing) {
+  const std::string uri = "sqlite:" + temp_db("precalc-reopen");
+  {
+    Career c(uri);
+    const Instant when{c.weeks[0].starts_at.micros_since_epoch + 86400LL * 1'000'000};
+    c.clock->set(when);
+    OrderReport r;
+    r.id = "o-ana";
+    r.owner = c.p["ana"];
+    r.at = when;
+    r.volume = Decimal::parse("120");
+    c.company.report_order(admin(), r);
+    EXPECT_THROW(
+        c.company.precalculate(admin(), "w1",
+                               [](std::size_t, std::size_t) { throw std::runtime_error("stop"); }),
+        Aborted);
+    EXPECT_EQ(c.company.campaigns()[0].state, CampaignState::open);
+    c.company.precalculate(admin(), "w1");
+  }
+  auto clock = std::make_shared<ManualClock>(Instant::parse_rfc3339("2026-01-06T12:00:00Z"));
+  Company reopened = Company::open(uri, kCareer, OpenOptions{clock});
+  EXPECT_EQ(reopened.campaigns()[0].state, CampaignState::pre_calculated);
+  const PersonId ana = *reopened.find_person(admin(), "ext-ana");
+  EXPECT_EQ(reopened.rank_report(admin(), ana, "w1").paid_as, "bronze");
+  EXPECT_EQ(reopened.activity(admin(), ana, "w1").personal_volume, Decimal::parse("120"));
+  EXPECT_EQ(reopened.person(admin(), ana).rank, "");
+}
+
 }  // namespace
 }  // namespace downline::testing
