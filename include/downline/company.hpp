@@ -51,6 +51,10 @@ struct OpenOptions {
   /// Milliseconds a write waits for another process's lock before failing
   /// with UNAVAILABLE.
   int busy_timeout_ms = 5000;
+  /// Most MiB of SQLite pages the writing connection keeps in memory (taken
+  /// as used): bulk orders and closes of a large company rewrite index pages
+  /// that a smaller cache would spill and read back. 1 to 65536.
+  int write_cache_mib = 256;
 };
 
 namespace internal {

@@ -1537,6 +1537,7 @@ def open(  # noqa: A001 - the natural name, like io.open / sqlite3.connect
     config: str | Mapping[str, Any] | _os.PathLike[str],
     *,
     busy_timeout_ms: int = 5000,
+    write_cache_mib: int = 256,
 ) -> Company:
     """Opens (creating if needed) the company stored at ``uri``:
     ``"sqlite:PATH"`` (a path-like is a SQLite file too) or ``"memory:"``.
@@ -1544,10 +1545,16 @@ def open(  # noqa: A001 - the natural name, like io.open / sqlite3.connect
     ``config`` is the configuration as JSON text, a dict, or a path-like to a
     JSON file. Raises InvalidArgument for a bad URI or configuration (``.field``
     names the JSON path), Unavailable when the store cannot be opened,
-    DataLoss for a corrupt or newer store.
+    DataLoss for a corrupt or newer store. ``write_cache_mib`` bounds the
+    SQLite pages the writing connection keeps in memory (1 to 65536).
     """
     if isinstance(uri, _os.PathLike):
         uri = "sqlite:" + _os.fsdecode(uri)
     uri = _str(uri, "uri")
-    native = _native.Company.open(uri, _config_json(config), _int(busy_timeout_ms, "busy_timeout_ms"))
+    native = _native.Company.open(
+        uri,
+        _config_json(config),
+        _int(busy_timeout_ms, "busy_timeout_ms"),
+        _int(write_cache_mib, "write_cache_mib"),
+    )
     return Company(native, uri)

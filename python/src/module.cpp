@@ -629,13 +629,16 @@ PYBIND11_MODULE(_downline, m) {
                             "A company's persons and networks. Use downline.open() instead.")
       .def_static(
           "open",
-          [](const std::string& uri, const std::string& config_json, py::handle busy_timeout_ms) {
+          [](const std::string& uri, const std::string& config_json, py::handle busy_timeout_ms,
+             py::handle write_cache_mib) {
             dl::OpenOptions options;
             options.busy_timeout_ms = count_arg<int>(busy_timeout_ms, "busy_timeout_ms");
+            options.write_cache_mib = count_arg<int>(write_cache_mib, "write_cache_mib");
             py::gil_scoped_release release;
             return CompanyHandle(dl::Company::open(uri, config_json, std::move(options)));
           },
-          py::arg("uri"), py::arg("config_json"), py::arg("busy_timeout_ms") = 5000)
+          py::arg("uri"), py::arg("config_json"), py::arg("busy_timeout_ms") = 5000,
+          py::arg("write_cache_mib") = 256)
       .def("close", &CompanyHandle::close)
       .def_property_readonly("closed", &CompanyHandle::closed)
       .def(

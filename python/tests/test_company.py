@@ -167,11 +167,17 @@ def test_sqlite_file_reopens_with_the_same_network(tmp_path, admin):
         ).persons
         before = ([m.id for m in co.downline(admin, root)], co.network_id(admin, kids[1]), co.last_event())
     assert co.closed
-    with downline.open(path, CONFIG) as co:  # a path-like is a SQLite file
+    with downline.open(path, CONFIG, write_cache_mib=8) as co:  # a path-like is a SQLite file
         assert co.person_count(admin) == 3
         after = ([m.id for m in co.downline(admin, root)], co.network_id(admin, kids[1]), co.last_event())
         assert after == before
         assert co.person(admin, kids[0]).data.external_id == "A"
+
+
+def test_a_write_cache_out_of_range_is_refused(tmp_path):
+    with pytest.raises(downline.InvalidArgument) as e:
+        downline.open(tmp_path / "x.db", CONFIG, write_cache_mib=0)
+    assert e.value.field == "write_cache_mib"
 
 
 def test_two_handles_on_one_file_see_each_other(tmp_path, admin):

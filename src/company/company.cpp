@@ -488,7 +488,10 @@ Company::~Company() = default;
 
 Company Company::open(std::string_view uri, std::string_view config_json, OpenOptions options) {
   auto config = internal::parse_config(config_json);
-  auto store = internal::open_store(uri, internal::StoreOptions{options.busy_timeout_ms});
+  if (options.write_cache_mib < 1 || options.write_cache_mib > 65536)
+    throw InvalidArgument("the write cache is 1 to 65536 MiB", "write_cache_mib");
+  auto store = internal::open_store(
+      uri, internal::StoreOptions{options.busy_timeout_ms, options.write_cache_mib});
   internal::check_contract_history(config, *store);
   std::shared_ptr<const Clock> clock =
       options.clock ? options.clock : std::make_shared<SystemClock>();

@@ -181,27 +181,33 @@ void run_reports(CompanyState& s, const Actor& actor, internal::WriteTxn& txn,
   for (std::size_t i = 0; i < reports.size(); ++i) {
     if (progress && i && i % kProgressEvery == 0) progress(i, reports.size());
     const OrderReport& r = reports[i];
-    const std::string prefix = single ? "" : "orders[" + std::to_string(i) + "].";
     std::optional<OrderRow> stored;
     if (!r.id.empty() && r.id.size() <= 64) stored = txn.find_order(r.id);
+    // Planned with bare field names (short strings, no allocation); a
+    // finding of a bulk call gets its "orders[i]." prefix afterwards.
     internal::OrderPlan plan =
-        internal::plan_order(r, stored ? &*stored : nullptr, calendar, now, prefix);
+        internal::plan_order(r, stored ? &*stored : nullptr, calendar, now, std::string());
     for (auto [who, field] : {std::pair{r.owner, "owner"}, std::pair{r.created_by, "created_by"}})
       if (who && !s.index.contains(who))
-        plan.findings.push_back(Finding{Code::not_found, "unknown_person", prefix + field,
+        plan.findings.push_back(Finding{Code::not_found, "unknown_person", field,
                                         "no person has id " + std::to_string(who.value()),
                                         std::to_string(who.value()), ""});
     if (!plan.findings.empty()) {
+      if (!single) {
+        const std::string prefix = "orders[" + std::to_string(i) + "].";
+        for (Finding& f : plan.findings) f.field = prefix + f.field;
+      }
       run.report.rejected.push_back(RejectedOrder{i, r.id, std::move(plan.findings)});
       continue;
     }
+    // Only report_order returns an outcome; a bulk call counts.
     OrderOutcome out;
     out.result = plan.result;
-    out.campaign = plan.row.campaign;
+    if (single) out.campaign = plan.row.campaign;
     if (plan.before) out.previous_state = static_cast<OrderState>(plan.before->state);
     if (plan.result == OrderResult::unchanged) {
       ++run.report.unchanged;
-      run.outcomes.push_back(std::move(out));
+      if (single) run.outcomes.push_back(std::move(out));
       continue;
     }
     OrderRow& row = plan.row;
@@ -291,7 +297,7 @@ void run_reports(CompanyState& s, const Actor& actor, internal::WriteTxn& txn,
     }
     out.seq = run.seq;
     run.changed.emplace_back(std::move(plan.before), std::move(row));
-    run.outcomes.push_back(std::move(out));
+    if (single) run.outcomes.push_back(std::move(out));
   }
 }
 

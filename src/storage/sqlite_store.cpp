@@ -295,13 +295,14 @@ EventRow event_at(SQLite::Statement& st) {
   return e;
 }
 
-void pragmas(SQLite::Database& db) {
+void pragmas(SQLite::Database& db, int cache_mib) {
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA synchronous=NORMAL");
   db.exec("PRAGMA foreign_keys=ON");
-  // Bulk enrollment touches several indexes at once; a larger page cache
-  // keeps their hot pages in memory (the default is 2 MB).
-  db.exec("PRAGMA cache_size=-32768");
+  // Bulk writes touch several indexes at once: once their pages outgrow the
+  // cache, each insert reads a page back and spills a dirty one to the log
+  // mid-transaction (the default is 2 MB). Pages are taken as they are used.
+  db.exec("PRAGMA cache_size=-" + std::to_string(static_cast<long long>(cache_mib) * 1024));
 }
 
 // Rows per multi-row INSERT of the bulk writes: one statement step instead
@@ -376,7 +377,10 @@ class SqliteTxn final : public WriteTxn {
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, const StoreOptions& options)
-      : path_(path), options_(options), db_(open_db(path, options)), rdb_(open_db(path, options)) {
+      : path_(path),
+        options_(options),
+        db_(open_db(path, options, options.write_cache_mib)),
+        rdb_(open_db(path, options, kReadCacheMib)) {
     try {
       migrate();
       ins_person_.emplace(db_,
@@ -966,7 +970,7 @@ class SqliteStore final : public Store {
     std::lock_guard lock(keys_mu_);
     try {
       if (!kdb_) {
-        kdb_.emplace(open_db(path_, options_));
+        kdb_.emplace(open_db(path_, options_, kReadCacheMib));
         k_ext_.emplace(*kdb_, "SELECT id FROM persons WHERE external_id = ?");
         k_email_.emplace(*kdb_,
                          "SELECT id FROM persons WHERE email_key = ? AND email_key <> '' LIMIT 1");
@@ -1269,11 +1273,15 @@ class SqliteStore final : public Store {
     }
   }
 
-  static SQLite::Database open_db(const std::string& path, const StoreOptions& options) {
+  // The read connection answers one question at a time.
+  static constexpr int kReadCacheMib = 32;
+
+  static SQLite::Database open_db(const std::string& path, const StoreOptions& options,
+                                  int cache_mib) {
     try {
       SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
                           options.busy_timeout_ms);
-      pragmas(db);
+      pragmas(db, cache_mib);
       return db;
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, "cannot open the SQLite store '" + path + "'");
@@ -1318,7 +1326,7 @@ class SqliteStore final : public Store {
       checkpoint_wanted_ = false;
       lock.unlock();
       try {
-        if (!db) db.emplace(open_db(path_, options_));
+        if (!db) db.emplace(open_db(path_, options_, kReadCacheMib));
         // PASSIVE, as SQLite's own: writers and readers go on meanwhile.
         sqlite3_wal_checkpoint_v2(db->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                   nullptr);

@@ -437,6 +437,7 @@ class Store {
 
 struct StoreOptions {
   int busy_timeout_ms = 5000;
+  int write_cache_mib = 256;  ///< the SQLite write connection's page cache
 };
 
 /// Opens the store named by a URI: "sqlite:PATH", "memory:", or a bare

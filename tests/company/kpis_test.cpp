@@ -257,3 +257,27 @@ TEST(GenealogyList, RefusesABadTrafficLightConfiguration) {
 
 }  // namespace
 }  // namespace downline::testing
+
+namespace downline::testing {
+namespace {
+
+// The writing connection's page cache is bounded, and a bad bound refused.
+TEST(OpenOptions, RefuseAWriteCacheOutOfRange) {
+  for (int mib : {0, -5, 65537}) {
+    OpenOptions options;
+    options.write_cache_mib = mib;
+    try {
+      Company::open("sqlite:" + temp_db("cache"), kConfig, options);
+      ADD_FAILURE() << mib << " accepted";
+    } catch (const InvalidArgument& e) {
+      EXPECT_EQ(e.field(), "write_cache_mib");
+    }
+  }
+  OpenOptions small;
+  small.write_cache_mib = 1;
+  Company company = Company::open("sqlite:" + temp_db("cache"), kConfig, small);
+  EXPECT_TRUE(company.enroll(admin(), request("ana")).person);
+}
+
+}  // namespace
+}  // namespace downline::testing
