@@ -1211,7 +1211,8 @@ DOWNLINE_C_API downline_status downline_rfm_json(downline_buf *out, const char *
                                                  const char *options_json);
 
 /**
- * Writes into `out` the rank report card of a person in a closed campaign:
+ * Writes into `out` the rank report card of a person in a closed (or
+ * pre-calculated) campaign:
  * {"person", "campaign", "evaluated", "paid_as", "highest", "ranks": [{"rank",
  * "met", "requirements": [{"requirement", "actual", "required", "met",
  * "max_per_leg"?, "rank"?}]}]} (volumes as decimal strings, counts as

@@ -448,11 +448,12 @@ class DOWNLINE_API Company {
   /// is written).
   CampaignSummary precalculate(const Actor& actor, std::string_view campaign,
                                const ProgressFn& progress = {});
-  /// The rank report card of a person the actor sees for a closed
-  /// campaign: each rank with requirements, each requirement with the
-  /// actual value, the required one and whether it was met, as the close
-  /// decided. Throws NotFound ("person", "campaign"), PermissionDenied,
-  /// FailedPrecondition ("campaign": not closed, or closed without a career plan).
+  /// The rank report card of a person the actor sees for a closed (or
+  /// pre-calculated) campaign: each rank with requirements, each
+  /// requirement with the actual value, the required one and whether it was
+  /// met, as the close (or the last pre-calculation) decided. Throws
+  /// NotFound ("person", "campaign"), PermissionDenied, FailedPrecondition
+  /// ("campaign": still open, or settled without a career plan).
   RankReport rank_report(const Actor& actor, PersonId person, std::string_view campaign) const;
 
   /// Records what the host reports of one order (staff only): a new order,

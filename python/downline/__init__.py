@@ -1004,7 +1004,7 @@ class Company:
         return x
 
     def rank_report(self, actor: Actor, person: int, campaign: str) -> dict[str, Any]:
-        """The rank report card of ``person`` in a closed ``campaign``:
+        """The rank report card of ``person`` in a closed (or pre-calculated) ``campaign``:
         ``paid_as``, ``highest``, ``evaluated`` and ``ranks`` — each rank with
         ``met`` and its ``requirements`` (``requirement``, ``actual``,
         ``required``, ``met``; volumes as Decimal). Raises NotFound,
