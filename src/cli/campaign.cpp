@@ -16,6 +16,12 @@ const Actor& cli_actor() {
   return actor;
 }
 
+// One "  label      value" line of a summary table.
+template <typename Value>
+void print_row(std::ostream& out, int width, const std::string& label, const Value& value) {
+  out << "  " << std::left << std::setw(width) << label << std::right << value << "\n";
+}
+
 }  // namespace
 
 int run_campaign_list(const CampaignOptions& options) {
@@ -45,8 +51,8 @@ int run_campaign_close(const CampaignOptions& options) {
     std::cout << json::to_json(s) << "\n" << std::flush;
     return 0;
   }
-  auto row = [](const std::string& label, const auto& value) {
-    std::cout << "  " << std::left << std::setw(22) << label << std::right << value << "\n";
+  const auto row = [](const std::string& label, const auto& value) {
+    print_row(std::cout, 22, label, value);
   };
   std::cout << "campaign " << s.campaign
             << (s.pre_calculated   ? " pre-calculated (nothing changed: close it to apply)"
@@ -70,8 +76,8 @@ int run_campaign_close(const CampaignOptions& options) {
 }
 
 void print_kpis(std::ostream& out, const CampaignKpis& k) {
-  auto row = [&out](const std::string& label, const auto& value) {
-    out << "  " << std::left << std::setw(26) << label << std::right << value << "\n";
+  const auto row = [&out](const std::string& label, const auto& value) {
+    print_row(out, 26, label, value);
   };
   out << "KPIs of " << k.campaign << (k.closed ? " (closed)" : " (open)") << ", "
       << (k.root ? "the network of person " + std::to_string(k.root.value())

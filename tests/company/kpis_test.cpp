@@ -241,6 +241,46 @@ TEST(GenealogyList, TheConsultantsWithoutAnOrderToCall) {
   EXPECT_EQ(w.company.genealogy_list(admin(), q).total, 3u);
 }
 
+// The light may judge the amount or the number of orders instead.
+TEST(GenealogyList, TheTrafficLightJudgesTheConfiguredMeasure) {
+  const auto lights = [](const char* light) {
+    std::string config = kKpiConfig;
+    const std::string pv =
+        R"("traffic_light": {"measure": "personal_volume", "green": "100", "yellow": "50"})";
+    config.replace(config.find(pv), pv.size(), light);
+    Network w;
+    Company c = Company::open("memory:", config, OpenOptions{w.clock});
+    // Ana two orders of 10 PV (amount 100 each), Ben one of 90 PV (amount 900).
+    const PersonId ana = c.enroll(admin(), request("ana")).person;
+    const PersonId ben = c.enroll(admin(), request("ben", ana)).person;
+    const CampaignSpec oct[] = {{"oct", {2026, 10, 1}, {2026, 10, 31}}};
+    c.add_campaigns(admin(), oct);
+    int n = 0;
+    for (auto [who, volume] : {std::pair{ana, "10"}, std::pair{ana, "10"}, std::pair{ben, "90"}}) {
+      OrderReport r;
+      r.id = "o" + std::to_string(++n);
+      r.owner = who;
+      r.at = w.clock->now();
+      r.volume = Decimal::parse(volume);
+      r.amount = Decimal::parse(volume) * Decimal::from_integer(10);
+      c.report_order(admin(), r);
+    }
+    GenealogyListQuery q;
+    q.campaign = "oct";
+    std::vector<std::string> out;
+    for (const GenealogyListEntry& e : c.genealogy_list(admin(), q).entries)
+      out.emplace_back(to_string(e.light));
+    return out;
+  };
+  EXPECT_EQ(lights(R"("traffic_light": {"measure": "orders", "green": 2, "yellow": 1})"),
+            (std::vector<std::string>{"green", "yellow"}));
+  EXPECT_EQ(lights(R"("traffic_light": {"measure": "amount", "green": "500", "yellow": "150"})"),
+            (std::vector<std::string>{"yellow", "green"}));
+  EXPECT_EQ(
+      lights(R"("traffic_light": {"measure": "personal_volume", "green": "90", "yellow": "21"})"),
+      (std::vector<std::string>{"red", "green"}));
+}
+
 TEST(GenealogyList, RefusesABadTrafficLightConfiguration) {
   expect_config_error(R"({"traffic_light": {"measure": "mood", "green": "1", "yellow": "0"}})",
                       "traffic_light.measure");
